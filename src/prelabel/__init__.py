@@ -1,1 +1,117 @@
-"""prelabel."""
+"""prelabel: Label Studio pre-annotations that import cleanly, the first time.
+
+Read the project's labeling config once, build results from model output through typed
+control handles, validate every task before Label Studio sees it, and write task files.
+
+>>> import prelabel
+>>> config = prelabel.LabelConfig.parse(
+...     '<View><Image name="image" value="$image"/>'
+...     '<Choices name="choice" toName="image"><Choice value="Boeing"/></Choices></View>'
+... )
+>>> config.control("choice").tag
+'Choices'
+"""
+
+from .config import ConfigWarning, LabelConfig
+from .errors import (
+    BuildError,
+    ConfigError,
+    ErrorRecord,
+    KindError,
+    LabelError,
+    PrelabelError,
+    RLEError,
+    TaskFileError,
+    UnknownNameError,
+    ValidationError,
+)
+from .ids import new_id, reproducible_ids, use_id_factory
+from .tags.base import ControlTag, LabelDef, ObjectTag
+from .tags.controls import (
+    Bitmask,
+    BitmaskLabels,
+    Brush,
+    BrushLabels,
+    Choices,
+    DateTime,
+    Ellipse,
+    EllipseLabels,
+    HyperTextLabels,
+    KeyPoint,
+    KeyPointLabels,
+    LabelingControl,
+    Labels,
+    MagicWand,
+    Number,
+    Pairwise,
+    ParagraphLabels,
+    Polygon,
+    PolygonLabels,
+    Ranker,
+    Rating,
+    Rectangle,
+    RectangleLabels,
+    Relations,
+    Taxonomy,
+    TextArea,
+    TimelineLabels,
+    TimeSeriesLabels,
+    Vector,
+    VectorLabels,
+    VideoRectangle,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Bitmask",
+    "BitmaskLabels",
+    "Brush",
+    "BrushLabels",
+    "BuildError",
+    "Choices",
+    "ConfigError",
+    "ConfigWarning",
+    "ControlTag",
+    "DateTime",
+    "Ellipse",
+    "EllipseLabels",
+    "ErrorRecord",
+    "HyperTextLabels",
+    "KeyPoint",
+    "KeyPointLabels",
+    "KindError",
+    "LabelConfig",
+    "LabelDef",
+    "LabelError",
+    "LabelingControl",
+    "Labels",
+    "MagicWand",
+    "Number",
+    "ObjectTag",
+    "Pairwise",
+    "ParagraphLabels",
+    "Polygon",
+    "PolygonLabels",
+    "PrelabelError",
+    "RLEError",
+    "Ranker",
+    "Rating",
+    "Rectangle",
+    "RectangleLabels",
+    "Relations",
+    "TaskFileError",
+    "Taxonomy",
+    "TextArea",
+    "TimeSeriesLabels",
+    "TimelineLabels",
+    "UnknownNameError",
+    "ValidationError",
+    "Vector",
+    "VectorLabels",
+    "VideoRectangle",
+    "__version__",
+    "new_id",
+    "reproducible_ids",
+    "use_id_factory",
+]

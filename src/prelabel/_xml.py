@@ -1,0 +1,113 @@
+"""The one hardened XML parser of the package.
+
+Labeling configs are pasted by users and fetched from servers, so parsing must never expand
+an entity, read a DTD, touch the network or the file system, or run away on a huge tree.
+Anything that declares a DOCTYPE or entities is refused before lxml sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from lxml import etree
+
+from .errors import ConfigError
+
+MAX_CONFIG_BYTES: Final = 4 * 1024 * 1024
+"""Largest config accepted. Real configs with thousands of labels stay well below 1 MB."""
+
+MAX_DEPTH: Final = 64
+"""Deepest element nesting accepted. Label Studio templates nest fewer than 10 levels."""
+
+MAX_ELEMENTS: Final = 200_000
+"""Most elements accepted (a taxonomy with a hundred thousand nodes still fits)."""
+
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)", re.IGNORECASE)
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        dtd_validation=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        remove_blank_text=False,
+    )
+
+
+def parse_xml(source: str | bytes) -> etree._Element:
+    """Parse a labeling config into an element tree, refusing hostile or broken input.
+
+    Args:
+        source: the XML text (``str``) or its encoded bytes.
+
+    Returns:
+        The root element; elements keep ``sourceline`` for error messages.
+
+    Raises:
+        ConfigError: empty input, too large, DOCTYPE/entity declarations, not well-formed XML,
+            entity references, nesting deeper than ``MAX_DEPTH`` or more than ``MAX_ELEMENTS``.
+
+    >>> parse_xml("<View><Image name='img' value='$image'/></View>").tag
+    'View'
+    """
+    data = source.encode("utf-8") if isinstance(source, str) else bytes(source)
+    if not data.strip():
+        raise ConfigError("the labeling config is empty; it must be XML with a <View> root")
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"the labeling config is {len(data):,} bytes, over the {MAX_CONFIG_BYTES:,}-byte limit"
+        )
+    declaration = _DOCTYPE.search(data)
+    if declaration is not None:
+        line = data.count(b"\n", 0, declaration.start()) + 1
+        raise ConfigError(
+            "DOCTYPE and entity declarations are not allowed in a labeling config "
+            "(they can expand without bound or read local files); remove the <!DOCTYPE ...> block",
+            line=line,
+        )
+    if isinstance(source, str) and source.lstrip().startswith("<?xml"):
+        # lxml refuses str input that carries an encoding declaration; bytes are fine.
+        source = data
+    try:
+        root = etree.fromstring(data, parser=_parser())
+    except etree.XMLSyntaxError as exc:
+        syntax_line: int | None = exc.lineno if exc.lineno else None
+        raise ConfigError(
+            f"the labeling config is not well-formed XML: {exc.msg}", line=syntax_line
+        ) from None
+    if root is None:  # pragma: no cover - lxml raises on empty documents; kept for safety
+        raise ConfigError("the labeling config has no root element")
+    _check_tree(root)
+    return root
+
+
+def _line(element: etree._Element) -> int | None:
+    line = getattr(element, "sourceline", None)
+    return line if isinstance(line, int) else None
+
+
+def _check_tree(root: etree._Element) -> None:
+    """Refuse entity references, and trees too deep or too large, after parsing."""
+    count = 0
+    stack: list[tuple[etree._Element, int]] = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        count += 1
+        if count > MAX_ELEMENTS:
+            raise ConfigError(f"the labeling config has more than {MAX_ELEMENTS:,} elements")
+        if depth > MAX_DEPTH:
+            raise ConfigError(
+                f"the labeling config nests deeper than {MAX_DEPTH} levels",
+                line=_line(element),
+            )
+        if isinstance(element, etree._Entity):
+            raise ConfigError(
+                f"entity reference &{element.name}; is not allowed in a labeling config",
+                line=_line(element),
+            )
+        stack.extend((child, depth + 1) for child in element)

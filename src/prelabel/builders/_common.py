@@ -1,0 +1,128 @@
+"""Pieces every builder shares: assembling a result dict and checking plain numbers.
+
+Builders take ``from_name``, ``to_name`` and ``type`` from their control, never from the user,
+and emit keys in one fixed order so output files are deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..errors import BuildError
+from ..ids import new_id
+from ..results import Result
+from ..tags.base import ControlTag, ObjectTag
+
+__all__ = ["check_score", "finite", "make_result", "pick_target"]
+
+
+def pick_target(control: ControlTag, to_name: str | None) -> ObjectTag:
+    """The object a result goes on: ``to_name`` if given (must be a target), else the first.
+
+    Raises:
+        BuildError: ``to_name`` is not one of the control's ``toName`` targets.
+    """
+    if to_name is None:
+        return control.targets[0]
+    for target in control.targets:
+        if target.name == to_name:
+            return target
+    raise BuildError(
+        f"<{control.tag} name={control.name!r}> does not point at {to_name!r}; "
+        f"its toName is {','.join(control.to_name)!r}"
+    )
+
+
+def make_result(
+    control: ControlTag,
+    value: dict[str, Any],
+    *,
+    to_name: str | None = None,
+    id: str | None = None,
+    score: float | None = None,
+    readonly: bool | None = None,
+    hidden: bool | None = None,
+    result_type: str | None = None,
+    **result_keys: Any,
+) -> Result:
+    """Assemble one result dict for ``control`` in Label Studio's key order.
+
+    Args:
+        control: the control the result belongs to (gives ``from_name`` and ``type``).
+        value: the ``value`` payload, already in Label Studio units.
+        to_name: the target object; defaults to the control's first ``toName``.
+        id: region id; a fresh one (see :mod:`prelabel.ids`) when None.
+        score: per-result confidence in [0, 1] (kept at result level, never inside ``value``).
+        readonly: make the region read-only in the editor.
+        hidden: start the region hidden.
+        result_type: override the type (only for the split format's ``labels`` partner).
+        result_keys: result-level keys such as ``original_width``; None values are skipped.
+
+    Raises:
+        BuildError: a score outside [0, 1] or not finite.
+
+    >>> from prelabel import LabelConfig
+    >>> cfg = LabelConfig.parse('<View><Text name="t" value="$t"/>'
+    ...     '<Choices name="c" toName="t"><Choice value="A"/></Choices></View>')
+    >>> make_result(cfg.control("c"), {"choices": ["A"]}, id="r1")
+    {'id': 'r1', 'type': 'choices', 'from_name': 'c', 'to_name': 't', 'value': {'choices': ['A']}}
+    """
+    target = pick_target(control, to_name)
+    result: dict[str, Any] = {
+        "id": new_id() if id is None else _check_id(id),
+        "type": result_type or control.result_type,
+        "from_name": control.name,
+        "to_name": target.name,
+    }
+    for key, item in result_keys.items():
+        if item is not None:
+            result[key] = item
+    result["value"] = value
+    if score is not None:
+        result["score"] = check_score(score)
+    if readonly is not None:
+        result["readonly"] = bool(readonly)
+    if hidden is not None:
+        result["hidden"] = bool(hidden)
+    return result  # type: ignore[return-value]
+
+
+def _check_id(region_id: str) -> str:
+    if not isinstance(region_id, str) or not region_id:
+        raise BuildError(f"a region id must be a non-empty string, got {region_id!r}")
+    if "#" in region_id:
+        raise BuildError(
+            f"region id {region_id!r} contains '#', which Label Studio strips; use [A-Za-z0-9_-]"
+        )
+    return region_id
+
+
+def check_score(score: float) -> float:
+    """A confidence as a plain float in [0, 1].
+
+    Raises:
+        BuildError: not a finite number in [0, 1].
+    """
+    value = finite(score, "score")
+    if not 0.0 <= value <= 1.0:
+        hint = " (looks like a percentage: divide by 100)" if 1.0 < value <= 100.0 else ""
+        raise BuildError(f"score must be between 0 and 1, got {value}{hint}")
+    return value
+
+
+def finite(number: Any, what: str) -> float:
+    """``number`` as a plain Python float, refusing NaN, infinity and non-numbers.
+
+    Raises:
+        BuildError: names ``what`` and the bad value.
+    """
+    if isinstance(number, bool):
+        raise BuildError(f"{what} must be a number, got a bool ({number})")
+    try:
+        value = float(number)
+    except (TypeError, ValueError):
+        raise BuildError(f"{what} must be a number, got {type(number).__name__}") from None
+    if not math.isfinite(value):
+        raise BuildError(f"{what} must be finite, got {value}")
+    return value
