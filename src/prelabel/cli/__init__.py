@@ -1,0 +1,42 @@
+"""The ``prelabel`` command line: a thin shell over the library.
+
+Each command lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``.
+Exit status: 0 ok, 1 the input is invalid (config or tasks), 2 wrong usage or unreadable file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from . import inspect as inspect_cmd
+
+__all__ = ["COMMANDS", "main"]
+
+_MODULES: tuple[ModuleType, ...] = (inspect_cmd,)
+COMMANDS: dict[str, ModuleType] = {module.NAME: module for module in _MODULES}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="prelabel",
+        description="Check and write Label Studio pre-annotations.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in _MODULES:
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``prelabel`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code) if isinstance(exc.code, int) else 2
+    status: int = COMMANDS[args.command].run(args)
+    sys.stdout.flush()
+    return status

@@ -1,0 +1,5 @@
+"""``python -m prelabel.cli``."""
+
+from . import main
+
+raise SystemExit(main())
