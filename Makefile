@@ -1,4 +1,5 @@
 # Two commands on a fresh clone: `make demo` and `make test`. Each builds .venv by itself.
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,7 +24,8 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict src
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto
+	mkdir -p build
+	$(BIN)/python -m pytest -q -n auto 2>&1 | tee build/test-report.txt; exit $${PIPESTATUS[0]}
 
 test: lint typecheck unit
 

@@ -77,8 +77,9 @@ def parse_xml(source: str | bytes) -> etree._Element:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
         syntax_line: int | None = exc.lineno if exc.lineno else None
+        detail = re.sub(r", line \d+, column \d+$", "", str(exc.msg))
         raise ConfigError(
-            f"the labeling config is not well-formed XML: {exc.msg}", line=syntax_line
+            f"the labeling config is not well-formed XML: {detail}", line=syntax_line
         ) from None
     if root is None:  # pragma: no cover - lxml raises on empty documents; kept for safety
         raise ConfigError("the labeling config has no root element")

@@ -622,6 +622,11 @@ def _check_unique(name: str, line: int | None, tag: str, seen: dict[str, int | N
     seen[name] = line
 
 
+def _written(element: etree._Element, key: str) -> str:
+    """The attribute name as the config spells it (``maxRating``), for messages."""
+    return next((str(k) for k in element.attrib if str(k).lower() == key), key)
+
+
 def _int_attr(
     attrs: Mapping[str, str], key: str, element: etree._Element, *, minimum: int = 0
 ) -> int | None:
@@ -634,7 +639,7 @@ def _int_attr(
         value = minimum - 1
     if value < minimum:
         raise ConfigError(
-            f'{key}="{raw}" must be an integer >= {minimum}',
+            f'{_written(element, key)}="{raw}" must be an integer >= {minimum}',
             line=_line(element),
             tag=str(element.tag),
             name=element.get("name"),
@@ -652,7 +657,7 @@ def _float_attr(attrs: Mapping[str, str], key: str, element: etree._Element) -> 
         value = float("nan")
     if value != value or value in (float("inf"), float("-inf")):
         raise ConfigError(
-            f'{key}="{raw}" must be a finite number',
+            f'{_written(element, key)}="{raw}" must be a finite number',
             line=_line(element),
             tag=str(element.tag),
             name=element.get("name"),

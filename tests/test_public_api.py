@@ -1,0 +1,34 @@
+"""The public surface: ``prelabel.__all__`` is sorted, complete and importable."""
+
+from __future__ import annotations
+
+import prelabel
+
+
+def test_all_is_sorted_and_unique() -> None:
+    names = [n for n in prelabel.__all__ if n != "__version__"]
+    assert names == sorted(names, key=str.lower) or names == sorted(names)
+    assert len(set(prelabel.__all__)) == len(prelabel.__all__)
+
+
+def test_every_exported_name_exists() -> None:
+    for name in prelabel.__all__:
+        assert hasattr(prelabel, name), name
+
+
+def test_every_public_attribute_is_exported() -> None:
+    public = {
+        name
+        for name, value in vars(prelabel).items()
+        if not name.startswith("_") and not isinstance(value, type(prelabel))
+    }
+    assert public <= set(prelabel.__all__), sorted(public - set(prelabel.__all__))
+
+
+def test_errors_subclass_builtins() -> None:
+    assert issubclass(prelabel.ConfigError, ValueError)
+    assert issubclass(prelabel.BuildError, ValueError)
+    assert issubclass(prelabel.LabelError, prelabel.BuildError)
+    assert issubclass(prelabel.UnknownNameError, LookupError)
+    assert issubclass(prelabel.KindError, TypeError)
+    assert issubclass(prelabel.ValidationError, ValueError)
