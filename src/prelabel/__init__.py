@@ -26,6 +26,7 @@ from .errors import (
     ValidationError,
 )
 from .ids import new_id, reproducible_ids, use_id_factory
+from .results import Region, RelationResult, Result
 from .tags.base import ControlTag, LabelDef, ObjectTag
 from .tags.controls import (
     Bitmask,
@@ -60,6 +61,7 @@ from .tags.controls import (
     VectorLabels,
     VideoRectangle,
 )
+from .tasks import Prediction, Task
 
 __version__ = "0.1.0"
 
@@ -93,13 +95,18 @@ __all__ = [
     "ParagraphLabels",
     "Polygon",
     "PolygonLabels",
+    "Prediction",
     "PrelabelError",
     "RLEError",
     "Ranker",
     "Rating",
     "Rectangle",
     "RectangleLabels",
+    "Region",
+    "RelationResult",
     "Relations",
+    "Result",
+    "Task",
     "TaskFileError",
     "Taxonomy",
     "TextArea",

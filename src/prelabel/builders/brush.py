@@ -1,9 +1,311 @@
-"""Brush mask builders (BrushLabels / Brush) over the RLE codec."""
+"""Brush mask builders (BrushLabels / Brush / MagicWand) over the RLE codec.
+
+A brush result stores the whole mask as Label Studio RLE of an image-sized RGBA buffer. The
+traps (0/1 masks drawn invisible, (width, height) arrays drawn as stripes, streams of the wrong
+length) are closed here: masks are ``(height, width)`` arrays, the result carries the size the
+stream was encoded for, and a 0/1 integer mask must say how to read it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .. import rle as rle_codec
+from ..errors import BuildError, RLEError
+from ..results import Region
 from ..tags.base import ControlTag
+from ._common import check_score, make_result
+
+__all__ = ["BrushBuilder"]
 
 
 class BrushBuilder(ControlTag):
     """Builders of ``<BrushLabels>``, ``<Brush>`` and ``<MagicWand>``."""
+
+    def mask(
+        self,
+        mask: ArrayLike,
+        *,
+        label: str | Sequence[str] | None = None,
+        image_wh: tuple[int, int] | None = None,
+        values: rle_codec.MaskValues = "auto",
+        score: float | None = None,
+        id: str | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
+        to_name: str | None = None,
+        item_index: int | None = None,
+    ) -> Region:
+        """One brush region from a ``(height, width)`` mask.
+
+        Args:
+            mask: the mask in numpy image layout ``(height, width)``; bool (True is drawn),
+                or integers 0..255 (the alpha Label Studio draws). A 0/1 integer mask is
+                refused unless ``values="binary"`` (nonzero drawn at 255), see
+                :func:`prelabel.rle.encode`.
+            label: the label(s); required for ``BrushLabels``, refused for ``Brush``.
+            image_wh: the image's ``(width, height)`` in pixels, to catch a transposed mask.
+            values: how integer mask values are read (``"auto"``, ``"binary"``, ``"alpha"``).
+            score: confidence in [0, 1].
+            id: region id (a fresh one by default).
+            readonly: make the region read-only in the editor.
+            hidden: start the region hidden.
+            to_name: the Image to draw on, when the control has several targets.
+            item_index: the page, for an Image with ``valueList``.
+
+        Returns:
+            The region; its result carries ``original_width``/``original_height`` from the
+            mask shape so the stream can be decoded and checked.
+
+        Raises:
+            BuildError: a label problem, a mask that does not match ``image_wh``, or a mask
+                the RLE codec refuses (wrong ndim, float, values outside 0..255, 0/1 masks).
+
+        >>> import numpy as np
+        >>> from prelabel import LabelConfig, BrushLabels
+        >>> cfg = LabelConfig.parse('<View><Image name="img" value="$img"/>'
+        ...     '<BrushLabels name="tag" toName="img"><Label value="Road"/></BrushLabels></View>')
+        >>> m = np.zeros((2, 3), dtype=bool); m[0, 1] = True
+        >>> region = cfg.control("tag", BrushLabels).mask(m, label="Road", id="m1")
+        >>> region.result["value"]["rle"]
+        [0, 0, 0, 24, 57, 27, 252, 96, 17, 255, 223, 0, 0]
+        >>> region.result["value"]["brushlabels"]
+        ['Road']
+        >>> region.result["original_width"], region.result["original_height"]
+        (3, 2)
+        """
+        labels = self._brush_labels(label)
+        array = np.asarray(mask)
+        height, width = _mask_size(array, image_wh)
+        try:
+            stream = rle_codec.encode(array, values=values)
+        except RLEError as exc:
+            raise BuildError(f"<{self.tag} name={self.name!r}>: {exc}") from None
+        return self._region(
+            stream,
+            labels,
+            height=height,
+            width=width,
+            score=score,
+            id=id,
+            readonly=readonly,
+            hidden=hidden,
+            to_name=to_name,
+            item_index=item_index,
+        )
+
+    def masks(
+        self,
+        masks: ArrayLike,
+        *,
+        labels: Sequence[str] | None = None,
+        class_ids: ArrayLike | None = None,
+        class_names: Sequence[str] | None = None,
+        scores: ArrayLike | None = None,
+        image_wh: tuple[int, int] | None = None,
+        values: rle_codec.MaskValues = "auto",
+        to_name: str | None = None,
+        item_index: int | None = None,
+    ) -> list[Region]:
+        """One brush region per instance of an ``(N, height, width)`` stack of masks.
+
+        Give each instance's label either as ``labels`` (N strings) or as ``class_ids`` (N
+        integers) indexing ``class_names``. ``Brush`` (unlabeled) takes neither.
+
+        Raises:
+            BuildError: shapes that do not agree, or any problem :meth:`mask` raises, naming
+                the instance index.
+        """
+        stack = np.asarray(masks)
+        if stack.ndim != 3:
+            raise BuildError(
+                f"masks must have shape (N, height, width), got {tuple(stack.shape)}"
+                + (" (one mask: use .mask())" if stack.ndim == 2 else "")
+            )
+        count = stack.shape[0]
+        names = _instance_labels(count, labels, class_ids, class_names, needed=self.has_labels)
+        score_list = _scores(count, scores)
+        regions = []
+        for index in range(count):
+            try:
+                regions.append(
+                    self.mask(
+                        stack[index],
+                        label=None if names is None else names[index],
+                        image_wh=image_wh,
+                        values=values,
+                        score=None if score_list is None else score_list[index],
+                        to_name=to_name,
+                        item_index=item_index,
+                    )
+                )
+            except BuildError as exc:
+                raise BuildError(f"instance {index}: {exc}") from None
+        return regions
+
+    def class_map(
+        self,
+        class_map: ArrayLike,
+        *,
+        class_names: Sequence[str] | Mapping[int, str],
+        ignore: Sequence[int] = (0,),
+        image_wh: tuple[int, int] | None = None,
+        to_name: str | None = None,
+        item_index: int | None = None,
+    ) -> list[Region]:
+        """One brush region per class present in a semantic-segmentation map.
+
+        Args:
+            class_map: ``(height, width)`` integer array of class indices.
+            class_names: label per class index (a list indexed by class id, or a dict).
+            ignore: class ids that get no region (background; default ``(0,)``).
+
+        Raises:
+            BuildError: a non-integer map, or a class present in the map with no name.
+        """
+        cmap = np.asarray(class_map)
+        if cmap.ndim != 2:
+            raise BuildError(f"class_map must have shape (height, width), got {tuple(cmap.shape)}")
+        if cmap.dtype.kind not in "iu":
+            raise BuildError(f"class_map must hold integer class ids, got dtype {cmap.dtype}")
+        lookup = (
+            dict(enumerate(class_names))
+            if not isinstance(class_names, Mapping)
+            else dict(class_names)
+        )
+        present = [int(c) for c in np.unique(cmap) if int(c) not in set(ignore)]
+        missing = [c for c in present if c not in lookup]
+        if missing:
+            raise BuildError(
+                f"class_map holds class ids {missing} that class_names does not name "
+                f"(it names {sorted(lookup)})"
+            )
+        return [
+            self.mask(
+                cmap == class_id,
+                label=lookup[class_id] if self.has_labels else None,
+                image_wh=image_wh,
+                to_name=to_name,
+                item_index=item_index,
+            )
+            for class_id in present
+        ]
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _brush_labels(self, label: str | Sequence[str] | None) -> list[str] | None:
+        if not self.has_labels:
+            if label is not None:
+                raise BuildError(
+                    f"<{self.tag} name={self.name!r}> has no labels; label the region with a "
+                    "<Labels> control on the same image (labels.for_region(region, ...))"
+                )
+            return None
+        if label is None:
+            raise BuildError(f"<{self.tag} name={self.name!r}> needs a label (label=...)")
+        resolve = getattr(self, "resolve_labels")  # noqa: B009 - LabelingControl provides it
+        resolved: list[str] = resolve(label)
+        return resolved
+
+    def _region(
+        self,
+        stream: list[int],
+        labels: list[str] | None,
+        *,
+        height: int,
+        width: int,
+        score: float | None,
+        id: str | None,
+        readonly: bool | None,
+        hidden: bool | None,
+        to_name: str | None,
+        item_index: int | None,
+    ) -> Region:
+        geometry: dict[str, Any] = {"format": "rle", "rle": stream}
+        value = dict(geometry)
+        if labels is not None and self.value_key is not None:
+            value[self.value_key] = labels
+        result = make_result(
+            self,
+            value,
+            to_name=to_name,
+            id=id,
+            score=score,
+            readonly=readonly,
+            hidden=hidden,
+            original_width=width,
+            original_height=height,
+            image_rotation=0,
+            item_index=item_index,
+        )
+        return Region([result], geometry=geometry)
+
+
+def _mask_size(array: NDArray[Any], image_wh: tuple[int, int] | None) -> tuple[int, int]:
+    if array.ndim != 2:
+        raise BuildError(
+            f"mask must have shape (height, width), got {tuple(array.shape)}"
+            + (" (a stack of masks: use .masks())" if array.ndim == 3 else "")
+        )
+    height, width = (int(n) for n in array.shape)
+    if image_wh is not None:
+        img_w, img_h = (int(n) for n in image_wh)
+        if (height, width) != (img_h, img_w):
+            transposed = (height, width) == (img_w, img_h)
+            raise BuildError(
+                f"mask has shape {(height, width)} but the image is {img_w}x{img_h} "
+                f"(width x height), so the mask must be ({img_h}, {img_w})"
+                + ("; it looks transposed: pass mask.T" if transposed else "")
+            )
+    return height, width
+
+
+def _instance_labels(
+    count: int,
+    labels: Sequence[str] | None,
+    class_ids: ArrayLike | None,
+    class_names: Sequence[str] | None,
+    *,
+    needed: bool,
+) -> list[str] | None:
+    if labels is not None and class_ids is not None:
+        raise BuildError("give labels or class_ids + class_names, not both")
+    if labels is not None:
+        names = [labels] if isinstance(labels, str) else list(labels)
+        if len(names) != count:
+            raise BuildError(f"got {len(names)} labels for {count} masks")
+        return names
+    if class_ids is not None:
+        if class_names is None:
+            raise BuildError("class_ids needs class_names to map ids to labels")
+        ids = np.asarray(class_ids)
+        if ids.shape != (count,) or ids.dtype.kind not in "iu":
+            raise BuildError(
+                f"class_ids must be {count} integers (shape ({count},)), got shape "
+                f"{tuple(ids.shape)} of dtype {ids.dtype}"
+            )
+        out = []
+        for index, class_id in enumerate(ids.tolist()):
+            if not 0 <= class_id < len(class_names):
+                raise BuildError(
+                    f"class_ids[{index}] = {class_id} is outside class_names "
+                    f"(0..{len(class_names) - 1})"
+                )
+            out.append(class_names[class_id])
+        return out
+    if needed:
+        raise BuildError("give labels (N strings) or class_ids + class_names")
+    return None
+
+
+def _scores(count: int, scores: ArrayLike | None) -> list[float] | None:
+    if scores is None:
+        return None
+    array = np.asarray(scores, dtype=float)
+    if array.shape != (count,):
+        raise BuildError(f"scores must have shape ({count},), got {tuple(array.shape)}")
+    return [check_score(s) for s in array.tolist()]
