@@ -42,6 +42,7 @@ from .errors import RLEError
 __all__ = [
     "RLEError",
     "RLEHeader",
+    "RLEStats",
     "check",
     "decode",
     "decode_bool",
@@ -224,7 +225,7 @@ def _runs(flat: NDArray[np.generic]) -> tuple[NDArray[np.intp], NDArray[np.gener
 
 
 @functools.cache
-def _token_tables() -> tuple[NDArray[np.uint64], NDArray[np.uint64], NDArray[np.int64]]:
+def _token_tables() -> tuple[NDArray[np.uint64], NDArray[np.uint64], NDArray[np.uint64]]:
     """Per run length in pixels (0..16384): token head bits, value shift, and token width.
 
     A run of p pixels is L = 4p words, written as one repeat token: flag 1, the count class
@@ -237,7 +238,7 @@ def _token_tables() -> tuple[NDArray[np.uint64], NDArray[np.uint64], NDArray[np.
     bits = 11 + width
     head = (1 << (width + 2)) | (cls << width) | np.maximum(words - 1, 0)
     shift = (64 - bits).astype(_U64)
-    return (head.astype(_U64) << (shift + _U64(8))), shift, bits
+    return (head.astype(_U64) << (shift + _U64(8))), shift, bits.astype(_U64)
 
 
 def _pack(ends: NDArray[np.intp], run_values: NDArray[np.uint64], n_px: int) -> list[int]:
@@ -268,28 +269,28 @@ def _pack(ends: NDArray[np.intp], run_values: NDArray[np.uint64], n_px: int) -> 
         top[forced] = (_U64(0b111) << _U64(61)) | (r << _U64(45)) | (run_values[forced] << _U64(37))
         bits[forced] = 27
 
-    end = np.cumsum(bits)
-    end += _HEADER_BITS
-    start = end - bits
-    total_bits = int(end[-1])
+    start = np.cumsum(bits)
+    total_bits = int(start[-1]) + _HEADER_BITS
+    start -= bits
+    start += _U64(_HEADER_BITS)
     # The official encoder always appends 8 - (bits % 8) zero bits: a whole zero byte when
     # the stream already ends on a byte boundary.
     n_bytes = total_bits // 8 + 1
     n_words = (n_bytes + 7) // 8
-    words = np.zeros(n_words + 1, dtype=_U64)
-    words[0] = _U64(((4 * n_px) << 21 | _HEADER_TAIL) << 11)
+    words = np.empty(n_words + 1, dtype=_U64)
 
-    # Each token lands in the 64-bit word holding its first bit, and may spill into the next.
-    word_idx = start >> 6
-    offset = (start & 63).astype(_U64)
+    # A token (at most 27 bits) lands in the 64-bit word holding its first bit and may spill
+    # into the next one; numpy defines a shift by 64 as 0, so `second` is 0 when it fits.
+    offset = start & _U64(63)
     first = top >> offset
-    group = np.flatnonzero(word_idx[1:] != word_idx[:-1])
-    heads = np.empty(group.size + 1, dtype=np.intp)
-    heads[0] = 0
-    heads[1:] = group + 1
-    words[word_idx[heads]] |= np.bitwise_or.reduceat(first, heads)
-    spill = np.flatnonzero(offset + bits.astype(_U64) > _U64(64))
-    words[word_idx[spill] + 1] |= top[spill] << (_U64(64) - offset[spill])
+    second = top << (_U64(64) - offset)
+    word_idx = start >> _U64(6)
+    heads = np.flatnonzero(np.diff(word_idx, prepend=_U64(2**63)))
+    at = word_idx[heads]
+    words[-2:] = 0  # a token starts in every word but (perhaps) the last
+    words[at] = np.bitwise_or.reduceat(first, heads)
+    words[at + 1] |= np.bitwise_or.reduceat(second, heads)
+    words[0] |= _U64(((4 * n_px) << 21 | _HEADER_TAIL) << 11)
     out: list[int] = words[:n_words].astype(">u8").view(np.uint8)[:n_bytes].tolist()
     return out
 
@@ -375,29 +376,53 @@ def decode_rgba(rle: RLEInput, height: int, width: int) -> NDArray[np.uint8]:
     return stream.expand(stride=1, phase=0).reshape(height, width, 4)
 
 
-def check(rle: RLEInput, height: int, width: int) -> None:
+def check(rle: RLEInput, height: int, width: int) -> RLEStats:
     """Check that a stream decodes to a ``height`` x ``width`` mask, without building it.
 
     Runs every check :func:`decode` runs (bytes 0..255, header, size, truncation) and walks
-    the tokens, but allocates nothing of the image's size: meant for validators.
+    the tokens, but allocates nothing of the image's size: meant for validators, which can
+    also flag an empty mask (``painted_pixels == 0``) or an invisible one (``max_alpha`` 1).
 
     Args:
         rle: the ``value.rle`` list (ints 0..255), or the same bytes.
         height: the image height in pixels (the result's ``original_height``).
         width: the image width in pixels (the result's ``original_width``).
 
+    Returns:
+        What the mask holds, read from the tokens.
+
     Raises:
         RLEError: the stream would not decode to that size; the message says why.
 
     >>> rle = [0, 0, 0, 24, 57, 27, 252, 96, 17, 255, 223, 0, 0]
     >>> check(rle, 2, 3)
-    >>> check(rle, 3, 2)  # passes too: the stream only knows its pixel count
+    RLEStats(height=2, width=3, painted_pixels=1, max_alpha=255)
+    >>> check(rle, 3, 2).painted_pixels  # passes too: the stream only knows its pixel count
+    1
     >>> check(rle, 2, 2)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     prelabel.errors.RLEError: rle header declares 24 words (6 pixels x 4 channels), but a ...
     """
-    _read(rle, height, width)
+    return _read(rle, height, width).stats(height, width)
+
+
+@dataclass(frozen=True)
+class RLEStats:
+    """What a valid stream holds, as :func:`check` reads it from the tokens.
+
+    Attributes:
+        height: image height in pixels, as checked.
+        width: image width in pixels, as checked.
+        painted_pixels: pixels whose alpha is not 0.
+        max_alpha: the largest alpha (0 for an empty mask; 1 for a 0/1 mask, which Label
+            Studio draws invisible).
+    """
+
+    height: int
+    width: int
+    painted_pixels: int
+    max_alpha: int
 
 
 def _read(rle: RLEInput, height: int, width: int) -> _Stream:
@@ -496,11 +521,17 @@ _STATES = 27
 _ESC = 27
 _FIRST_BYTE = _HEADER_BITS // 8  # the first token starts at bit 5 of byte 6
 _FIRST_STATE = _HEADER_BITS % 8
+_SCALAR_BYTES = 256  # shorter bodies: a plain Python walk is faster than numpy set-up
+_PAIR_BYTES = 2**16  # longer bodies: the two-byte machine (7 MiB table, built once) pays off
 
 
 @functools.lru_cache(maxsize=8)
 def _byte_machine(widths: tuple[int, int, int, int]) -> NDArray[np.int8]:
-    """Transition table, flattened (1024, 28): [10-bit window, state] -> next state."""
+    """Transition table, flattened (1024, 28): [10-bit window, state] -> next state.
+
+    The window is the byte and the top 2 bits of the next one: enough to read the flag and
+    count class of a token starting anywhere in the byte.
+    """
     win = np.arange(1024)[:, None]
     state = np.arange(_STATES + 1)[None, :]
     s = np.minimum(state, 7)  # state >= 8: no token starts in this byte
@@ -510,6 +541,19 @@ def _byte_machine(widths: tuple[int, int, int, int]) -> NDArray[np.int8]:
     table = np.where(state >= 8, state - 8, np.where(flag == 1, starts_here, _ESC))
     table[:, _ESC] = _ESC
     return table.astype(np.int8).ravel()
+
+
+@functools.lru_cache(maxsize=2)
+def _pair_machine(widths: tuple[int, int, int, int]) -> NDArray[np.int8]:
+    """Two bytes per step, flattened (2**18, 28): [18-bit window, state] -> next state."""
+    one = _byte_machine(widths)
+    win = np.arange(2**18)
+    first = (win >> 8) * (_STATES + 1)
+    second = (win & 1023) * (_STATES + 1)
+    table = np.empty((2**18, _STATES + 1), dtype=np.int8)
+    for state in range(_STATES + 1):
+        table[:, state] = one[second + one[first + state]]
+    return table.ravel()
 
 
 class _Stream:
@@ -571,53 +615,100 @@ class _Stream:
 
     def expand(self, *, stride: int, phase: int) -> NDArray[np.uint8]:
         """Words ``phase, phase + stride, ...`` of the decoded stream (stride 4, phase 3: alpha)."""
+        begin, first, n_out = self._spans(stride, phase)
+        out = np.repeat(self._repeat_values(), n_out)
+        literal = np.flatnonzero((self.top >> _U64(63)) == 0)
+        if literal.size:
+            idx, values = self._literal_words(literal, begin, first, n_out, stride, phase)
+            out[idx] = values
+        return out
+
+    def stats(self, height: int, width: int) -> RLEStats:
+        """Painted pixels and largest alpha, from the tokens alone."""
+        begin, first, n_out = self._spans(4, 3)
+        values = self._repeat_values()
+        repeat = (self.top >> _U64(63)) == 1
+        painted = int(n_out[repeat & (values != 0)].sum())
+        used = values[repeat & (n_out > 0)]
+        max_alpha = int(used.max()) if used.size else 0
+        literal = np.flatnonzero(~repeat)
+        if literal.size:
+            _, lit_values = self._literal_words(literal, begin, first, n_out, 4, 3)
+            painted += int(np.count_nonzero(lit_values))
+            max_alpha = max(max_alpha, int(lit_values.max(initial=0)))
+        return RLEStats(height, width, painted, max_alpha)
+
+    def _spans(
+        self, stride: int, phase: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        """Per token: first word, first output index, and number of output words."""
         end = np.cumsum(self.count)
         begin = end - self.count
         np.minimum(end, self.words, out=end)  # the last token may overshoot: ignored, as LS does
-        first = (begin - phase + stride - 1) // stride  # first output index inside each token
+        first = (begin - phase + stride - 1) // stride
         n_out = (end - phase + stride - 1) // stride - first
-        value_shift = _U64(3) + self.width
-        values = ((self.top << value_shift) >> _U64(56)).astype(np.uint8)
-        out = np.repeat(values, n_out)
-        literal = np.flatnonzero((self.top >> _U64(63)) == 0)
-        if literal.size:
-            # Literal chunks hold one value per word: read each wanted word's own 8 bits.
-            lit_n = n_out[literal]
-            tok = np.repeat(literal, lit_n)
-            idx = np.arange(int(lit_n.sum())) - np.repeat(np.cumsum(lit_n) - lit_n, lit_n)
-            idx += first[tok]
-            word = idx * stride + phase
-            bit = self.starts[tok] + 3 + self.width[tok].astype(np.int64) + 8 * (word - begin[tok])
-            byte = self.window[bit >> 3].astype(_U64) << (bit & 7).astype(_U64)
-            out[idx] = (byte >> _U64(56)).astype(np.uint8)
-        return out
+        return begin, first, n_out
+
+    def _repeat_values(self) -> NDArray[np.uint8]:
+        return ((self.top << (_U64(3) + self.width)) >> _U64(56)).astype(np.uint8)
+
+    def _literal_words(
+        self,
+        literal: NDArray[np.intp],
+        begin: NDArray[np.int64],
+        first: NDArray[np.int64],
+        n_out: NDArray[np.int64],
+        stride: int,
+        phase: int,
+    ) -> tuple[NDArray[np.int64], NDArray[np.uint8]]:
+        """Output index and value of every wanted word inside literal chunks."""
+        lit_n = n_out[literal]
+        tok = np.repeat(literal, lit_n)
+        idx = np.arange(int(lit_n.sum())) - np.repeat(np.cumsum(lit_n) - lit_n, lit_n)
+        idx += first[tok]
+        word = idx * stride + phase
+        bit = self.starts[tok] + 3 + self.width[tok].astype(np.int64) + 8 * (word - begin[tok])
+        byte = self.window[bit >> 3].astype(_U64) << (bit & 7).astype(_U64)
+        return idx, (byte >> _U64(56)).astype(np.uint8)
 
 
 def _token_starts(
     data: bytes, buf: NDArray[np.uint8], widths: tuple[int, int, int, int]
 ) -> NDArray[np.int64]:
     """Bit positions of all tokens, in order, from the header to the end of ``data``."""
-    table = _byte_machine(widths)
     n_body = len(data) - _FIRST_BYTE
-    block = 64 if n_body < 2**16 else 256
+    if n_body <= _SCALAR_BYTES:
+        starts: list[int] = []
+        _walk(data, 8 * _FIRST_BYTE + _FIRST_STATE, None, widths, starts)
+        return np.array(starts, dtype=np.int64)
+    step = 2 if n_body >= _PAIR_BYTES else 1
+    block = _block_bytes(n_body)
     n_blocks = -(-n_body // block)
-    padded = np.zeros(n_blocks * block + 1, dtype=np.intp)
-    body = buf[_FIRST_BYTE : len(data) + 1].astype(np.intp)
-    padded[:n_body] = (body[:-1] << 2 | body[1:] >> 6) * (_STATES + 1)
-    rows = padded[:-1].reshape(n_blocks, block)
+    one = _byte_machine(widths)
+    body = np.zeros(n_blocks * block + 2, dtype=np.intp)
+    body[:n_body] = buf[_FIRST_BYTE : len(data)]
+    win10 = (body[:-2] << 2 | body[1:-1] >> 6) * (_STATES + 1)
+    rows = np.ascontiguousarray(win10.reshape(n_blocks, block).T)  # rows[j]: byte j of each block
 
-    # 1. each block's transition for all entry states
-    state = np.broadcast_to(np.arange(_STATES, dtype=np.intp), (n_blocks, _STATES))
-    for j in range(block):
-        state = table[rows[:, j, None] + state]
-    exits = np.asarray(state, dtype=np.uint8).tobytes()
+    # 1. every block's exit state, for each of the 27 entry states
+    entry_states = np.arange(_STATES, dtype=np.intp)[:, None]
+    state = np.broadcast_to(entry_states, (_STATES, n_blocks))
+    if step == 2:
+        pairs = (body[:-2:2] << 10 | body[1:-1:2] << 2 | body[2::2] >> 6) * (_STATES + 1)
+        pair_rows = np.ascontiguousarray(pairs.reshape(n_blocks, block // 2).T)
+        two = _pair_machine(widths)
+        for row in pair_rows:
+            state = two[row + state]
+    else:
+        for row in rows:
+            state = one[row + state]
+    exits = np.asarray(state, dtype=np.uint8).T.tobytes()
 
-    # 2. carry the true state across blocks; literal stretches are walked in Python
+    # 2. carry the true state from block to block; literal chunks are walked in Python
     entry = bytearray(b"\xff") * n_blocks
     walked: list[int] = []
     first_bit = 8 * _FIRST_BYTE
     block_bits = 8 * block
-    n_bits = 8 * len(data)
     k, s = 0, _FIRST_STATE
     while k < n_blocks:
         nxt = exits[k * _STATES + s]
@@ -625,40 +716,64 @@ def _token_starts(
             entry[k] = s
             k, s = k + 1, nxt
             continue
-        p = first_bit + k * block_bits + s
-        while p < n_bits:
-            walked.append(p)
-            p = _next_token(data, p, widths)
-            kk, off = divmod(p - first_bit, block_bits)
-            if kk > k and off < _STATES:
-                break
-        else:
+        p = _walk(data, first_bit + k * block_bits + s, (first_bit, block_bits), widths, walked)
+        if p < 0:
             break
-        k, s = kk, off
+        k, s = divmod(p - first_bit, block_bits)
 
-    # 3. the token starts inside the blocks the machine walked
+    # 3. the token starts inside the blocks the machine carried
     fsm = np.frombuffer(bytes(entry), dtype=np.uint8)
     ks = np.flatnonzero(fsm != 255)
     cur = fsm[ks].astype(np.intp)
-    seen = np.empty((block, ks.size), dtype=np.int8)
-    sub = rows[ks]
+    seen = np.empty((ks.size, block), dtype=np.int8)  # state at each byte, block-major
+    sub = rows if ks.size == n_blocks else rows[:, ks]
     for j in range(block):
-        seen[j] = cur
-        cur = table[sub[:, j] + cur]
-    blk, col = np.nonzero(seen.T < 8)
-    starts = first_bit + 8 * (ks[blk] * block + col) + seen.T[blk, col]
-    starts = starts.astype(np.int64)
+        seen[:, j] = cur
+        cur = one[sub[j] + cur]
+    flat_seen = seen.ravel()
+    at = np.flatnonzero(flat_seen < 8)  # a token starts in this byte
+    byte = (ks * block)[at // block] + at % block if ks.size != n_blocks else at
+    found = 8 * byte + first_bit + flat_seen[at]
     if walked:
-        starts = np.sort(np.concatenate([starts, np.array(walked, dtype=np.int64)]), kind="stable")
-    return starts
+        found = np.sort(np.concatenate([found, np.array(walked, dtype=np.intp)]), kind="stable")
+    return found.astype(np.int64)
 
 
-def _next_token(data: bytes, p: int, widths: tuple[int, int, int, int]) -> int:
-    """Bit position after the token that starts at bit ``p`` (one Python step)."""
-    i = p >> 3
-    win = (int.from_bytes(data[i : i + 4].ljust(4, b"\0"), "big") << (p & 7)) & 0xFFFFFFFF
-    w = widths[(win >> 29) & 3]
-    if win >> 31:
-        return p + 11 + w
-    count = ((win >> (29 - w)) & ((1 << w) - 1)) + 1
-    return p + 3 + w + 8 * count
+def _block_bytes(n_body: int) -> int:
+    """Bytes per block: more blocks cost Python steps (2.), longer blocks numpy steps (1., 3.)."""
+    block = 16
+    while block < 512 and block * block * 8 < n_body:
+        block *= 2
+    return block
+
+
+def _walk(
+    data: bytes,
+    p: int,
+    blocks: tuple[int, int] | None,
+    widths: tuple[int, int, int, int],
+    out: list[int] | None = None,
+) -> int:
+    """Walk tokens one by one from bit ``p``, appending their starts to ``out``.
+
+    With ``blocks = (first_bit, block_bits)``, stop at the first token that starts within
+    the machine's reach (27 bits) of a later block boundary and return its position; return
+    -1 at the end of the data.
+    """
+    starts: list[int] = [] if out is None else out
+    n_bits = 8 * len(data)
+    k = -1 if blocks is None else (p - blocks[0]) // blocks[1]
+    while p < n_bits:
+        starts.append(p)
+        i = p >> 3
+        win = (int.from_bytes(data[i : i + 4].ljust(4, b"\0"), "big") << (p & 7)) & 0xFFFFFFFF
+        w = widths[(win >> 29) & 3]
+        if win >> 31:
+            p += 11 + w
+        else:
+            p += 3 + w + 8 * (((win >> (29 - w)) & ((1 << w) - 1)) + 1)
+        if blocks is not None:
+            kk, off = divmod(p - blocks[0], blocks[1])
+            if kk > k and off < _STATES:
+                return p
+    return -1
