@@ -1,0 +1,1 @@
+"""Adapters from common model outputs and dataset formats to Label Studio tasks."""
