@@ -55,7 +55,7 @@ def data_root(path: str) -> str:
     return re.split(r"[.\[]", path, maxsplit=1)[0]
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class Tag:
     """Any registered tag: its name, XML line and raw attributes (keys lower-cased)."""
 
@@ -75,7 +75,7 @@ class Tag:
         return f"<{type(self).__name__} name={self.name!r}>"
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class ObjectTag(Tag):
     """A tag that shows task data (Image, Text, Audio, ...) and that controls annotate.
 
@@ -99,7 +99,7 @@ class ObjectTag(Tag):
         return tuple(dict.fromkeys(data_root(k) for k in self.data_keys))
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class LabelDef:
     """One ``<Label>``, ``<Choice>`` or ``<Relation>``: what a result must contain to pick it.
 
@@ -155,7 +155,7 @@ class Conditions:
         )
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class ControlTag(Tag):
     """A tag that produces results (``from_name``): Choices, RectangleLabels, TextArea, ...
 

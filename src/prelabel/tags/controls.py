@@ -80,7 +80,7 @@ __all__ = [
 ]
 
 _IMAGE = frozenset({"image"})
-_dc = dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+_dc = dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 
 
 @_dc

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class Image(ObjectTag):
     """``<Image>``: a URL (``value``) or URLs (``valueList``; results then get ``item_index``)."""
 
@@ -33,7 +33,7 @@ class Image(ObjectTag):
     value_list: bool = False
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class Text(ObjectTag):
     """``<Text>``: a string; span offsets are Unicode code points into it."""
 
@@ -43,7 +43,7 @@ class Text(ObjectTag):
     encoding: str | None = None
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class HyperText(ObjectTag):
     """``<HyperText>``: HTML; spans are xpath + code-point offsets inside text nodes."""
 
@@ -53,7 +53,7 @@ class HyperText(ObjectTag):
     inline: bool = False
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class Audio(ObjectTag):
     """``<Audio>`` (``AudioPlus`` is an alias): a URL; segments are in seconds."""
 
@@ -62,7 +62,7 @@ class Audio(ObjectTag):
     split_channels: bool = False
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class Video(ObjectTag):
     """``<Video>``: a URL; frames are 1-based, ``frameRate`` defaults to 24."""
 
@@ -73,7 +73,7 @@ class Video(ObjectTag):
     frame_rate_key: str | None = None
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class TimeSeries(ObjectTag):
     """``<TimeSeries>`` with ``<Channel column=...>`` children; default ``valueType`` is url."""
 
@@ -86,7 +86,7 @@ class TimeSeries(ObjectTag):
     sep: str = ","
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class Paragraphs(ObjectTag):
     """``<Paragraphs>``: a list of phrase dicts; span offsets are UTF-16 units in a phrase."""
 
@@ -97,7 +97,7 @@ class Paragraphs(ObjectTag):
     text_key: str = "text"
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class Table(ObjectTag):
     """``<Table>``: a dict or list of rows, shown for reference."""
 
@@ -105,7 +105,7 @@ class Table(ObjectTag):
     kind: ClassVar[str] = "table"
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class Pdf(ObjectTag):
     """``<Pdf>``: a URL; document-level controls only in the community edition."""
 
@@ -113,7 +113,7 @@ class Pdf(ObjectTag):
     kind: ClassVar[str] = "pdf"
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class Markdown(ObjectTag):
     """``<Markdown>``: a markdown string, display only."""
 
@@ -121,7 +121,7 @@ class Markdown(ObjectTag):
     kind: ClassVar[str] = "markdown"
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class List(ObjectTag):
     """``<List>``: items ``{id, title, body}`` that a Ranker orders."""
 
@@ -129,7 +129,7 @@ class List(ObjectTag):
     kind: ClassVar[str] = "list"
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class Chat(ObjectTag):
     """``<Chat>``: a list of ``{role, content}`` messages."""
 
@@ -137,7 +137,7 @@ class Chat(ObjectTag):
     kind: ClassVar[str] = "chat"
 
 
-@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True, repr=False)
 class GenericObject(ObjectTag):
     """Other object tags of current Label Studio (Object3D, GPSMap, PagedView, PdfOcr, ...).
 
