@@ -483,7 +483,7 @@ def _as_bytes(rle: object) -> bytes:
             )
         if rle.size and (int(rle.min()) < 0 or int(rle.max()) > 255):
             bad = int(np.flatnonzero((rle < 0) | (rle > 255))[0])
-            raise RLEError(_byte_message(bad, rle[bad]))
+            raise RLEError(_byte_message(bad, rle[bad].item(), rle.dtype.name))
         return rle.astype(np.uint8).tobytes()
     if not isinstance(rle, Sequence):
         raise RLEError(
@@ -499,11 +499,11 @@ def _as_bytes(rle: object) -> bytes:
     raise RLEError("rle must be a list of ints 0..255")  # pragma: no cover - bytes() agreed
 
 
-def _byte_message(index: int, value: object) -> str:
+def _byte_message(index: int, value: object, type_name: str | None = None) -> str:
     shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
     return (
-        f"rle[{index}] is {shown} ({type(value).__name__}); a Label Studio brush RLE is a "
-        "list of ints 0..255"
+        f"rle[{index}] is {shown} ({type_name or type(value).__name__}); a Label Studio "
+        "brush RLE is a list of ints 0..255"
     )
 
 
