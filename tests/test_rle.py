@@ -352,6 +352,9 @@ def test_literal_chunks_in_long_streams(n_tokens: int) -> None:
     tokens.append(("rep", 0, [0] * fill))
     words += [0] * fill
     stream = write_stream(tokens)
+    body = len(stream) - 6
+    assert (body >= rle._PAIR_BYTES) == (n_tokens > 10_000)
+    assert body > rle._SCALAR_BYTES
     got = rle.decode_rgba(stream, 1, len(words) // 4)
     assert np.array_equal(got.ravel(), np.array(words, np.uint8))
 

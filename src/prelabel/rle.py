@@ -522,7 +522,7 @@ _ESC = 27
 _FIRST_BYTE = _HEADER_BITS // 8  # the first token starts at bit 5 of byte 6
 _FIRST_STATE = _HEADER_BITS % 8
 _SCALAR_BYTES = 256  # shorter bodies: a plain Python walk is faster than numpy set-up
-_PAIR_BYTES = 2**16  # longer bodies: the two-byte machine (7 MiB table, built once) pays off
+_PAIR_BYTES = 2**17  # longer bodies: the two-byte machine (7 MiB table, built once) pays off
 
 
 @functools.lru_cache(maxsize=8)
@@ -545,14 +545,18 @@ def _byte_machine(widths: tuple[int, int, int, int]) -> NDArray[np.int8]:
 
 @functools.lru_cache(maxsize=2)
 def _pair_machine(widths: tuple[int, int, int, int]) -> NDArray[np.int8]:
-    """Two bytes per step, flattened (2**18, 28): [18-bit window, state] -> next state."""
-    one = _byte_machine(widths)
-    win = np.arange(2**18)
-    first = (win >> 8) * (_STATES + 1)
-    second = (win & 1023) * (_STATES + 1)
-    table = np.empty((2**18, _STATES + 1), dtype=np.int8)
-    for state in range(_STATES + 1):
-        table[:, state] = one[second + one[first + state]]
+    """Two bytes per step, flattened (2**18, 28): [18-bit window, state] -> next state.
+
+    The window is bytes b0, b1 and the top 2 bits of b2; built once per process (7 MiB).
+    """
+    one = _byte_machine(widths).reshape(1024, _STATES + 1)
+    b0 = np.arange(256)[:, None]
+    b1 = np.arange(256)[None, :]
+    after_b0 = one[b0 << 2 | b1 >> 6].astype(np.intp)  # (b0, b1, state)
+    table = np.empty((256, 256, 4, _STATES + 1), dtype=np.int8)
+    flat_one = one.ravel()
+    for b2 in range(4):
+        table[:, :, b2, :] = flat_one[((b1 << 2 | b2) * (_STATES + 1))[..., None] + after_b0]
     return table.ravel()
 
 

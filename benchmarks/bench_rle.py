@@ -1,0 +1,185 @@
+"""Benchmark prelabel.rle against Label Studio's codec and the Rust port, on the same masks.
+
+Run: ``.venv/bin/python benchmarks/bench_rle.py`` (``--quick`` for fewer repeats).
+
+The masks are made here, deterministically, with numpy: eight ellipses on 1024x1024 and
+4096x4096 images ("blobs", a typical segmentation mask) and 1024x1024 coin-flip noise (the
+worst case: about 525,000 runs). Each codec is timed on the same mask or stream in the same
+run; the table gives the median of several repeats (fewer for the slow official codec).
+
+What each column times:
+
+* official: ``label_studio_sdk.converter.brush``: ``mask2rle(mask)``, and
+  ``decode_rle(rle)`` reshaped to ``(H, W, 4)`` with the alpha channel taken.
+* rust: ``label_studio_brush_rle_rs`` (skipped if not installed):
+  ``encode_rle(np.repeat(mask.ravel(), 4), 8, [3, 4, 8, 16])`` (it takes the 4x expanded
+  words and returns ``bytes``, not yet the JSON list), and ``decode_rle(rle, False)``
+  reshaped to alpha like the official one.
+* prelabel: ``rle.encode(mask)`` (returns the JSON list) and ``rle.decode(rle, H, W)``.
+
+Another script can call :func:`run`, which returns one dict per (case, op).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from prelabel import rle
+
+try:
+    from label_studio_sdk.converter import brush as official
+except ImportError:  # pragma: no cover - the SDK is a dev dependency
+    official = None
+
+try:
+    import label_studio_brush_rle_rs as rust
+except ImportError:
+    rust = None
+
+
+def blobs(height: int, width: int, seed: int = 7) -> NDArray[np.uint8]:
+    """Eight filled ellipses, 0/255."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.ogrid[:height, :width]
+    mask = np.zeros((height, width), bool)
+    for _ in range(8):
+        cy, cx = rng.uniform(0, height), rng.uniform(0, width)
+        ry, rx = rng.uniform(height / 20, height / 5), rng.uniform(width / 20, width / 5)
+        mask |= ((yy - cy) / ry) ** 2 + ((xx - cx) / rx) ** 2 < 1
+    return mask.astype(np.uint8) * 255
+
+
+def noise(height: int, width: int, seed: int = 7) -> NDArray[np.uint8]:
+    """Each pixel foreground with probability 1/2, 0/255."""
+    rng = np.random.default_rng(seed)
+    return (rng.random((height, width)) < 0.5).astype(np.uint8) * 255
+
+
+CASES: list[tuple[str, Callable[[], NDArray[np.uint8]]]] = [
+    ("blobs 1024x1024", lambda: blobs(1024, 1024)),
+    ("blobs 4096x4096", lambda: blobs(4096, 4096)),
+    ("noise 1024x1024", lambda: noise(1024, 1024)),
+]
+
+
+def _rust_encode(mask: NDArray[np.uint8]) -> bytes:
+    words = np.repeat(mask.ravel(), 4)  # the crate takes the RGBA words
+    out: bytes = rust.encode_rle(words, 8, [3, 4, 8, 16])
+    return out
+
+
+def _rust_decode(stream: list[int], height: int, width: int) -> NDArray[np.uint8]:
+    words = np.asarray(rust.decode_rle(stream, False), dtype=np.uint8)
+    return words.reshape(height, width, 4)[..., 3]
+
+
+def _official_decode(stream: list[int], height: int, width: int) -> NDArray[np.uint8]:
+    words: NDArray[np.uint8] = official.decode_rle(stream)
+    return words.reshape(height, width, 4)[..., 3]
+
+
+def median_ms(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def run(*, quick: bool = False) -> list[dict[str, Any]]:
+    """Time every codec on every case; one dict per (case, op), times in milliseconds.
+
+    Keys: ``case``, ``op`` ("encode"/"decode"), ``stream_bytes``, ``official_ms``,
+    ``rust_ms``, ``prelabel_ms`` (None when that codec is not installed), ``repeats``.
+    """
+    fast, slow = (3, 1) if quick else (15, 3)
+    rows: list[dict[str, Any]] = []
+    rle.decode(rle.encode(noise(64, 64)), 64, 64)  # build the codec's lookup tables first
+    for name, make in CASES:
+        mask = make()
+        h, w = mask.shape
+        stream = rle.encode(mask)
+        alpha = rle.decode(stream, h, w)
+        assert np.array_equal(alpha, mask)
+        rle.decode(stream, h, w)  # warm: the two-byte table is built on first use
+        enc: dict[str, float | None] = {"prelabel": median_ms(partial(rle.encode, mask), fast)}
+        dec: dict[str, float | None] = {
+            "prelabel": median_ms(partial(rle.decode, stream, h, w), fast)
+        }
+        if rust is not None:
+            assert list(_rust_encode(mask)) == stream
+            enc["rust"] = median_ms(partial(_rust_encode, mask), fast)
+            dec["rust"] = median_ms(partial(_rust_decode, stream, h, w), fast)
+        if official is not None:
+            assert official.mask2rle(mask) == stream
+            enc["official"] = median_ms(partial(official.mask2rle, mask), slow)
+            dec["official"] = median_ms(partial(_official_decode, stream, h, w), slow)
+        for op, times in (("encode", enc), ("decode", dec)):
+            rows.append(
+                {
+                    "case": name,
+                    "op": op,
+                    "stream_bytes": len(stream),
+                    "official_ms": times.get("official"),
+                    "rust_ms": times.get("rust"),
+                    "prelabel_ms": times["prelabel"],
+                    "repeats": {"prelabel": fast, "rust": fast, "official": slow},
+                }
+            )
+    return rows
+
+
+def _fmt(ms: float | None) -> str:
+    return "-" if ms is None else f"{ms:.3g}" if ms < 10 else f"{ms:.0f}"
+
+
+def _ratio(other: float | None, ours: float) -> str:
+    return "-" if other is None else f"{other / ours:.1f}x"
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """A Markdown table of :func:`run`'s rows."""
+    lines = [
+        "| case | op | RLE bytes | official ms | rust ms | prelabel ms | vs official | vs rust |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        ours = r["prelabel_ms"]
+        lines.append(
+            f"| {r['case']} | {r['op']} | {r['stream_bytes']:,} | {_fmt(r['official_ms'])} "
+            f"| {_fmt(r['rust_ms'])} | {_fmt(ours)} | {_ratio(r['official_ms'], ours)} "
+            f"| {_ratio(r['rust_ms'], ours)} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = parser.parse_args(argv)
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, "
+        f"{os.cpu_count()} CPUs, {platform.machine()}"
+    )
+    if rust is None:
+        print("note: label-studio-brush-rle-rs is not installed: the rust column is empty")
+    if official is None:
+        print("note: label-studio-sdk is not installed: the official column is empty")
+    print(table(run(quick=args.quick)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
