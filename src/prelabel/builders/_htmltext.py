@@ -114,11 +114,11 @@ def html_text_map(html: str, *, inline: bool = False) -> HtmlText:
 
 def _parse_root(source: str, *, inline: bool) -> etree._Element:
     wrapped = f"<{_WRAPPER}>{source}</{_WRAPPER}>" if inline else source
-    if not wrapped.strip():
-        raise BuildError("the HyperText content is empty")
     try:
         document = lxml_html.document_fromstring(wrapped)
-    except (etree.ParserError, ValueError) as exc:
+    except etree.ParserError:
+        return etree.Element("body")  # nothing but whitespace or stray end tags: no text
+    except ValueError as exc:
         raise BuildError(f"the HyperText content cannot be parsed as HTML: {exc}") from None
     found = document.find(f".//{_WRAPPER}" if inline else "body")
     if found is None:

@@ -314,7 +314,7 @@ class TaxonomyBuilder(ControlTag):
         else:
             given = list(paths)
         if not given:
-            raise BuildError(f"{_name(self)} needs at least one path")
+            raise LabelError(f"{_name(self)} needs at least one path")
         dynamic = control.api_url is not None or control.dynamic_labels is not None
         out = [
             self._dynamic_path(item) if dynamic else self._resolve_path(item, control)

@@ -35,9 +35,9 @@ _DIRECTIONS = ("right", "left", "bi")
 def _region_id(region: RegionLike, which: str) -> str:
     if isinstance(region, Region):
         return region.id
+    if isinstance(region, Mapping) and region.get("type") == "relation":
+        raise BuildError(f"the {which} end of a relation must be a region, not a relation")
     if isinstance(region, Mapping) and isinstance(region.get("id"), str) and region["id"]:
-        if region.get("type") == "relation":
-            raise BuildError(f"the {which} end of a relation must be a region, not a relation")
         return str(region["id"])
     raise BuildError(
         f"the {which} end of a relation must be a Region (or its result dict), "

@@ -31,6 +31,7 @@ from ._common import make_result, pick_target
 from ._htmltext import HtmlText, html_text_map
 
 if TYPE_CHECKING:
+    from ..labelmap import LabelMap
     from ..tags.controls import LabelingControl
 
 __all__ = [
@@ -131,21 +132,36 @@ def _labeling(control: ControlTag) -> LabelingControl:
     return control  # type: ignore[return-value]  # only LabelingControl subclasses mix these in
 
 
-def _label_lookup(control: ControlTag, label_map: Mapping[str, str] | None) -> dict[str, str]:
-    """Model class name -> config label: ``label_map`` first, then ``predicted_values``."""
-    lookup: dict[str, str] = {}
-    for node in _labeling(control).iter_labels():
-        for predicted in node.predicted_values:
-            lookup.setdefault(predicted, node.value)
-    if label_map:
-        lookup.update(label_map)
-    return lookup
+def _label_mapper(control: ControlTag, label_map: Mapping[str, str] | LabelMap | None) -> LabelMap:
+    """A :class:`~prelabel.labelmap.LabelMap` for model class names (mapping, predicted_values,
+    exact value or alias, then any case)."""
+    from ..labelmap import LabelMap  # imports the tag classes, which import this module
+
+    if isinstance(label_map, LabelMap):
+        if label_map.control is not control:
+            raise BuildError(
+                f"label_map was made for <{label_map.control.tag} "
+                f"name={label_map.control.name!r}>, not for <{control.tag} name={control.name!r}>"
+            )
+        return label_map
+    return LabelMap(_labeling(control), mapping=_widen(label_map))
 
 
-def _resolve(control: ControlTag, labels: LabelsArg, lookup: Mapping[str, str]) -> list[str]:
+def _widen(label_map: Mapping[str, str] | None) -> dict[str | int, str] | None:
+    return dict(label_map.items()) if label_map else None
+
+
+def _map_labels(mapper: LabelMap, labels: LabelsArg) -> list[str] | None:
+    """Model class name(s) as config labels; None when the mapper drops one."""
     given = [labels] if isinstance(labels, str) else list(labels)
-    mapped = [lookup.get(item, item) if isinstance(item, str) else item for item in given]
-    return _labeling(control).resolve_labels(mapped)
+    mapped = [mapper(item) for item in given]
+    if any(label is None for label in mapped):
+        return None
+    return [label for label in mapped if label is not None]
+
+
+def _resolve(control: ControlTag, labels: LabelsArg) -> list[str]:
+    return _labeling(control).resolve_labels(labels)
 
 
 def _target(
@@ -331,7 +347,7 @@ class TextSpanBuilder(ControlTag):
             target,
             {"start": first, "end": last},
             source[first:last],
-            _resolve(self, labels, {}),
+            _resolve(self, labels),
             score=score,
             id=id,
             readonly=readonly,
@@ -375,7 +391,7 @@ class TextSpanBuilder(ControlTag):
             target,
             {"start": first, "end": last},
             source[first:last],
-            _resolve(self, labels, {}),
+            _resolve(self, labels),
             score=score,
             id=id,
             readonly=readonly,
@@ -390,7 +406,7 @@ class TextSpanBuilder(ControlTag):
         *,
         scores: npt.ArrayLike | None = None,
         unit: OffsetUnit = "codepoint",
-        label_map: Mapping[str, str] | None = None,
+        label_map: Mapping[str, str] | LabelMap | None = None,
         to_name: str | None = None,
         readonly: bool | None = None,
         hidden: bool | None = None,
@@ -400,11 +416,13 @@ class TextSpanBuilder(ControlTag):
         Args:
             text: the task text, or the task ``data`` dict.
             offsets: shape (N, 2), ``[start, end)`` of each span in ``unit``.
-            labels: N labels (or label lists), possibly model class names mapped through
-                ``label_map`` or the config's ``predicted_values``.
+            labels: N labels (or label lists): config labels or model class names, mapped
+                by a :class:`~prelabel.labelmap.LabelMap` (``label_map``, then the config's
+                ``predicted_values``, then the exact name, then the name in any case).
             scores: shape (N,), each span's confidence in [0, 1].
             unit: what the offsets count (see :meth:`span`).
-            label_map: model class name -> config label, e.g. ``{"PERSON": "Person"}``.
+            label_map: model class name -> config label (``{"PERSON": "Person"}``), or a
+                ``LabelMap`` (``unmapped="drop"`` skips spans of unmapped classes).
             to_name: the ``<Text>`` to annotate when the control points at several.
             readonly: make the spans read-only.
             hidden: start the spans hidden.
@@ -433,23 +451,28 @@ class TextSpanBuilder(ControlTag):
             points = mapping.to_codepoints(pairs, unit)
         except BuildError as exc:
             raise BuildError(f"spans on {where}: {exc}") from None
-        lookup = _label_lookup(self, label_map)
-        return [
-            _region(
-                self,
-                target,
-                {"start": first, "end": last},
-                source[first:last],
-                _resolve(self, label, lookup),
-                score=confidence,
-                id=None,
-                readonly=readonly,
-                hidden=hidden,
+        mapper = _label_mapper(self, label_map)
+        regions = []
+        for (first, last), label, confidence in zip(
+            points.tolist(), labels, confidences, strict=True
+        ):
+            mapped = _map_labels(mapper, label)
+            if mapped is None:
+                continue  # a class the LabelMap drops (unmapped="drop"), counted there
+            regions.append(
+                _region(
+                    self,
+                    target,
+                    {"start": first, "end": last},
+                    source[first:last],
+                    _resolve(self, mapped),
+                    score=confidence,
+                    id=None,
+                    readonly=readonly,
+                    hidden=hidden,
+                )
             )
-            for (first, last), label, confidence in zip(
-                points.tolist(), labels, confidences, strict=True
-            )
-        ]
+        return regions
 
     def spans_from_tokens(
         self,
@@ -460,7 +483,7 @@ class TextSpanBuilder(ControlTag):
         *,
         scores: npt.ArrayLike | None = None,
         unit: OffsetUnit = "codepoint",
-        label_map: Mapping[str, str] | None = None,
+        label_map: Mapping[str, str] | LabelMap | None = None,
         to_name: str | None = None,
         readonly: bool | None = None,
         hidden: bool | None = None,
@@ -475,7 +498,7 @@ class TextSpanBuilder(ControlTag):
             labels: N labels (see :meth:`spans`).
             scores: shape (N,), each span's confidence.
             unit: what ``token_offsets`` count.
-            label_map: model class name -> config label.
+            label_map: model class name -> config label, or a ``LabelMap``.
             to_name: the ``<Text>`` to annotate when the control points at several.
             readonly: make the spans read-only.
             hidden: start the spans hidden.
@@ -522,7 +545,7 @@ class TextSpanBuilder(ControlTag):
         token_scores: npt.ArrayLike | None = None,
         score_agg: ScoreAgg = "mean",
         unit: OffsetUnit = "codepoint",
-        label_map: Mapping[str, str] | None = None,
+        label_map: Mapping[str, str] | LabelMap | None = None,
         to_name: str | None = None,
         readonly: bool | None = None,
         hidden: bool | None = None,
@@ -541,7 +564,8 @@ class TextSpanBuilder(ControlTag):
                 tokens' with ``score_agg``.
             score_agg: ``"mean"``, ``"min"``, ``"max"`` or ``"first"``.
             unit: what ``token_offsets`` count.
-            label_map: model class name -> config label (``{"PER": "Person"}``).
+            label_map: model class name -> config label (``{"PER": "Person"}``), or a
+                ``LabelMap``.
             to_name: the ``<Text>`` to annotate when the control points at several.
             readonly: make the spans read-only.
             hidden: start the spans hidden.
@@ -692,7 +716,7 @@ def _html_region(
         target,
         _html_geometry(dom, first, last, target),
         dom.text[first:last],
-        _resolve(control, labels, {}),
+        _resolve(control, labels),
         score=score,
         id=id,
         readonly=readonly,
@@ -771,7 +795,7 @@ class HyperTextBuilder(ControlTag):
                 target,
                 {"start": first, "end": last},
                 source[first:last],
-                _resolve(self, labels, {}),
+                _resolve(self, labels),
                 score=score,
                 id=id,
                 readonly=readonly,
@@ -963,7 +987,7 @@ class ParagraphBuilder(ControlTag):
             target,
             geometry,
             text,
-            _resolve(self, labels, {}),
+            _resolve(self, labels),
             score=score,
             id=id,
             readonly=readonly,
