@@ -1,0 +1,162 @@
+"""``prelabel validate --config CONFIG.xml TASKS...``: check task files before Label Studio does.
+
+Streams every task through the library's :class:`~prelabel.validate.Validator` and prints each
+problem as it is found, so memory stays flat however big the files are: only counters grow.
+
+Exit status: 0 no errors (warnings allowed unless ``--strict``), 1 errors found, 2 wrong usage,
+or a config or task file that cannot be read or parsed (an invalid labeling config counts as
+unreadable: nothing can be checked against it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..config import LabelConfig
+from ..errors import ConfigError, ErrorRecord, TaskFileError
+from ..io import TaskLocation, read_tasks_located
+from ..validate import ValidationStats, Validator
+from ._progress import Progress, total_size
+
+NAME = "validate"
+
+
+def add_parser(sub: Any) -> None:
+    """Register the command on the ``prelabel`` subparsers."""
+    parser = sub.add_parser(
+        NAME,
+        help="check task files against a labeling config",
+        description="Check tasks and their predictions against a labeling config, as Label "
+        "Studio's import and editor would. TASKS are .json files (a list of tasks or one "
+        "task), .jsonl files (a task per line) or directories of task files. Exit status: "
+        "0 no errors, 1 errors found, 2 wrong usage or an unreadable config or file.",
+    )
+    parser.add_argument("--config", required=True, help="labeling config XML file")
+    parser.add_argument("tasks", nargs="+", metavar="TASKS", help=".json, .jsonl or directory")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one block per problem and a summary; json: a JSON array of the problems",
+    )
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (shown only on a terminal)"
+    )
+
+
+class _TextPrinter:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def record(self, where: TaskLocation, record: ErrorRecord) -> None:
+        self.out.write(
+            f"{where}: {record.path}: {record.severity} [{record.code}] {record.message}\n"
+        )
+        if record.hint:
+            self.out.write(f"    hint: {record.hint}\n")
+
+    def finish(self, stats: ValidationStats, files: int, unreadable: int) -> None:
+        self.out.write(render_summary(stats, files, unreadable))
+
+
+class _JsonPrinter:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.count = 0
+
+    def record(self, where: TaskLocation, record: ErrorRecord) -> None:
+        item = {"file": str(where.file), "line": where.line, **record.to_dict()}
+        self.out.write(("[\n  " if self.count == 0 else ",\n  ") + json.dumps(item))
+        self.count += 1
+
+    def finish(self, stats: ValidationStats, files: int, unreadable: int) -> None:
+        self.out.write("\n]\n" if self.count else "[]\n")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def render_summary(stats: ValidationStats, files: int, unreadable: int = 0) -> str:
+    """The summary block that ends the text output."""
+    where = _plural(files, "file")
+    if unreadable:
+        where += f" ({unreadable:,} could not be read)"
+    counted = [_plural(stats.tasks, "task"), _plural(stats.predictions, "prediction")]
+    if stats.annotations:
+        counted.append(_plural(stats.annotations, "annotation"))
+    counted.append(_plural(stats.results, "result"))
+    lines = ["", f"checked {', '.join(counted)} in {where}"]
+    if not (stats.errors or stats.warnings):
+        lines.append("no problems found")
+    else:
+        lines.append(
+            f"found {_plural(stats.error_count, 'error')}, "
+            f"{_plural(stats.warning_count, 'warning')}"
+        )
+        rows = [("error", code, n) for code, n in sorted(stats.errors.items())]
+        rows += [("warning", code, n) for code, n in sorted(stats.warnings.items())]
+        width = max(len(code) for _, code, _ in rows)
+        for severity, code, count in rows:
+            lines.append(f"  {severity:<7}  {code:<{width}}  {count:,}")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate every task of every TASKS path; print problems and a summary."""
+    try:
+        config = LabelConfig.from_file(args.config)
+    except OSError as exc:
+        print(f"prelabel: cannot read {args.config}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:
+        print(f"prelabel: {args.config}: invalid labeling config: {exc}", file=sys.stderr)
+        return 2
+
+    out = sys.stdout
+    printer: _TextPrinter | _JsonPrinter = (
+        _JsonPrinter(out) if args.format == "json" else _TextPrinter(out)
+    )
+    sources = [Path(p) for p in args.tasks]
+    progress = Progress(
+        sys.stderr, total_size(sources), label="validate", enabled=not args.no_progress
+    )
+    # One validator for every file: it keeps counters only, so memory stays flat.
+    validator = Validator(config, strict=args.strict)
+    stats = validator.stats
+    unreadable = 0
+    for source in sources:
+        before = stats.tasks
+        try:
+            for where, task in read_tasks_located(source, on_bytes=progress.advance):
+                records = validator.check_task(task, where.index)
+                if records:
+                    progress.clear()
+                    for record in records:
+                        printer.record(where, record)
+                progress.update(tasks=stats.tasks, problems=stats.error_count + stats.warning_count)
+            if stats.tasks == before:
+                raise TaskFileError(f"{source}: no tasks found (Label Studio imports none)")
+        except (OSError, TaskFileError) as exc:
+            progress.clear()
+            out.flush()
+            print(f"prelabel: {_describe(source, exc)}", file=sys.stderr)
+            unreadable += 1
+    progress.clear()
+    printer.finish(stats, len(sources), unreadable)
+    if unreadable:
+        return 2
+    return 1 if stats.error_count else 0
+
+
+def _describe(source: Path, exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        name = exc.filename if exc.filename is not None else source
+        return f"cannot read {os.fsdecode(name)}: {exc.strerror or exc}"
+    return str(exc)

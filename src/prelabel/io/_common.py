@@ -1,0 +1,217 @@
+"""What the readers and writers share: layouts, task locations, canonical JSON text."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import itertools
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any, Literal, TypeVar
+
+from ..errors import BuildError, TaskFileError, format_loc
+from ..tasks import Task
+
+__all__ = [
+    "ByteCounter",
+    "Layout",
+    "PathLike",
+    "TaskLike",
+    "TaskLocation",
+    "atomic_text",
+    "canonical_task",
+    "chunked",
+    "detect_layout",
+    "dumps_task",
+    "natural_key",
+]
+
+Layout = Literal["json", "jsonl", "dir"]
+"""``json``: one list (or one task); ``jsonl``: a task per line; ``dir``: a file per task."""
+
+PathLike = str | os.PathLike[str]
+TaskLike = Task | Mapping[str, Any]
+ByteCounter = Callable[[int], None]
+"""Called with the number of bytes just read (drives a progress bar)."""
+
+T = TypeVar("T")
+
+_TASK_ORDER = ("id", "data", "predictions", "annotations", "meta")
+_PREDICTION_ORDER = ("model_version", "score", "result")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TaskLocation:
+    """Where a task was read: its file, the line it starts on (1-based), its index in the file."""
+
+    file: Path
+    line: int
+    index: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def detect_layout(path: PathLike) -> Layout:
+    """The layout a path names: a directory (or a name without suffix), ``.json`` or ``.jsonl``.
+
+    Raises:
+        TaskFileError: a suffix that is none of ``.json``, ``.jsonl``, ``.ndjson``.
+
+    >>> detect_layout("preds.jsonl"), detect_layout("preds.json"), detect_layout("out/preds")
+    ('jsonl', 'json', 'dir')
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if path.is_dir() or not suffix:
+        return "dir"
+    if suffix == ".json":
+        return "json"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    raise TaskFileError(
+        f"{path}: cannot tell the layout from the name; use .json, .jsonl or a directory"
+    )
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts ``task-2.json`` before ``task-10.json``.
+
+    >>> sorted(["t-10.json", "t-2.json", "t-1.json"], key=natural_key)
+    ['t-1.json', 't-2.json', 't-10.json']
+    """
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part
+    )
+
+
+def canonical_task(task: TaskLike) -> dict[str, Any]:
+    """The task as a dict with its keys in the written order.
+
+    Task keys: ``id``, ``data``, ``predictions``, ``annotations``, ``meta``, then the others in
+    their own order; prediction keys: ``model_version``, ``score``, ``result``, then others.
+    Results keep the order their builder gave them.
+
+    Raises:
+        BuildError: ``task`` is neither a :class:`~prelabel.Task` nor a mapping.
+    """
+    if isinstance(task, Task):
+        return task.to_dict()
+    if not isinstance(task, Mapping):
+        raise BuildError(f"a task must be a Task or a dict, got {type(task).__name__}")
+    out = _ordered(task, _TASK_ORDER)
+    predictions = out.get("predictions")
+    if isinstance(predictions, list):
+        out["predictions"] = [
+            _ordered(p, _PREDICTION_ORDER) if isinstance(p, Mapping) else p for p in predictions
+        ]
+    return out
+
+
+def _ordered(raw: Mapping[str, Any], first: tuple[str, ...]) -> dict[str, Any]:
+    out = {key: raw[key] for key in first if key in raw}
+    out.update((key, value) for key, value in raw.items() if key not in out)
+    return out
+
+
+def dumps_task(task: TaskLike, *, index: int = 0, indent: int | None = None) -> str:
+    """One task as JSON text: canonical key order, UTF-8 characters kept, no NaN.
+
+    Without ``indent`` the text is compact (no spaces), one line.
+
+    Args:
+        task: a :class:`~prelabel.Task` or a task dict.
+        index: the task's position, named in error messages.
+        indent: pretty-print with this many spaces per level.
+
+    Raises:
+        BuildError: a NaN or infinite number, or a value JSON cannot hold (a numpy scalar, a
+            set, ...); the message gives its path, e.g. ``$[3].predictions[0].result[1].value.x``.
+
+    >>> dumps_task({"data": {"text": "café"}, "id": 7})
+    '{"id":7,"data":{"text":"café"}}'
+    """
+    obj = canonical_task(task)
+    separators = (",", ":") if indent is None else (",", ": ")
+    try:
+        text = json.dumps(
+            obj, ensure_ascii=False, allow_nan=False, indent=indent, separators=separators
+        )
+    except (TypeError, ValueError) as exc:
+        raise BuildError(_explain_unwritable(obj, index) or f"task {index}: {exc}") from None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (from a "\ud800" escape) has no UTF-8 form: keep it escaped.
+        text = json.dumps(obj, ensure_ascii=True, indent=indent, separators=separators)
+    return text
+
+
+def _explain_unwritable(obj: Any, index: int) -> str | None:
+    """Find the first value ``json.dumps`` refuses and say where it is."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((index,), obj)]
+    while stack:
+        loc, value = stack.pop()
+        where = format_loc(loc)
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return (
+                    f"task {index}: {where} is {value}; JSON has no NaN or infinity and "
+                    "Label Studio rejects them"
+                )
+        elif value is None or isinstance(value, (str, int)):
+            continue
+        elif isinstance(value, Mapping):
+            for key in value:
+                if not isinstance(key, (str, int, float, bool)) and key is not None:
+                    return (
+                        f"task {index}: {where} has a key of type {type(key).__name__}; "
+                        "JSON object keys must be strings"
+                    )
+            stack.extend(((*loc, str(k)), v) for k, v in reversed(list(value.items())))
+        elif isinstance(value, (list, tuple)):
+            stack.extend(((*loc, i), v) for i, v in reversed(list(enumerate(value))))
+        else:
+            kind = f"{type(value).__module__}.{type(value).__qualname__}"
+            return (
+                f"task {index}: {where} is a {kind}, which JSON cannot hold; "
+                "convert it to a plain value (float(), int(), .tolist())"
+            )
+    return None
+
+
+@contextlib.contextmanager
+def atomic_text(path: Path) -> Iterator[IO[str]]:
+    """Open ``path`` for writing UTF-8 text through a temporary file renamed on success.
+
+    A failure part-way leaves no half-written file behind (and an older file untouched).
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[Iterator[T]]:
+    """Split ``items`` into consecutive runs of at most ``size``, without materializing them.
+
+    Each run must be consumed before the next is asked for.
+
+    >>> [list(run) for run in chunked(range(5), 2)]
+    [[0, 1], [2, 3], [4]]
+    """
+    iterator = iter(items)
+    for first in iterator:
+        run = itertools.chain((first,), itertools.islice(iterator, size - 1))
+        yield run
+        for _ in run:  # drain what the caller left, so the next run starts in the right place
+            pass

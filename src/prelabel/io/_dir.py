@@ -1,0 +1,121 @@
+"""A directory of task files: the layout Label Studio syncs from cloud or local storage.
+
+Each ``.json`` file holds one task object (what every Label Studio version reads from
+storage) or a list of tasks (newer versions only); ``.jsonl`` files hold a task per line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ._common import (
+    ByteCounter,
+    PathLike,
+    TaskLike,
+    TaskLocation,
+    atomic_text,
+    chunked,
+    dumps_task,
+    natural_key,
+)
+from ._json import iter_json, write_json_stream
+from ._jsonl import iter_jsonl
+
+__all__ = ["iter_dir", "task_files", "write_dir"]
+
+_SUFFIXES = (".json", ".jsonl", ".ndjson")
+
+
+def task_files(path: PathLike) -> list[Path]:
+    """The task files of a directory (not its subdirectories), in natural name order.
+
+    Hidden files (``.name``) are skipped, as are files with other suffixes.
+
+    Raises:
+        OSError: the directory cannot be listed.
+    """
+    folder = Path(path)
+    with os.scandir(folder) as entries:
+        names = [
+            entry.name
+            for entry in entries
+            if not entry.name.startswith(".")
+            and entry.name.lower().endswith(_SUFFIXES)
+            and entry.is_file()
+        ]
+    names.sort(key=natural_key)
+    return [folder / name for name in names]
+
+
+def iter_dir(
+    path: PathLike, *, on_bytes: ByteCounter | None = None
+) -> Iterator[tuple[TaskLocation, dict[str, Any]]]:
+    """Yield each task of every task file in a directory, file by file in name order.
+
+    Locations name the file the task came from (index and line within that file).
+
+    Raises:
+        OSError: the directory or a file cannot be read.
+        TaskFileError: a file that cannot be parsed (the message names it).
+    """
+    for file in task_files(path):
+        if file.suffix.lower() == ".json":
+            yield from iter_json(file, on_bytes=on_bytes)
+        else:
+            yield from iter_jsonl(file, on_bytes=on_bytes)
+
+
+def write_dir(
+    path: PathLike,
+    tasks: Iterable[TaskLike],
+    *,
+    max_tasks_per_file: int = 1,
+    prefix: str = "task-",
+    indent: int | None = None,
+) -> list[Path]:
+    """Write one file per task (``task-00000001.json``, ...) into a directory.
+
+    This is the layout to upload to a bucket that Label Studio syncs. With
+    ``max_tasks_per_file`` above 1 each file holds a list of up to that many tasks, which
+    only newer Label Studio versions read from storage.
+
+    Args:
+        path: the directory; created if missing, and it must hold no task files yet.
+        tasks: :class:`~prelabel.Task` objects or task dicts (any iterable, consumed once).
+        max_tasks_per_file: tasks per file; 1 writes each task as a bare object.
+        prefix: file name prefix; the number after it has 8 digits.
+        indent: pretty-print with this many spaces.
+
+    Raises:
+        FileExistsError: the directory already holds ``.json``/``.jsonl`` files.
+        BuildError: a task holds NaN, infinity or a non-JSON value (the message locates it).
+        ValueError: ``max_tasks_per_file`` is below 1.
+
+    Returns:
+        The files written, in order.
+    """
+    if max_tasks_per_file < 1:
+        raise ValueError(f"max_tasks_per_file must be at least 1, got {max_tasks_per_file}")
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    existing = task_files(folder)
+    if existing:
+        raise FileExistsError(
+            f"{folder} already holds task files ({existing[0].name}, ...); "
+            "write to a new or empty directory"
+        )
+    written: list[Path] = []
+    index = 0
+    for number, batch in enumerate(chunked(tasks, max_tasks_per_file), start=1):
+        target = folder / f"{prefix}{number:08d}.json"
+        with atomic_text(target) as handle:
+            if max_tasks_per_file == 1:
+                handle.write(dumps_task(next(batch), index=index, indent=indent) + "\n")
+                index += 1
+            else:
+                index += write_json_stream(handle, batch, indent=indent, start=index)
+        written.append(target)
+    return written

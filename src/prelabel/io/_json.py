@@ -1,0 +1,256 @@
+"""One JSON file: a list of tasks (or one task object), read element by element.
+
+Label Studio's import reads a whole file at once, which is why big single files fail. Here the
+reader never holds more than the task being decoded (plus one read chunk), so a 500 MB list
+streams; the writer emits one task at a time from any iterable.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import TaskFileError
+from ._common import (
+    ByteCounter,
+    PathLike,
+    TaskLike,
+    TaskLocation,
+    atomic_text,
+    dumps_task,
+)
+
+__all__ = ["iter_json", "write_json", "write_json_stream"]
+
+CHUNK_BYTES = 1 << 20
+_WS = re.compile(r"[ \t\n\r]*")
+# A decode error this close to the end of the buffer may only mean "read more" (a literal,
+# a number or an escape cut by the chunk boundary).
+_TAIL = 16
+
+
+class _NonFiniteError(ValueError):
+    """Raised from ``parse_constant``: NaN and Infinity are not JSON."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NonFiniteError(name)
+
+
+DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "null" if value is None else type(value).__name__
+
+
+class _Buffer:
+    """Decoded text read from a binary file in chunks, with line/column bookkeeping."""
+
+    def __init__(self, handle: IO[bytes], name: Path, on_bytes: ByteCounter | None) -> None:
+        self.handle = handle
+        self.name = name
+        self.on_bytes = on_bytes
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self.bytes_read = 0
+        self.line = 1  # line number at ``mark``
+        self.mark = 0  # newlines before this index of ``text`` are counted in ``line``
+        self.line_start = 0  # index in ``text`` where the current line starts (may be < 0)
+
+    def fill(self, at_least: int = 0) -> None:
+        """Read at least one more chunk (more if ``at_least`` asks); set ``eof`` at the end."""
+        if self.eof:
+            return
+        if self.pos > CHUNK_BYTES and self.pos * 2 > len(self.text):
+            self._drop_consumed()
+        raw = self.handle.read(max(CHUNK_BYTES, at_least))
+        try:
+            chunk = self.decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError as exc:
+            offset = self.bytes_read + exc.start
+            raise TaskFileError(f"{self.name}: not UTF-8 text (byte {offset})") from None
+        self.bytes_read += len(raw)
+        if self.on_bytes is not None and raw:
+            self.on_bytes(len(raw))
+        if not raw:
+            self.eof = True
+        self.text += chunk
+
+    def _drop_consumed(self) -> None:
+        self.where(self.pos)
+        self.text = self.text[self.pos :]
+        self.mark -= self.pos
+        self.line_start -= self.pos
+        self.pos = 0
+
+    def where(self, index: int) -> tuple[int, int]:
+        """Line and column (1-based) of ``text[index]``; ``index`` must not go backwards."""
+        text = self.text
+        newlines = text.count("\n", self.mark, index)
+        if newlines:
+            self.line += newlines
+            self.line_start = text.rfind("\n", self.mark, index) + 1
+        self.mark = index
+        return self.line, index - self.line_start + 1
+
+    def peek(self) -> str:
+        """Skip whitespace; the next character, or ``""`` at the end of the file."""
+        while True:
+            self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if self.eof:
+                return ""
+            self.fill()
+
+    def decode(self, label: str) -> tuple[Any, int]:
+        """Decode the JSON value at ``pos``; returns it and its starting line."""
+        while True:
+            try:
+                value, end = DECODER.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError as exc:
+                if not self.eof and (
+                    exc.pos >= len(self.text) - _TAIL or exc.msg.startswith("Unterminated string")
+                ):
+                    self.fill(len(self.text) - self.pos)
+                    continue
+                line, col = self.where(exc.pos)
+                raise TaskFileError(
+                    f"{self.name}:{line}:{col}: {label}invalid JSON: {exc.msg}"
+                ) from None
+            except _NonFiniteError as exc:
+                line, _ = self.where(self.pos)
+                raise TaskFileError(
+                    f"{self.name}:{line}: {label}{exc} is not valid JSON "
+                    "(Label Studio rejects NaN and Infinity)"
+                ) from None
+            if end == len(self.text) and not self.eof:
+                self.fill()  # a number at the very end may continue in the next chunk
+                continue
+            line, _ = self.where(self.pos)
+            self.pos = end
+            return value, line
+
+    def fail(self, message: str) -> TaskFileError:
+        line, col = self.where(min(self.pos, len(self.text)))
+        return TaskFileError(f"{self.name}:{line}:{col}: {message}")
+
+
+def iter_json(
+    path: PathLike, *, on_bytes: ByteCounter | None = None
+) -> Iterator[tuple[TaskLocation, dict[str, Any]]]:
+    """Yield each task of a ``.json`` file with its location, one at a time.
+
+    The file holds a list of task objects, or one task object (one task). NaN and Infinity are
+    refused, as Label Studio's import refuses them.
+
+    Raises:
+        OSError: the file cannot be opened.
+        TaskFileError: not UTF-8, not JSON, empty, or an element that is not an object; the
+            message starts with ``file:line:column``.
+    """
+    name = Path(path)
+    with open(name, "rb") as handle:
+        buf = _Buffer(handle, name, on_bytes)
+        first = buf.peek()
+        if first == "":
+            raise TaskFileError(f"{name}: empty file; expected a list of tasks or one task object")
+        if first != "[":
+            value, line = buf.decode("")
+            if not isinstance(value, dict):
+                raise TaskFileError(
+                    f"{name}:{line}: expected a list of tasks or one task object, "
+                    f"got {_kind(value)}"
+                )
+            _expect_end(buf)
+            yield TaskLocation(name, line, 0), value
+            return
+        buf.pos += 1
+        if buf.peek() == "]":
+            buf.pos += 1
+            _expect_end(buf)
+            return
+        index = 0
+        while True:
+            value, line = buf.decode(f"task {index}: ")
+            if not isinstance(value, dict):
+                raise TaskFileError(
+                    f"{name}:{line}: task {index}: a task must be a JSON object, got {_kind(value)}"
+                )
+            yield TaskLocation(name, line, index), value
+            after = buf.peek()
+            if after == ",":
+                buf.pos += 1
+                index += 1
+                if buf.peek() == "]":
+                    raise buf.fail(f"a ',' after task {index - 1} but no task: remove it")
+            elif after == "]":
+                buf.pos += 1
+                _expect_end(buf)
+                return
+            elif after == "":
+                raise buf.fail("unexpected end of file: the list of tasks is not closed with ']'")
+            else:
+                raise buf.fail(f"expected ',' or ']' after task {index}, got {after!r}")
+
+
+def _expect_end(buf: _Buffer) -> None:
+    if buf.peek() != "":
+        raise buf.fail("extra data after the tasks")
+
+
+def write_json_stream(
+    handle: IO[str], tasks: Iterable[TaskLike], *, indent: int | None = None, start: int = 0
+) -> int:
+    """Write ``tasks`` as one JSON array to an open text handle; return how many were written.
+
+    Compact (``indent=None``): ``[``, one task per line, ``]``. With ``indent`` the text is the
+    same as ``json.dumps(list_of_tasks, indent=indent, ensure_ascii=False)``.
+    """
+    pad = " " * (indent or 0)
+    count = 0
+    for task in tasks:
+        text = dumps_task(task, index=start + count, indent=indent)
+        if indent:
+            text = pad + text.replace("\n", "\n" + pad)
+        handle.write(",\n" + text if count else "[\n" + text)
+        count += 1
+    handle.write("\n]\n" if count else "[]\n")
+    return count
+
+
+def write_json(path: PathLike, tasks: Iterable[TaskLike], *, indent: int | None = None) -> Path:
+    """Write ``tasks`` (any iterable, consumed once) to one ``.json`` file as a list.
+
+    The file appears only when complete (written to a temporary name, then renamed).
+
+    Args:
+        path: the file to write.
+        tasks: :class:`~prelabel.Task` objects or task dicts.
+        indent: pretty-print with this many spaces; default one compact task per line.
+
+    Raises:
+        BuildError: a task holds NaN, infinity or a non-JSON value (the message locates it).
+
+    Returns:
+        The path written.
+    """
+    target = Path(path)
+    with atomic_text(target) as handle:
+        write_json_stream(handle, tasks, indent=indent)
+    return target

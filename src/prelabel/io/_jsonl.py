@@ -1,0 +1,83 @@
+"""JSON Lines: one task object per line, read and written one line at a time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import TaskFileError
+from ._common import ByteCounter, PathLike, TaskLike, TaskLocation, atomic_text, dumps_task
+from ._json import DECODER, _kind, _NonFiniteError
+
+__all__ = ["iter_jsonl", "write_jsonl", "write_jsonl_stream"]
+
+
+def iter_jsonl(
+    path: PathLike, *, on_bytes: ByteCounter | None = None
+) -> Iterator[tuple[TaskLocation, dict[str, Any]]]:
+    """Yield each task of a ``.jsonl`` file with its location; blank lines are skipped.
+
+    Raises:
+        OSError: the file cannot be opened.
+        TaskFileError: a line that is not UTF-8, not JSON, holds NaN/Infinity or is not an
+            object; the message starts with ``file:line``.
+    """
+    name = Path(path)
+    index = 0
+    with open(name, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if on_bytes is not None:
+                on_bytes(len(raw))
+            try:
+                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise TaskFileError(
+                    f"{name}:{number}: not UTF-8 text (byte {exc.start + 1} of the line)"
+                ) from None
+            if not text.strip():
+                continue
+            try:
+                value = DECODER.decode(text)
+            except json.JSONDecodeError as exc:
+                raise TaskFileError(
+                    f"{name}:{number}:{exc.colno}: invalid JSON: {exc.msg}"
+                ) from None
+            except _NonFiniteError as exc:
+                raise TaskFileError(
+                    f"{name}:{number}: {exc} is not valid JSON "
+                    "(Label Studio rejects NaN and Infinity)"
+                ) from None
+            if not isinstance(value, dict):
+                raise TaskFileError(
+                    f"{name}:{number}: a task must be a JSON object, got {_kind(value)}"
+                )
+            yield TaskLocation(name, number, index), value
+            index += 1
+
+
+def write_jsonl_stream(handle: IO[str], tasks: Iterable[TaskLike], *, start: int = 0) -> int:
+    """Write ``tasks`` one compact JSON object per line; return how many were written."""
+    count = 0
+    for task in tasks:
+        handle.write(dumps_task(task, index=start + count) + "\n")
+        count += 1
+    return count
+
+
+def write_jsonl(path: PathLike, tasks: Iterable[TaskLike]) -> Path:
+    """Write ``tasks`` (any iterable, consumed once) to a ``.jsonl`` file, one per line.
+
+    The file appears only when complete (written to a temporary name, then renamed).
+
+    Raises:
+        BuildError: a task holds NaN, infinity or a non-JSON value (the message locates it).
+
+    Returns:
+        The path written.
+    """
+    target = Path(path)
+    with atomic_text(target) as handle:
+        write_jsonl_stream(handle, tasks)
+    return target
