@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,6 +19,7 @@ from conftest import template
 from prelabel import LabelConfig, Prediction, reproducible_ids
 from prelabel.errors import BuildError, LabelError
 from prelabel.results import Region
+from prelabel.timeunits import D3TimeFormat
 from strategies_av import smooth_boxes_pct, track_frames
 
 SETTINGS = settings(max_examples=60, deadline=None)
@@ -838,3 +842,103 @@ def test_outputs_are_plain_json_types() -> None:
 
     walk(region.result)
     assert isinstance(region, Region)
+
+
+# --- the examples --------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _run_example(stem: str, out_dir: Path) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    """Run ``examples/<stem>.py``; ``{name: (config_xml, tasks)}`` of what it wrote."""
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
+    spec = importlib.util.spec_from_file_location(f"av_example_{stem}", EXAMPLES / f"{stem}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = {}
+    for entry in module.main(out_dir):
+        config = Path(entry["config"])
+        tasks = Path(entry["tasks"])
+        config = config if config.is_absolute() else EXAMPLES.parent / config
+        tasks = tasks if tasks.is_absolute() else EXAMPLES.parent / tasks
+        out[entry["name"]] = (config.read_text(), json.loads(tasks.read_text()))
+    return out
+
+
+def _assert_sdk_clean(written: dict[str, tuple[str, list[dict[str, Any]]]], sdk: Any) -> None:
+    for name, (config, tasks) in written.items():
+        for task in tasks:
+            for prediction in task["predictions"]:
+                assert sdk(config, prediction) == [], name
+
+
+def test_audio_example(tmp_path: Path, sdk_validate: Any) -> None:
+    written = _run_example("audio_diarization", tmp_path)
+    assert set(written) == {"audio_diarization", "audio_asr_segments", "audio_sound_events"}
+    _assert_sdk_clean(written, sdk_validate)
+    _, asr = written["audio_asr_segments"]
+    results = asr[0]["predictions"][0]["result"]
+    segment, text = results[0], results[1]
+    assert (segment["type"], text["type"]) == ("labels", "textarea")
+    assert segment["id"] == text["id"]
+    assert text["value"] == {
+        "start": 0.52,
+        "end": 4.87,
+        "channel": 0,
+        "text": ["Good morning, let's start with the build status."],
+    }
+    _, events = written["audio_sound_events"]
+    values = [r["value"] for r in events[0]["predictions"][0]["result"]]
+    assert [(v["labels"], v["channel"]) for v in values] == [
+        (["Dog"], 0),
+        (["Dog"], 0),
+        (["Siren"], 1),
+        (["Car horn"], 1),
+    ]
+
+
+def test_video_example(tmp_path: Path, sdk_validate: Any) -> None:
+    written = _run_example("video_tracking", tmp_path)
+    _assert_sdk_clean(written, sdk_validate)
+    _, tasks = written["video_tracking"]
+    exact, thinned = tasks[0]["predictions"]
+    by_label = {r["value"]["labels"][0]: r["value"] for r in exact["result"]}
+    woman = by_label["Woman"]["sequence"]
+    # Occluded from 0-based frame 100 to 124: frame_no 100 closes, 126 reopens.
+    closing = next(k for k in woman if k["frame"] == 100)
+    reopening = next(k for k in woman if k["frame"] == 126)
+    assert (closing["enabled"], reopening["enabled"]) == (False, True)
+    assert not any(101 <= k["frame"] <= 125 for k in woman)
+    for value in by_label.values():
+        assert (value["framesCount"], value["duration"]) == (250, 10.0)
+        assert all(1 <= k["frame"] <= 250 for k in value["sequence"])
+        assert all(k["time"] == k["frame"] / 25 for k in value["sequence"])
+    # The thinned prediction draws the same boxes within its 0.5 % tolerance.
+    for full, thin in zip(exact["result"], thinned["result"], strict=True):
+        assert len(thin["value"]["sequence"]) < len(full["value"]["sequence"])
+        for frame in range(1, 251):
+            a = _ls_box_at(full["value"]["sequence"], frame)
+            b = _ls_box_at(thin["value"]["sequence"], frame)
+            assert (a is None) == (b is None), frame
+            if a is not None and b is not None:
+                assert np.allclose(a, b, atol=0.5 + 1e-9)
+
+
+def test_timeseries_example(tmp_path: Path, sdk_validate: Any) -> None:
+    written = _run_example("timeseries_csv", tmp_path)
+    _assert_sdk_clean(written, sdk_validate)
+    config, tasks = written["timeseries_csv"]
+    assert 'value="$csv" valueType="url"' in config
+    assert tasks[0]["data"] == {"csv": "https://example.com/prelabel/sensor.csv"}
+    values = [r["value"] for r in tasks[0]["predictions"][0]["result"]]
+    assert values[1] == {"start": 322, "end": 322, "instant": True, "timeserieslabels": ["Anomaly"]}
+    _, activity = written["timeseries_activity"]
+    data = activity[0]["data"]["ts"]
+    assert set(data) == {"time", "velocity", "acceleration"}
+    fmt = D3TimeFormat("%Y-%m-%d %H:%M:%S.%f")
+    for result in activity[0]["predictions"][0]["result"]:
+        assert result["value"]["start"] in data["time"]
+        assert fmt.parse_ms(result["value"]["end"]) >= fmt.parse_ms(result["value"]["start"])
