@@ -1,0 +1,243 @@
+"""Validate tasks and predictions against a labeling config, the way Label Studio reads them.
+
+:func:`validate` raises :class:`~prelabel.errors.ValidationError` carrying every problem;
+:func:`check` returns the records instead; :class:`Validator` is compiled once per config and
+checks task after task with bounded memory (for streaming large files).
+
+Each record (:class:`~prelabel.errors.ErrorRecord`) has a stable ``code`` (documented with an
+example and the fix in ``docs/validation.md``), a ``severity`` (``"error"``: Label Studio
+rejects, drops, mis-draws or misreads it; ``"warning"``: shown as sent but suspicious), a
+location such as ``$[3].predictions[0].result[2].value.x``, the control, what was expected and
+found (summarized, never a whole RLE), and a hint when the fix is obvious.
+
+In strict mode every warning is reported with severity ``"error"`` (its code unchanged), so
+"any record with severity error" is the one test of failure in both modes.
+
+>>> from prelabel import LabelConfig
+>>> config = LabelConfig.parse(
+...     '<View><Image name="image" value="$image"/>'
+...     '<RectangleLabels name="label" toName="image"><Label value="Airplane"/>'
+...     '</RectangleLabels></View>')
+>>> task = {"data": {"image": "https://example.com/1.jpg"}, "predictions": [{
+...     "model_version": "v1", "result": [{"id": "a", "from_name": "label",
+...     "to_name": "image", "type": "rectanglelabels", "original_width": 600,
+...     "original_height": 400, "value": {"x": 10, "y": 10, "width": 95, "height": 5,
+...     "rectanglelabels": ["airplane"]}}]}]}
+>>> for record in check([task], config):
+...     print(record.path, record.code, record.hint, sep="  ")
+$[0].predictions[0].result[0].value.width  geometry.overflow  clip it: width = 90
+$[0].predictions[0].result[0].value.rectanglelabels[0]  label.unknown  did you mean 'Airplane'?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..config import LabelConfig
+from ..errors import ErrorRecord, ValidationError
+from ..tasks import Prediction, Task
+from ._codes import CODES
+from ._compile import compile_checkers, compile_control
+from ._conditions import check_conditions, compile_conditions
+from ._context import PredCtx, Sink, TaskCtx, ValidationStats
+from ._links import check_links
+from ._result import ResultChecker
+from ._show import MISSING, a_type, show
+from ._task import TASK_KEYS, check_data, check_envelope, compile_data_specs, compile_shape_specs
+
+__all__ = ["CODES", "ValidationStats", "Validator", "check", "validate"]
+
+_CONTAINERS = ("predictions", "annotations")
+
+
+class Validator:
+    """A labeling config compiled into checkers; checks tasks one at a time.
+
+    Args:
+        config: the parsed labeling config.
+        strict: report warnings with severity ``"error"``.
+
+    Attributes:
+        stats: cumulative counts (tasks, predictions, results, records by code).
+
+    The validator holds nothing that grows with the number of tasks: :meth:`check_task`
+    returns that task's records and keeps only counters.
+    """
+
+    def __init__(self, config: LabelConfig, *, strict: bool = False) -> None:
+        self.config = config
+        self.strict = strict
+        self.stats = ValidationStats()
+        self._by_name = compile_checkers(config)
+        self._results = ResultChecker(
+            config, self._by_name, lambda control: compile_control(control, config)
+        )
+        self._data_specs = compile_data_specs(config)
+        self._shapes = compile_shape_specs(config)
+        self._conditional = compile_conditions(self._by_name)
+
+    def check(self, tasks: Iterable[Any]) -> list[ErrorRecord]:
+        """Every record for ``tasks`` (a list or any iterable of task dicts / ``Task``s)."""
+        if isinstance(tasks, (Mapping, Task, str, bytes)) or not isinstance(tasks, Iterable):
+            return [self._not_a_list(tasks)]
+        out: list[ErrorRecord] = []
+        for index, task in enumerate(tasks):
+            out.extend(self.check_task(task, index))
+        return out
+
+    def _not_a_list(self, tasks: Any) -> ErrorRecord:
+        sink = Sink(self.stats, self.strict)
+        single = isinstance(tasks, (Mapping, Task))
+        sink.add(
+            "tasks.not_list",
+            (),
+            f"tasks must be a list of tasks, got {'a single task' if single else a_type(tasks)}",
+            hint="wrap it in a list: [task]" if single else None,
+            found=show(tasks) if not single else None,
+        )
+        return sink.records[0]
+
+    def check_task(self, task: Any, index: int) -> list[ErrorRecord]:
+        """The records of one task; locations start with ``index`` (``$[index]...``)."""
+        sink = Sink(self.stats, self.strict)
+        self.stats.tasks += 1
+        if isinstance(task, Task):
+            task = task.to_dict()
+        if not isinstance(task, dict):
+            sink.add(
+                "task.not_object",
+                (index,),
+                f"a task must be an object with 'data', got {a_type(task)}",
+                found=show(task),
+            )
+            return sink.records
+        data = task.get("data", MISSING)
+        base: tuple[Any, ...] = (index, "data")
+        if data is MISSING:
+            if any(k in task for k in _CONTAINERS):
+                sink.add(
+                    "task.data_missing",
+                    (index,),
+                    "the task has predictions or annotations but no 'data'; Label Studio then "
+                    "reads the whole task as data and the predictions are lost",
+                    hint="put the data fields under 'data'",
+                )
+                data = None
+            else:
+                sink.add(
+                    "task.data_flat",
+                    (index,),
+                    "the task has no 'data' key; Label Studio reads the whole object as data",
+                    hint="wrap the fields in {'data': {...}} to add predictions later",
+                )
+                data = task
+                base = (index,)
+        elif not isinstance(data, dict):
+            sink.add(
+                "task.data_not_object",
+                (index, "data"),
+                f"task data must be an object, got {a_type(data)}",
+                found=show(data),
+            )
+            data = None
+        t = TaskCtx(sink, index, data)
+        if data is not None:
+            check_data(data, self._data_specs, self._shapes, t, base)
+            if data is not task and not task.keys() <= TASK_KEYS:
+                for key in task:
+                    if key not in TASK_KEYS:
+                        sink.add(
+                            "task.key_unknown",
+                            (index, str(key)),
+                            f"task key {show(key)} is not read by Label Studio",
+                            hint="task data goes under 'data'",
+                        )
+        if data is task:
+            return sink.records
+        for container in _CONTAINERS:
+            items = task.get(container, MISSING)
+            if items is MISSING or items is None:
+                continue
+            if not isinstance(items, (list, tuple)):
+                sink.add(
+                    "task.list_not_list",
+                    (index, container),
+                    f"{container} must be a list, got {a_type(items)}",
+                    hint=f"write [{container[:-1]}]" if isinstance(items, dict) else None,
+                    found=show(items),
+                )
+                continue
+            for k, pred in enumerate(items):
+                self._check_prediction(pred, t, container, k)
+        return sink.records
+
+    def _check_prediction(self, pred: Any, t: TaskCtx, container: str, k: int) -> None:
+        stats = self.stats
+        if container == "predictions":
+            stats.predictions += 1
+        else:
+            stats.annotations += 1
+        if isinstance(pred, Prediction):
+            pred = pred.to_dict()
+        if not isinstance(pred, dict):
+            t.sink.add(
+                "prediction.not_object",
+                (t.index, container, k),
+                f"a {container[:-1]} must be an object with 'result', got {a_type(pred)}; "
+                "Label Studio skips it",
+                hint="wrap the result list: {'result': [...]}" if isinstance(pred, list) else None,
+                found=show(pred),
+            )
+            return
+        result = pred.get("result", MISSING)
+        if result is MISSING:
+            t.sink.add(
+                "prediction.result_missing",
+                (t.index, container, k),
+                f"the {container[:-1]} has no 'result'; Label Studio's server rejects the task",
+                hint="did you mean 'result'?" if "results" in pred else None,
+            )
+            result = []
+        elif not isinstance(result, (list, tuple)):
+            t.sink.add(
+                "prediction.result_not_list",
+                (t.index, container, k, "result"),
+                f"result must be a list of result objects, got {a_type(result)}",
+                hint="wrap it in a list" if isinstance(result, dict) else None,
+                found=show(result),
+            )
+            result = []
+        p = PredCtx(t, container, k, list(result) if isinstance(result, tuple) else result)
+        check_envelope(pred, p, container)
+        stats.results += len(result)
+        if not result:
+            return
+        self._results.check_results(p.result, p)
+        if p.linked or p.relations or len(p.by_id) < len(p.result):
+            check_links(p, self._results.lookup, self.config.relations)
+        if self._conditional:
+            check_conditions(p, self._conditional, self._results.lookup)
+
+
+def check(tasks: Iterable[Any], config: LabelConfig, *, strict: bool = False) -> list[ErrorRecord]:
+    """Every problem in ``tasks`` as records (no exception for bad data).
+
+    Args:
+        tasks: a list (or iterable) of task dicts or :class:`~prelabel.tasks.Task` objects.
+        config: the labeling config the tasks are for.
+        strict: report warnings with severity ``"error"``.
+    """
+    return Validator(config, strict=strict).check(tasks)
+
+
+def validate(tasks: Iterable[Any], config: LabelConfig, *, strict: bool = False) -> None:
+    """Raise when ``tasks`` would not import and show as sent.
+
+    Raises:
+        ValidationError: some record has severity ``"error"`` (in strict mode, any record);
+            ``.errors()`` lists every record, warnings included.
+    """
+    records = check(tasks, config, strict=strict)
+    if any(r.severity == "error" for r in records):
+        raise ValidationError(records)
