@@ -281,18 +281,17 @@ def _pack(ends: NDArray[np.intp], run_values: NDArray[np.uint64], n_px: int) -> 
 
     # A token (at most 27 bits) lands in the 64-bit word holding its first bit and may spill
     # into the next one; numpy defines a shift by 64 as 0, so `second` is 0 when it fits.
+    # Tokens start at most 27 bits apart, so every word up to the last token's holds a start.
     offset = start & _U64(63)
     first = top >> offset
     second = top << (_U64(64) - offset)
-    word_idx = start >> _U64(6)
-    heads = np.flatnonzero(np.diff(word_idx, prepend=_U64(2**63)))
-    at = word_idx[heads]
-    words[-2:] = 0  # a token starts in every word but (perhaps) the last
-    words[at] = np.bitwise_or.reduceat(first, heads)
-    words[at + 1] |= np.bitwise_or.reduceat(second, heads)
+    n_heads = int(start[-1]) // 64 + 1
+    heads = np.searchsorted(start, np.arange(n_heads, dtype=_U64) << _U64(6))
+    words[n_heads:] = 0
+    words[:n_heads] = np.bitwise_or.reduceat(first, heads)
+    words[1 : n_heads + 1] |= np.bitwise_or.reduceat(second, heads)
     words[0] |= _U64(((4 * n_px) << 21 | _HEADER_TAIL) << 11)
-    out: list[int] = words[:n_words].astype(">u8").view(np.uint8)[:n_bytes].tolist()
-    return out
+    return list(words[:n_words].astype(">u8").tobytes()[:n_bytes])
 
 
 # --------------------------------------------------------------------------------------------
