@@ -194,6 +194,13 @@ def test_taxonomy_paths(
         ("topic", [], "<Taxonomy name='topic'> needs at least one path"),
         (
             "topic",
+            ["Online", "Paywall"],
+            "['Online', 'Paywall'] reads as 2 separate node names, but it spells one path of "
+            "<Taxonomy name='topic'>; for that path pass [['Online', 'Paywall']], for separate "
+            "nodes pass [['Online'], ['Paywall']]",
+        ),
+        (
+            "topic",
             [["Online"], ["Online"]],
             "path ['Online'] is given twice to <Taxonomy name='topic'>",
         ),
@@ -216,6 +223,7 @@ def test_taxonomy_paths(
         "ambiguous",
         "unknown-node",
         "empty",
+        "flat-path",
         "twice",
         "leafs-only",
         "max-usages",

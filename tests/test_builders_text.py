@@ -226,6 +226,13 @@ def test_bio_decoding(tags: list[str], spans: list[tuple[str, int, int]]) -> Non
     assert _decode_bio(tags) == spans
 
 
+def test_nothing_found_gives_no_regions() -> None:
+    control = ner()
+    assert control.spans("ab", [], []) == []
+    assert control.spans_from_tokens("ab", [[0, 1]], [], []) == []
+    assert control.spans_from_bio("ab", [[0, 1], [1, 2]], ["O", "O"]) == []
+
+
 def test_label_map_and_dropping() -> None:
     control = ner()
     text = "Ann met Bob"

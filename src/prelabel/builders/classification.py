@@ -316,6 +316,8 @@ class TaxonomyBuilder(ControlTag):
         if not given:
             raise LabelError(f"{_name(self)} needs at least one path")
         dynamic = control.api_url is not None or control.dynamic_labels is not None
+        if not dynamic and len(given) > 1 and all(isinstance(g, str) for g in given):
+            self._refuse_flat_path([str(g) for g in given], control)
         out = [
             self._dynamic_path(item) if dynamic else self._resolve_path(item, control)
             for item in given
@@ -329,6 +331,20 @@ class TaxonomyBuilder(ControlTag):
                 f"got {len(out)}"
             )
         return out
+
+    def _refuse_flat_path(self, names: list[str], control: Taxonomy) -> None:
+        """A flat list that spells one root-to-node path is almost surely meant as that path."""
+        level: Sequence[LabelDef] = control.labels
+        for name in names:
+            match = next((n for n in level if name in (n.value, n.alias)), None)
+            if match is None:
+                return
+            level = match.children
+        raise LabelError(
+            f"{names} reads as {len(names)} separate node names, but it spells one path of "
+            f"{_name(self)}; for that path pass [{names!r}], for separate nodes pass "
+            f"{[[n] for n in names]!r}"
+        )
 
     def _dynamic_path(self, item: TaxonomyPath) -> list[str]:
         path = [item] if isinstance(item, str) else list(item)

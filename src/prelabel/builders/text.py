@@ -257,6 +257,8 @@ def _find(text: str, substring: str, occurrence: int, where: str) -> tuple[int, 
 
 def _pairs(offsets: Any, what: str) -> npt.NDArray[Any]:
     array = np.asarray(offsets)
+    if array.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)  # no spans: a model that found nothing
     if array.ndim != 2 or array.shape[1] != 2:
         raise BuildError(f"{what} must have shape (N, 2), got {array.shape}")
     return array
