@@ -204,6 +204,12 @@ def test_segment_picks_the_audio_target() -> None:
             id="batch-label-count",
         ),
         pytest.param(
+            lambda c: c.control("label").segments([0, 3], [1, 4], labels=["Speaker one", None]),
+            "labels[1] is None: give every segment a label, or drop it",
+            BuildError,
+            id="batch-label-none",
+        ),
+        pytest.param(
             lambda c: c.control("label").segments([[0, 3]], [1, 4], labels="Speaker one"),
             "starts_s must have shape (N,), got (1, 2)",
             BuildError,
@@ -550,6 +556,19 @@ def test_tracks_from_arrays_label_mapping_and_string_ids() -> None:
         labels_control=labels,
     )
     assert [r.result["value"].get("labels") for r in regions] == [["Woman"], None]
+
+
+def test_tracks_from_arrays_rows_without_label_do_not_vote() -> None:
+    box, labels = _track_cfg()
+    regions = box.tracks_from_arrays(
+        track_ids=[1, 1, 1, 2],
+        frame_no=[1, 2, 3, 1],
+        xywh_pct=[[0, 0, 5, 5]] * 4,
+        frames_count=10,
+        labels=[None, None, "Man", None],
+        labels_control=labels,
+    )
+    assert [r.result["value"].get("labels") for r in regions] == [["Man"], None]
 
 
 def test_tracks_from_arrays_misuse() -> None:

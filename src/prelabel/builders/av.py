@@ -122,7 +122,9 @@ def _labels_per_item(
         raise BuildError(f"{what} has {len(items)} items but there are {n} segments")
     cache: dict[Any, list[str]] = {}
     out = []
-    for item in items:
+    for index, item in enumerate(items):
+        if item is None:
+            raise BuildError(f"{what}[{index}] is None: give every segment a label, or drop it")
         key = item if isinstance(item, str) else tuple(item)
         if key not in cache:
             cache[key] = _labels(control, item)
@@ -202,7 +204,7 @@ def _audio_segment(
     geometry = {"start": start, "end": end, "channel": channel}
     result = make_result(
         control,
-        {**geometry, "labels": labels},
+        {**geometry, "labels": list(labels)},
         to_name=audio.name,
         id=id,
         score=score,
@@ -706,7 +708,7 @@ def _track_result(
     }
     value = dict(geometry)
     if labels is not None:
-        value["labels"] = labels
+        value["labels"] = list(labels)
     result = make_result(
         control,
         value,
@@ -859,8 +861,8 @@ class VideoRectangleBuilder(ControlTag):
                 duration_s, fps, labels_control, max_gap_frames, tolerance_pct, clip,
                 to_name: as in :meth:`track`, for all rows.
             labels: one label for every track; N labels, one per row (a track takes its
-                most frequent label, the first seen on a tie); or a mapping from track id
-                to label (tracks missing from it get none).
+                most frequent label, the first seen on a tie; None rows do not vote); or a
+                mapping from track id to label (tracks missing from it get none).
             scores: shape (N,), per-row confidences; a track's score is their mean.
 
         Returns:
@@ -903,8 +905,11 @@ class VideoRectangleBuilder(ControlTag):
             if rows.size == 0:
                 continue
             if per_row is not None:
-                votes = Counter(_hashable(per_row[r]) for r in rows.tolist())
-                track_labels = _video_labels(labels_control, video, votes.most_common(1)[0][0])
+                votes = Counter(
+                    _hashable(per_row[r]) for r in rows.tolist() if per_row[r] is not None
+                )
+                top = votes.most_common(1)[0][0] if votes else None
+                track_labels = _video_labels(labels_control, video, top)
             elif isinstance(labels, Mapping):
                 track_labels = _video_labels(labels_control, video, labels.get(track))
             else:
@@ -949,7 +954,7 @@ def _timeline_region(
     geometry = {"ranges": [{"start": start, "end": end}]}
     result = make_result(
         control,
-        {**geometry, "timelinelabels": labels},
+        {**geometry, "timelinelabels": list(labels)},
         to_name=video.name,
         id=id,
         score=score,
@@ -1204,7 +1209,7 @@ def _ts_region(
     geometry = {"start": start[1], "end": end[1], "instant": start[0] == end[0]}
     result = make_result(
         control,
-        {**geometry, "timeserieslabels": labels},
+        {**geometry, "timeserieslabels": list(labels)},
         to_name=ts.name,
         id=id,
         score=score,
