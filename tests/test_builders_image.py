@@ -1,0 +1,1044 @@
+"""Image region builders: units, formats, rotation, batches, labels, ids, errors, SDK gate."""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import math
+import re
+import struct
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prelabel import (
+    Bitmask,
+    BitmaskLabels,
+    BuildError,
+    Ellipse,
+    EllipseLabels,
+    KeyPoint,
+    KeyPointLabels,
+    LabelConfig,
+    LabelError,
+    Labels,
+    Polygon,
+    PolygonLabels,
+    Prediction,
+    Rectangle,
+    RectangleLabels,
+    Region,
+    Vector,
+    VectorLabels,
+    reproducible_ids,
+)
+from prelabel.builders.image import KEYPOINT_WIDTH_PCT
+from prelabel.units import rotated_corners
+from strategies_image import (
+    box_xyxy_px,
+    boxes_xyxy_px,
+    corners_of,
+    image_wh,
+    masks,
+    polygon_px,
+    rotated_box_px,
+    xyxy_to,
+)
+
+SETTINGS = settings(max_examples=50, deadline=None)
+ROOT = Path(__file__).resolve().parent.parent
+WH = (600, 403)
+
+CONFIG = """<View>
+  <Image name="image" value="$image" smoothing="false"/>
+  <Image name="pages" valueList="$pages"/>
+  <RectangleLabels name="label" toName="image">
+    <Label value="Airplane"/><Label value="Car"/><Label value="Bus" alias="bus"/>
+  </RectangleLabels>
+  <RectangleLabels name="multi" toName="image" choice="multiple">
+    <Label value="Airplane"/><Label value="Car"/>
+  </RectangleLabels>
+  <Rectangle name="rect" toName="image,pages"/>
+  <PolygonLabels name="poly" toName="image"><Label value="Roof"/></PolygonLabels>
+  <Polygon name="polygon" toName="image"/>
+  <EllipseLabels name="cells" toName="image"><Label value="Cell"/></EllipseLabels>
+  <Ellipse name="ell" toName="image"/>
+  <KeyPointLabels name="kp" toName="image">
+    <Label value="Nose" predicted_values="nose_tip,nose"/><Label value="Eye"/>
+  </KeyPointLabels>
+  <KeyPoint name="point" toName="image"/>
+  <VectorLabels name="lanes" toName="image"><Label value="Lane"/></VectorLabels>
+  <Vector name="vec" toName="image" closable="true" minPoints="3" maxPoints="4"/>
+  <BitmaskLabels name="masks" toName="image"><Label value="Person"/></BitmaskLabels>
+  <Bitmask name="bm" toName="image"/>
+  <Labels name="labels" toName="image"><Label value="Vehicle"/><Label value="Building"/></Labels>
+  <Choices name="choice" toName="image"><Choice value="A"/></Choices>
+</View>"""
+
+cfg = LabelConfig.parse(CONFIG)
+box = cfg.control("label", RectangleLabels)
+multi = cfg.control("multi", RectangleLabels)
+rect = cfg.control("rect", Rectangle)
+poly = cfg.control("poly", PolygonLabels)
+polygon = cfg.control("polygon", Polygon)
+cells = cfg.control("cells", EllipseLabels)
+ell = cfg.control("ell", Ellipse)
+kp = cfg.control("kp", KeyPointLabels)
+point = cfg.control("point", KeyPoint)
+lanes = cfg.control("lanes", VectorLabels)
+vec = cfg.control("vec", Vector)
+masks_ctl = cfg.control("masks", BitmaskLabels)
+bm = cfg.control("bm", Bitmask)
+labels = cfg.control("labels", Labels)
+
+MASK = np.zeros((403, 600), dtype=bool)
+MASK[100:200, 50:150] = True
+
+
+def results_of(made: Region | list[Region]) -> list[dict[str, Any]]:
+    regions = made if isinstance(made, list) else [made]
+    return [dict(r) for region in regions for r in region.results]
+
+
+def assert_plain_json(item: Any, path: str = "$") -> None:
+    """Only dict/list/str/int/float/bool/None, exactly (numpy scalars subclass float)."""
+    kind = type(item)
+    assert kind in (dict, list, str, int, float, bool, type(None)), f"{path}: {kind}"
+    if kind is dict:
+        for key, value in item.items():
+            assert type(key) is str, f"{path}: key {key!r}"
+            assert_plain_json(value, f"{path}.{key}")
+    elif kind is list:
+        for index, value in enumerate(item):
+            assert_plain_json(value, f"{path}[{index}]")
+
+
+def labeled(region: Region, label: str = "Vehicle") -> Region:
+    labels.for_region(region, label)
+    return region
+
+
+# One call of every builder (per call and batch), on the config above.
+BUILDERS: dict[str, Callable[[], Region | list[Region]]] = {
+    "box-xyxy-px": lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, label="Car"),
+    "box-xywh-norm": lambda: box.box(xywh_norm=(0.1, 0.2, 0.3, 0.4), image_wh=WH, label="Bus"),
+    "box-cxcywh-pct": lambda: box.box(cxcywh_pct=(50, 50, 20, 10), image_wh=WH, label="Car"),
+    "box-rotated": lambda: box.box(
+        cxcywh_px=(300, 200, 120, 40), angle_deg=30, image_wh=WH, label="Car", score=0.5
+    ),
+    "box-corners": lambda: box.box(
+        corners_px=[[100, 100], [200, 120], [190, 170], [90, 150]], image_wh=WH, label="Car"
+    ),
+    "box-flags": lambda: box.box(
+        xyxy_px=(10, 20, 110, 70), image_wh=WH, label="Car", readonly=True, hidden=False
+    ),
+    "box-multi": lambda: multi.box(xyxy_px=(1, 2, 30, 40), image_wh=WH, label=["Airplane", "Car"]),
+    "boxes": lambda: box.boxes(
+        xyxy_px=np.array([[10, 20, 110, 70], [200, 100, 400, 300]], dtype=np.float32),
+        image_wh=WH,
+        class_ids=np.array([0, 1]),
+        class_names=["Airplane", "Car"],
+        scores=np.array([0.9, 0.4], dtype=np.float32),
+    ),
+    "boxes-rotated": lambda: box.boxes(
+        cxcywh_norm=[[0.5, 0.5, 0.2, 0.1]], angle_deg=[100], image_wh=WH, labels=["Car"]
+    ),
+    "boxes-corners": lambda: box.boxes(
+        corners_pct=[[[10, 10], [30, 10], [30, 20], [10, 20]]], image_wh=WH, label="Car"
+    ),
+    "rect-labeled": lambda: labeled(rect.box(xyxy_px=(10, 20, 110, 70), image_wh=WH)),
+    "rect-page": lambda: rect.box(
+        xyxy_px=(10, 20, 110, 70), image_wh=WH, to_name="pages", item_index=2
+    ),
+    "polygon": lambda: poly.polygon(
+        points_px=[[10, 10], [100, 10], [50, 80], [10, 10]], image_wh=WH, label="Roof"
+    ),
+    "polygons": lambda: polygon.polygons(
+        points_norm=[
+            [[0.1, 0.1], [0.2, 0.1], [0.2, 0.3]],
+            np.array([[0.5, 0.5], [0.6, 0.5], [0.6, 0.6]]),
+        ],
+        image_wh=WH,
+    ),
+    "polygon-labeled": lambda: labeled(
+        polygon.polygon(points_pct=[[10, 10], [20, 10], [20, 30]], image_wh=WH), "Building"
+    ),
+    "ellipse": lambda: cells.ellipse(
+        center_px=(300, 200), radii_px=(50, 20), angle_deg=-30, image_wh=WH, label="Cell"
+    ),
+    "ellipses-labeled": lambda: [
+        labeled(e)
+        for e in ell.ellipses(
+            center_pct=[[20, 20], [60, 60]], radii_norm=[[0.05, 0.08], [0.1, 0.1]], image_wh=WH
+        )
+    ],
+    "keypoint": lambda: kp.point(xy_px=(300, 200), image_wh=WH, label="Nose", width_px=3),
+    "keypoints": lambda: kp.points(
+        xy_norm=[[0.5, 0.5], [0.55, 0.5]], image_wh=WH, labels=["Nose", "Eye"], scores=[0.9, 0.8]
+    ),
+    "keypoint-labeled": lambda: labeled(point.point(xy_pct=(50, 50), image_wh=WH)),
+    "vector": lambda: lanes.vector(
+        points_px=[[10, 10], [100, 50], [200, 60]], image_wh=WH, label="Lane"
+    ),
+    "vectors-labeled": lambda: [
+        labeled(v) for v in vec.vectors(points_px=[[[10, 10], [100, 50], [200, 60]]], image_wh=WH)
+    ],
+    "bitmask": lambda: masks_ctl.bitmask(MASK, image_wh=WH, label="Person", score=0.7),
+    "bitmasks-labeled": lambda: [
+        labeled(m, "Building") for m in bm.bitmasks([MASK.astype(np.uint8) * 255], image_wh=WH)
+    ],
+}
+
+
+@pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+def test_every_builder_is_plain_json(build: Callable[[], Region | list[Region]]) -> None:
+    for result in results_of(build()):
+        assert json.loads(json.dumps(result, allow_nan=False)) == result
+        assert_plain_json(result)
+
+
+@pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+def test_every_builder_passes_the_sdk(
+    build: Callable[[], Region | list[Region]], sdk_validate: Any
+) -> None:
+    made = build()
+    prediction = Prediction(made if isinstance(made, list) else [made], model_version="t")
+    assert sdk_validate(CONFIG, prediction.to_dict()) == []
+
+
+def test_result_keys_in_order() -> None:
+    region = box.box(
+        xyxy_px=(10, 20, 110, 70), image_wh=WH, label="Car", score=0.5, id="r1", readonly=True
+    )
+    assert list(region.result) == [
+        "id",
+        "type",
+        "from_name",
+        "to_name",
+        "original_width",
+        "original_height",
+        "image_rotation",
+        "value",
+        "score",
+        "readonly",
+    ]
+    assert region.result["original_width"] == 600
+    assert region.result["image_rotation"] == 0
+    assert list(region.geometry) == ["x", "y", "width", "height", "rotation"]
+    assert region.geometry == pytest.approx(
+        {"x": 10 / 6, "y": 20 / 4.03, "width": 100 / 6, "height": 50 / 4.03, "rotation": 0.0}
+    )
+
+
+# --- the guide's airplane ------------------------------------------------------------------
+
+
+def test_guide_airplane_from_pixels() -> None:
+    """The guide shows x=5.33, y=23.57, width=29.16, height=31.26 (percent) on 600x403."""
+    x, y, w, h = 5.33 * 6, 23.57 * 4.03, 29.16 * 6, 31.26 * 4.03  # its pixel box
+    region = box.box(xywh_px=(x, y, w, h), image_wh=(600, 403), label="Airplane", score=0.91)
+    value = region.result["value"]
+    rounded = [round(value[k], 2) for k in ("x", "y", "width", "height")]
+    assert rounded == [5.33, 23.57, 29.16, 31.26]
+    same = box.box(xyxy_px=(x, y, x + w, y + h), image_wh=(600, 403), label="Airplane")
+    assert [round(same.result["value"][k], 2) for k in ("x", "y", "width", "height")] == rounded
+
+
+def test_guide_numbers_are_a_whole_pixel_box_truncated() -> None:
+    """Fact: the guide's numbers are the whole-pixel box (32, 95, 175, 126) cut to 2 decimals
+    (29.1666 -> 29.16, 31.2655 -> 31.26); rounding it gives 29.17 and 31.27."""
+    value = box.box(xywh_px=(32, 95, 175, 126), image_wh=(600, 403), label="Airplane").result
+    numbers = [value["value"][k] for k in ("x", "y", "width", "height")]
+    assert [math.floor(n * 100) / 100 for n in numbers] == [5.33, 23.57, 29.16, 31.26]
+    assert [round(n, 2) for n in numbers] == [5.33, 23.57, 29.17, 31.27]
+
+
+# --- round trips ---------------------------------------------------------------------------
+
+
+def pixels_of(value: dict[str, float], wh: tuple[int, int]) -> tuple[float, ...]:
+    """The guide's convert_from_ls: percent back to pixels."""
+    w, h = wh
+    return (
+        value["x"] / 100 * w,
+        value["y"] / 100 * h,
+        value["width"] / 100 * w,
+        value["height"] / 100 * h,
+    )
+
+
+@SETTINGS
+@given(wh=image_wh(), data=st.data())
+def test_box_round_trip_every_format(wh: tuple[int, int], data: st.DataObject) -> None:
+    x1, y1, x2, y2 = data.draw(box_xyxy_px(wh))
+    for fmt in ("xyxy", "xywh", "cxcywh"):
+        given_box = xyxy_to(fmt, (x1, y1, x2, y2))
+        scale = {"px": (1, 1), "norm": (1 / wh[0], 1 / wh[1]), "pct": (100 / wh[0], 100 / wh[1])}
+        for unit, (sx, sy) in scale.items():
+            source = (given_box[0] * sx, given_box[1] * sy, given_box[2] * sx, given_box[3] * sy)
+            region = box.box(**{f"{fmt}_{unit}": source}, image_wh=wh, label="Car")
+            back = pixels_of(region.result["value"], wh)
+            assert back == pytest.approx((x1, y1, x2 - x1, y2 - y1), rel=1e-9, abs=1e-9 * max(wh))
+            assert region.result["value"]["rotation"] == 0.0
+
+
+@SETTINGS
+@given(wh=image_wh(), data=st.data())
+def test_batch_matches_per_call(wh: tuple[int, int], data: st.DataObject) -> None:
+    boxes = data.draw(boxes_xyxy_px(wh))
+    batch = box.boxes(xyxy_px=boxes, image_wh=wh, label="Car")
+    assert len(batch) == len(boxes)
+    for region, row in zip(batch, boxes, strict=True):
+        single = box.box(xyxy_px=row, image_wh=wh, label="Car")
+        assert region.geometry == pytest.approx(single.geometry, rel=1e-12, abs=1e-12)
+        assert region.result["value"]["rectanglelabels"] == ["Car"]
+
+
+@SETTINGS
+@given(wh=image_wh(), data=st.data())
+def test_rotated_round_trip(wh: tuple[int, int], data: st.DataObject) -> None:
+    cx, cy, w, h, angle = data.draw(rotated_box_px(wh))
+    truth = corners_of(cx, cy, w, h, angle)
+    tol = 1e-7 * max(wh)
+    from_centre = box.box(cxcywh_px=(cx, cy, w, h), angle_deg=angle, image_wh=wh, label="Car")
+    from_corners = box.box(corners_px=truth, image_wh=wh, label="Car")
+    for region in (from_centre, from_corners):
+        v = region.result["value"]
+        drawn = rotated_corners(
+            [[v["x"], v["y"], v["width"], v["height"], v["rotation"]]], units="px", image_wh=wh
+        )[0]
+        dist = np.hypot(*(drawn[:, None, :] - truth[None, :, :]).transpose(2, 0, 1))
+        assert dist.min(axis=1).max() <= tol
+        assert 0 <= v["rotation"] < 360
+
+
+@SETTINGS
+@given(wh=image_wh(), data=st.data())
+def test_polygon_round_trip(wh: tuple[int, int], data: st.DataObject) -> None:
+    points = data.draw(polygon_px(wh))
+    for unit, scale in (("px", (1, 1)), ("norm", (1 / wh[0], 1 / wh[1]))):
+        region = poly.polygon(**{f"points_{unit}": points * scale}, image_wh=wh, label="Roof")
+        back = np.array(region.result["value"]["points"]) / 100 * np.array(wh)
+        np.testing.assert_allclose(back, points, rtol=1e-9, atol=1e-9 * max(wh))
+
+
+def decode_png_mask(url: str) -> np.ndarray:
+    """The alpha plane of our own PNG (8-bit RGBA, filter 0), as a boolean mask."""
+    raw = base64.b64decode(url.removeprefix("data:image/png;base64,"))
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, chunks = 8, {}
+    while pos < len(raw):
+        (size,) = struct.unpack(">I", raw[pos : pos + 4])
+        kind, body = raw[pos + 4 : pos + 8], raw[pos + 8 : pos + 8 + size]
+        (crc,) = struct.unpack(">I", raw[pos + 8 + size : pos + 12 + size])
+        assert crc == zlib.crc32(kind + body)
+        chunks[kind] = body
+        pos += 12 + size
+    width, height, depth, color, *_ = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
+    assert (depth, color) == (8, 6)
+    rows = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), np.uint8).reshape(height, -1)
+    assert (rows[:, 0] == 0).all()
+    rgba = rows[:, 1:].reshape(height, width, 4)
+    assert (rgba[..., :3] == 0).all()
+    return rgba[..., 3] == 255
+
+
+@SETTINGS
+@given(mask=masks())
+def test_bitmask_png_round_trip(mask: np.ndarray) -> None:
+    height, width = mask.shape
+    region = bm.bitmask(mask, image_wh=(width, height))
+    assert (decode_png_mask(region.result["value"]["imageDataURL"]) == mask).all()
+
+
+# --- per-shape facts -----------------------------------------------------------------------
+
+
+def test_keypoint_width_default_and_units() -> None:
+    assert point.point(xy_px=(10, 10), image_wh=WH).result["value"]["width"] == KEYPOINT_WIDTH_PCT
+    assert point.point(xy_px=(10, 10), image_wh=WH, width_px=6).result["value"]["width"] == 1.0
+    assert point.point(xy_px=(10, 10), image_wh=WH, width_pct=2).result["value"]["width"] == 2.0
+    widths = [
+        r.result["value"]["width"]
+        for r in point.points(xy_px=[[1, 2], [3, 4]], image_wh=WH, width_px=[6, 12])
+    ]
+    assert widths == [1.0, 2.0]
+
+
+def test_keypoint_value_has_width_and_no_height() -> None:
+    value = kp.point(xy_px=(300, 100), image_wh=WH, label="Nose").result["value"]
+    assert list(value) == ["x", "y", "width", "keypointlabels"]
+
+
+def test_polygon_drops_repeated_first_point() -> None:
+    value = polygon.polygon(points_pct=[[1, 1], [9, 1], [9, 9], [1, 1]], image_wh=WH).result
+    assert value["value"] == {"points": [[1.0, 1.0], [9.0, 1.0], [9.0, 9.0]], "closed": True}
+
+
+def test_ellipse_rotation_in_label_studio_range() -> None:
+    value = ell.ellipse(center_px=(300, 200), radii_px=(60, 20), angle_deg=-30, image_wh=WH)
+    assert value.result["value"]["rotation"] == 330.0
+
+
+def test_vector_closed_follows_closable() -> None:
+    path = [[10, 10], [100, 50], [200, 60]]
+    assert vec.vector(points_px=path, image_wh=WH).result["value"]["closed"] is True
+    assert (
+        lanes.vector(points_px=path, image_wh=WH, label="Lane").result["value"]["closed"] is False
+    )
+
+
+def test_vector_vertex_ids_follow_the_region_id() -> None:
+    value = lanes.vector(points_pct=[[1, 1], [2, 2]], image_wh=WH, label="Lane", id="v")
+    assert [v["id"] for v in value.result["value"]["vertices"]] == ["v_0", "v_1"]
+    assert [v.get("prevPointId") for v in value.result["value"]["vertices"]] == [None, "v_0"]
+
+
+def test_clip_clips_axis_aligned_boxes() -> None:
+    region = box.box(xyxy_px=(-10, 20, 650, 70), image_wh=WH, label="Car", clip=True)
+    value = region.result["value"]
+    assert (value["x"], value["width"]) == (0.0, 100.0)
+    points = polygon.polygon(points_px=[[-5, 10], [700, 10], [300, 500]], image_wh=WH, clip=True)
+    expected = [[0.0, 10 / 403 * 100], [100.0, 10 / 403 * 100], [50.0, 100.0]]
+    np.testing.assert_allclose(points.result["value"]["points"], expected, rtol=1e-12)
+
+
+def test_float_overshoot_at_the_edge_is_snapped() -> None:
+    # 600 * (1 + 1e-12): round-off, not a mistake; snapped to the edge, never above 100.
+    value = box.box(xyxy_px=(0, 0, 600 * (1 + 1e-12), 403), image_wh=WH, label="Car").result
+    assert value["value"]["x"] + value["value"]["width"] <= 100.0
+
+
+def test_rotated_box_is_stored_closest_to_upright() -> None:
+    # A 40x10 px box turned 90 degrees is a 10x40 box, upright.
+    region = box.box(cxcywh_px=(100, 100, 40, 10), angle_deg=90, image_wh=WH, label="Car")
+    value = region.result["value"]
+    assert value["rotation"] == 0.0
+    assert pixels_of(value, WH) == pytest.approx((95, 80, 10, 40))
+
+
+def test_worked_example_from_the_docs() -> None:
+    region = rect.box(cxcywh_px=(300, 200, 200, 100), angle_deg=30, image_wh=(600, 400))
+    value = {k: round(v, 3) for k, v in region.result["value"].items()}
+    assert value == {"x": 39.733, "y": 26.675, "width": 33.333, "height": 25.0, "rotation": 30.0}
+
+
+def test_aliases_and_multiple_labels() -> None:
+    assert box.box(xyxy_px=(1, 2, 30, 40), image_wh=WH, label="Bus").result["value"][
+        "rectanglelabels"
+    ] == ["bus"]
+    both = multi.box(xyxy_px=(1, 2, 30, 40), image_wh=WH, label=["Airplane", "Car"])
+    assert both.result["value"]["rectanglelabels"] == ["Airplane", "Car"]
+
+
+def test_class_names_as_dict_and_predicted_values() -> None:
+    regions = kp.points(
+        xy_px=[[10, 10], [20, 20], [30, 30]],
+        image_wh=WH,
+        class_ids=[7, 3, 7],
+        class_names={3: "Eye", 7: "nose_tip"},
+    )
+    assert [r.result["value"]["keypointlabels"] for r in regions] == [["Nose"], ["Eye"], ["Nose"]]
+
+
+def test_empty_batches() -> None:
+    assert box.boxes(xyxy_px=np.zeros((0, 4)), image_wh=WH, label="Car") == []
+    assert box.boxes(xyxy_px=[], image_wh=WH, labels=[], scores=[]) == []
+    assert polygon.polygons(points_px=[], image_wh=WH) == []
+    assert kp.points(xy_px=[], image_wh=WH, class_ids=[], class_names=["Nose"]) == []
+
+
+def test_item_index_on_value_list_images() -> None:
+    region = rect.box(xyxy_px=(1, 2, 30, 40), image_wh=WH, to_name="pages", item_index=3)
+    assert region.result["to_name"] == "pages"
+    assert region.result["item_index"] == 3
+    assert region.shared_keys["item_index"] == 3
+
+
+# --- ids -----------------------------------------------------------------------------------
+
+
+def build_twice(seed: int) -> list[list[str]]:
+    out = []
+    for _ in range(2):
+        with reproducible_ids(seed):
+            regions = [
+                box.box(xyxy_px=(1, 2, 30, 40), image_wh=WH, label="Car"),
+                *box.boxes(xyxy_px=[[1, 2, 30, 40]] * 3, image_wh=WH, label="Car"),
+                polygon.polygon(points_pct=[[1, 1], [9, 1], [9, 9]], image_wh=WH),
+            ]
+        out.append([r.id for r in regions])
+    return out
+
+
+def test_ids_reproducible_when_asked() -> None:
+    first, second = build_twice(7)
+    assert first == second
+    assert len(set(first)) == len(first)
+    assert build_twice(8)[0] != first
+
+
+def test_ids_unique_by_default() -> None:
+    ids = [r.id for r in box.boxes(xyxy_px=[[1, 2, 30, 40]] * 5000, image_wh=WH, label="Car")]
+    ids += [box.box(xyxy_px=(1, 2, 30, 40), image_wh=WH, label="Car").id for _ in range(100)]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[A-Za-z0-9]{10}", i) for i in ids)
+
+
+def test_explicit_ids() -> None:
+    assert box.box(xyxy_px=(1, 2, 30, 40), image_wh=WH, label="Car", id="a").id == "a"
+    regions = box.boxes(xyxy_px=[[1, 2, 30, 40]] * 2, image_wh=WH, label="Car", ids=["a", "b"])
+    assert [r.id for r in regions] == ["a", "b"]
+
+
+# --- Labels on regions of unlabeled tools (split format) ----------------------------------
+
+
+def test_split_format_shares_id_and_geometry() -> None:
+    region = rect.box(xywh_pct=(5, 5, 10, 10), image_wh=(1920, 1280), id="b2")
+    result = labels.for_region(region, "Vehicle", score=0.5)
+    assert [r["type"] for r in region] == ["rectangle", "labels"]
+    assert result["id"] == region.id == "b2"
+    assert result["value"] == {**region.result["value"], "labels": ["Vehicle"]}
+    assert result["original_width"] == 1920
+    assert result["score"] == 0.5
+
+
+def test_split_format_values_do_not_share_lists() -> None:
+    region = polygon.polygon(points_pct=[[1, 1], [9, 1], [9, 9]], image_wh=WH)
+    result = labels.for_region(region, "Building")
+    result["value"]["points"][0][0] = 99.0
+    assert region.result["value"]["points"][0][0] == 1.0
+
+
+def test_for_regions_with_class_ids() -> None:
+    regions = rect.boxes(xyxy_px=[[1, 2, 30, 40], [5, 6, 70, 80]], image_wh=WH)
+    out = labels.for_regions(regions, class_ids=[1, 0], class_names=["Vehicle", "Building"])
+    assert [r["value"]["labels"] for r in out] == [["Building"], ["Vehicle"]]
+    assert [len(r) for r in regions] == [2, 2]
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+def _twice(region: Region) -> None:
+    labels.for_region(region, "Vehicle")
+    labels.for_region(region, "Vehicle")
+
+
+ONE = [[10, 20, 110, 70]]
+ERRORS: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
+    "unknown-label": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, label="airplane"),
+        LabelError,
+        "'airplane' is not a label of <RectangleLabels name='label'>; did you mean 'Airplane'? "
+        "(labels: 'Airplane', 'Car', 'bus')",
+    ),
+    "missing-label": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=WH),
+        LabelError,
+        "<RectangleLabels name='label'> needs a label: pass label=... "
+        "(labels: 'Airplane', 'Car', 'bus')",
+    ),
+    "label-on-unlabeled-tool": (
+        lambda: rect.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, label="Car"),
+        BuildError,
+        "<Rectangle name='rect'> draws regions without labels and takes no label; label its "
+        "regions with a <Labels> control: labels.for_region(region, 'Car')",
+    ),
+    "two-labels-single-choice": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, label=["Airplane", "Car"]),
+        LabelError,
+        "<RectangleLabels name='label'> is single-choice (choice=\"single\") but got 2 values: "
+        "'Airplane', 'Car'; pass one, or set choice=\"multiple\" in the config",
+    ),
+    "no-box": (
+        lambda: box.box(image_wh=WH, label="Car"),
+        BuildError,
+        "give the box as one of xyxy_px=, xyxy_norm=, xyxy_pct=, xywh_px=, xywh_norm=, "
+        "xywh_pct=, cxcywh_px=, cxcywh_norm=, cxcywh_pct=, corners_px=, corners_norm=, "
+        "corners_pct=",
+    ),
+    "two-boxes": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), xywh_px=(1, 2, 3, 4), image_wh=WH, label="Car"),
+        BuildError,
+        "give the box once, as one of xyxy_px=, xyxy_norm=, xyxy_pct=, xywh_px=, xywh_norm=, "
+        "xywh_pct=, cxcywh_px=, cxcywh_norm=, cxcywh_pct=, corners_px=, corners_norm=, "
+        "corners_pct=; got xyxy_px, xywh_px",
+    ),
+    "wrong-shape": (
+        lambda: box.box(xyxy_px=(10, 20, 110), image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px must have shape (4,), got (3,)",
+    ),
+    "one-row-to-box": (
+        lambda: box.box(xyxy_px=ONE, image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px must have shape (4,), got (1, 4); for one box pass a flat (4,) row, for many "
+        "use boxes()",
+    ),
+    "batch-shape": (
+        lambda: box.boxes(xyxy_px=np.zeros((5, 3)), image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px must have shape (N, 4), got (5, 3)",
+    ),
+    "inverted-x": (
+        lambda: box.box(xyxy_px=(110, 20, 10, 70), image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px=(110, 20, 10, 70) is inverted: x2 (10) < x1 (110); xyxy is (x1, y1, x2, y2), "
+        "top-left corner first",
+    ),
+    "inverted-y": (
+        lambda: box.box(xyxy_px=(10, 70, 110, 20), image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px=(10, 70, 110, 20) is inverted: y2 (20) < y1 (70); xyxy is (x1, y1, x2, y2), "
+        "top-left corner first",
+    ),
+    "empty": (
+        lambda: box.box(xyxy_px=(10, 20, 10, 70), image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px=(10, 20, 10, 70) is empty: its width is 0",
+    ),
+    "negative-width": (
+        lambda: box.box(xywh_px=(10, 20, -5, 70), image_wh=WH, label="Car"),
+        BuildError,
+        "xywh_px=(10, 20, -5, 70) has a negative width (-5); xywh is (x, y, width, height) "
+        "with x, y the top-left corner",
+    ),
+    "outside-right": (
+        lambda: box.box(xyxy_px=(10, 20, 650, 70), image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px=(10, 20, 650, 70) reaches outside the 600x403 image: right edge at 650 px > "
+        "600 px; pass clip=True to clip it to the image",
+    ),
+    "outside-left": (
+        lambda: box.box(xywh_px=(-10, 20, 50, 70), image_wh=WH, label="Car"),
+        BuildError,
+        "xywh_px=(-10, 20, 50, 70) reaches outside the 600x403 image: left edge at -10 px < "
+        "0 px; pass clip=True to clip it to the image",
+    ),
+    "batch-outside": (
+        lambda: box.boxes(xyxy_px=[*ONE, [10, 20, 110, 500]], image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px[1]=(10, 20, 110, 500) reaches outside the 600x403 image: bottom edge at 500 "
+        "px > 403 px; pass clip=True to clip it to the image",
+    ),
+    "pixels-as-fractions": (
+        lambda: box.box(xyxy_norm=(32, 95, 207, 221), image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_norm=(32, 95, 207, 221) reaches outside the 600x403 image: right edge at 207 > "
+        "1; values above 1 are not 0-1 fractions: for percent pass xyxy_pct=, for pixels "
+        "xyxy_px=",
+    ),
+    "pixels-as-percent": (
+        lambda: box.box(xywh_pct=(32, 95, 175, 126), image_wh=WH, label="Car"),
+        BuildError,
+        "xywh_pct=(32, 95, 175, 126) reaches outside the 600x403 image: right edge at 207% > "
+        "100%; values above 100 are not percent: for pixels pass xywh_px=",
+    ),
+    "fractions-as-pixels": (
+        lambda: box.box(xyxy_px=(0.1, 0.2, 0.5, 0.6), image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px=(0.1, 0.2, 0.5, 0.6) is smaller than 1 px: the values look like 0-1 "
+        "fractions; pass xyxy_norm= instead",
+    ),
+    "nan": (
+        lambda: box.box(xyxy_px=(10, float("nan"), 110, 70), image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px must be finite, got (10, nan, 110, 70)",
+    ),
+    "inf-in-batch": (
+        lambda: box.boxes(xyxy_px=[*ONE, [10, 20, np.inf, 70]], image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px[1] must be finite, got (10, 20, inf, 70)",
+    ),
+    "clipped-to-nothing": (
+        lambda: box.box(xyxy_px=(700, 20, 800, 70), image_wh=WH, label="Car", clip=True),
+        BuildError,
+        "xyxy_px=(700, 20, 800, 70) lies entirely outside the 600x403 image; nothing is left "
+        "after clipping",
+    ),
+    "angle-without-centre": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), angle_deg=10, image_wh=WH, label="Car"),
+        BuildError,
+        "angle_deg turns a box about its centre; give the box as cxcywh_px= (centre x, centre "
+        "y, width, height), not xyxy_px=",
+    ),
+    "clip-rotated": (
+        lambda: box.box(
+            cxcywh_px=(100, 100, 50, 20), angle_deg=10, image_wh=WH, label="Car", clip=True
+        ),
+        BuildError,
+        "clip=True works on axis-aligned boxes only: a rotated box cannot be clipped and stay "
+        "a rectangle (its corners may stick out by up to 1 px)",
+    ),
+    "rotated-outside": (
+        lambda: box.box(cxcywh_px=(20, 100, 50, 20), angle_deg=30, image_wh=WH, label="Car"),
+        BuildError,
+        "cxcywh_px=(20, 100, 50, 20) reaches outside the 600x403 image: a corner is at "
+        "(-6.65064, 96.1603) px; a rotated box cannot be clipped and stay a rectangle: shrink "
+        "it or drop it",
+    ),
+    "rotated-longer-than-image": (
+        lambda: box.box(cxcywh_px=(300, 201, 700, 4), angle_deg=33, image_wh=WH, label="Car"),
+        BuildError,
+        "cxcywh_px=(300, 201, 700, 4) is longer along its side than the image is wide "
+        "(116.7%); Label Studio's validator rejects width or height above 100",
+    ),
+    "not-a-rectangle": (
+        lambda: box.box(
+            corners_px=[[10, 10], [100, 10], [120, 60], [10, 60]], image_wh=WH, label="Car"
+        ),
+        BuildError,
+        "corners_px=((10, 10), (100, 10), (120, 60), (10, 60)) is not a rectangle: a corner "
+        "is 10 px from the best-fitting rectangle (tolerance 1 px); the corners must go around "
+        "the box in order, and a quadrilateral belongs to a polygon tool",
+    ),
+    "flat-corners": (
+        lambda: box.box(
+            corners_px=[[10, 10], [20, 10], [30, 10], [40, 10]], image_wh=WH, label="Car"
+        ),
+        BuildError,
+        "corners_px=((10, 10), (20, 10), (30, 10), (40, 10)) has zero area (the corners are "
+        "on one line)",
+    ),
+    "image-size-zero": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=(600, 0), label="Car"),
+        BuildError,
+        "image_wh must be (width, height) in pixels as two positive whole numbers, got (600, 0)",
+    ),
+    "image-size-not-a-pair": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=600, label="Car"),  # type: ignore[arg-type]
+        BuildError,
+        "image_wh must be (width, height) of the image in pixels, got 600",
+    ),
+    "item-index-missing": (
+        lambda: rect.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, to_name="pages"),
+        BuildError,
+        "<Image name='pages'> shows a list of images (valueList); pass item_index= (0-based) "
+        "to say which image the region is on",
+    ),
+    "item-index-on-one-image": (
+        lambda: rect.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, item_index=0),
+        BuildError,
+        "<Image name='image'> shows one image; item_index= is only for images with valueList",
+    ),
+    "to-name": (
+        lambda: rect.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, to_name="img"),
+        BuildError,
+        "<Rectangle name='rect'> does not point at 'img'; its toName is 'image,pages'",
+    ),
+    "score-percent": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, label="Car", score=91),
+        BuildError,
+        "score must be between 0 and 1, got 91.0 (looks like a percentage: divide by 100)",
+    ),
+    "scores-nan": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, label="Car", scores=[float("nan")]),
+        BuildError,
+        "scores[0] must be between 0 and 1, got nan",
+    ),
+    "scores-shape": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, label="Car", scores=[0.1, 0.2]),
+        BuildError,
+        "scores must have shape (1,), one per box, got (2,)",
+    ),
+    "labels-length": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, labels=["Car", "Car"]),
+        LabelError,
+        "labels has 2 items; expected 1, one per box",
+    ),
+    "labels-as-string": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, labels="Car"),
+        LabelError,
+        "labels= takes one label per region (a list); for the same label on every region pass "
+        "label='Car'",
+    ),
+    "labels-unknown": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, labels=["Buss"]),
+        LabelError,
+        "labels[0]: 'Buss' is not a label of <RectangleLabels name='label'>; did you mean "
+        "'Bus' or 'bus'? (labels: 'Airplane', 'Car', 'bus')",
+    ),
+    "labels-given-twice": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, labels=["Car"], label="Car"),
+        LabelError,
+        "<RectangleLabels name='label'> needs labels: pass one of label= (the same for every "
+        "region), labels= (one per region) or class_ids= with class_names=; got label, labels",
+    ),
+    "class-names-missing": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, class_ids=[0]),
+        LabelError,
+        "class_ids needs class_names= (the model's class names: a list, or a dict "
+        "{class_id: name})",
+    ),
+    "class-id-out-of-range": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, class_ids=[3], class_names=["Car"]),
+        LabelError,
+        "class_ids[0] = 3 has no name in class_names (it has 1)",
+    ),
+    "class-name-not-a-label": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, class_ids=[0], class_names=["dog"]),
+        LabelError,
+        "class_ids[0] = 0: 'dog' is not a label of <RectangleLabels name='label'> (labels: "
+        "'Airplane', 'Car', 'bus'); keep only detections of classes the config labels, or map "
+        "class names to labels",
+    ),
+    "class-id-fraction": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, class_ids=[0.5], class_names=["Car"]),
+        BuildError,
+        "class_ids[0] = 0.5 is not a whole number",
+    ),
+    "duplicate-ids": (
+        lambda: box.boxes(xyxy_px=ONE * 2, image_wh=WH, label="Car", ids=["a", "a"]),
+        BuildError,
+        "ids repeats 'a'; every region needs its own id (Label Studio merges regions that "
+        "share one)",
+    ),
+    "id-with-hash": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, label="Car", id="a#b"),
+        BuildError,
+        "region id 'a#b' contains '#', which Label Studio strips; use [A-Za-z0-9_-]",
+    ),
+    "polygon-two-points": (
+        lambda: poly.polygon(points_px=[[10, 10], [20, 20]], image_wh=WH, label="Roof"),
+        BuildError,
+        "points_px has 2 point(s); a polygon needs at least 3",
+    ),
+    "polygon-opencv-contour": (
+        lambda: poly.polygon(points_px=np.zeros((5, 1, 2)), image_wh=WH, label="Roof"),
+        BuildError,
+        "points_px must have shape (K, 2), got (5, 1, 2); an OpenCV contour is (K, 1, 2): "
+        "pass contour.reshape(-1, 2)",
+    ),
+    "polygon-outside": (
+        lambda: poly.polygon(points_px=[[10, 10], [700, 10], [50, 50]], image_wh=WH, label="Roof"),
+        BuildError,
+        "points_px[1]=(700, 10) lies outside the 600x403 image; pass clip=True to move points "
+        "onto the image edge",
+    ),
+    "polygons-outside": (
+        lambda: poly.polygons(
+            points_px=[[[10, 10], [70, 10], [50, 50]], [[10, 10], [70, 10], [50, -50]]],
+            image_wh=WH,
+            label="Roof",
+        ),
+        BuildError,
+        "points_px[1][2]=(50, -50) lies outside the 600x403 image; pass clip=True to move "
+        "points onto the image edge",
+    ),
+    "polygon-flat": (
+        lambda: poly.polygon(points_px=[[10, 10], [20, 20], [30, 30]], image_wh=WH, label="Roof"),
+        BuildError,
+        "points_px has zero area (its points are on one line)",
+    ),
+    "polygon-fractions-as-pixels": (
+        lambda: poly.polygon(
+            points_px=[[0.1, 0.1], [0.2, 0.1], [0.2, 0.3]], image_wh=WH, label="Roof"
+        ),
+        BuildError,
+        "points_px fits in 1 px: the values look like 0-1 fractions; pass points_norm= instead",
+    ),
+    "polygon-nan": (
+        lambda: poly.polygon(
+            points_px=[[10, 10], [20, np.nan], [30, 30]], image_wh=WH, label="Roof"
+        ),
+        BuildError,
+        "points_px[1] must be finite, got (20, nan)",
+    ),
+    "ellipse-radius": (
+        lambda: ell.ellipse(center_px=(300, 200), radii_px=(400, 20), image_wh=WH),
+        BuildError,
+        "radii_px=(400, 20) is 66.67% of the image; Label Studio's validator accepts radii up "
+        "to 50%",
+    ),
+    "ellipse-centre-outside": (
+        lambda: ell.ellipse(center_px=(900, 200), radii_px=(40, 20), image_wh=WH),
+        BuildError,
+        "center_px=(900, 200) lies outside the 600x403 image",
+    ),
+    "ellipse-negative-radius": (
+        lambda: ell.ellipse(center_px=(300, 200), radii_px=(-4, 20), image_wh=WH),
+        BuildError,
+        "radii_px=(-4, 20) must be positive",
+    ),
+    "keypoint-outside": (
+        lambda: kp.point(xy_px=(300, 500), image_wh=WH, label="Nose"),
+        BuildError,
+        "xy_px=(300, 500) lies outside the 600x403 image; pass clip=True to move points onto "
+        "the image edge",
+    ),
+    "keypoint-fraction-as-pixels": (
+        lambda: kp.point(xy_px=(0.3, 0.5), image_wh=WH, label="Nose"),
+        BuildError,
+        "xy_px=(0.3, 0.5) lies within 1 px of the image corner: the values look like 0-1 "
+        "fractions; pass xy_norm= instead",
+    ),
+    "keypoints-fractions-as-pixels": (
+        lambda: kp.points(xy_px=[(0.3, 0.5), (0.2, 0.1)], image_wh=WH, label="Nose"),
+        BuildError,
+        "all 2 xy_px lie within 1 px of the image corner: the values look like 0-1 fractions; "
+        "pass xy_norm= instead",
+    ),
+    "keypoint-width": (
+        lambda: kp.point(xy_px=(300, 200), image_wh=WH, label="Nose", width_px=0),
+        BuildError,
+        "width_px must be a positive number, got 0",
+    ),
+    "vector-too-few": (
+        lambda: vec.vector(points_px=[[10, 10], [20, 20]], image_wh=WH),
+        BuildError,
+        "points_px has 2 point(s); a path of <Vector name='vec'> needs at least 3",
+    ),
+    "vector-too-many": (
+        lambda: vec.vector(
+            points_px=[[10, 10], [20, 20], [30, 10], [40, 20], [50, 10]], image_wh=WH
+        ),
+        BuildError,
+        "points_px has 5 points; the control allows at most 4 (maxPoints)",
+    ),
+    "mask-transposed": (
+        lambda: bm.bitmask(np.ones((600, 403), bool), image_wh=WH),
+        BuildError,
+        "mask must have shape (height, width) = (403, 600) for the 600x403 image, got "
+        "(600, 403); it looks transposed (width, height): pass mask.T",
+    ),
+    "mask-float": (
+        lambda: bm.bitmask(np.ones((403, 600)) * 0.7, image_wh=WH),
+        BuildError,
+        "mask has dtype float64; pass a boolean mask, e.g. probabilities > 0.5",
+    ),
+    "mask-class-ids": (
+        lambda: bm.bitmask(np.full((403, 600), 3, np.uint8), image_wh=WH),
+        BuildError,
+        "mask holds 3: a mask is boolean, or 0/1, or 0/255; for a class-id mask pass "
+        "(mask == k) per class",
+    ),
+    "mask-empty": (
+        lambda: bm.bitmask(np.zeros((403, 600), bool), image_wh=WH),
+        BuildError,
+        "mask is empty (no pixel set); skip it instead of sending a region",
+    ),
+    "wrong-tool": (
+        lambda: poly.box(xyxy_px=(1, 2, 3, 4), image_wh=WH),  # type: ignore[attr-defined]
+        AttributeError,
+        "<PolygonLabels name='poly'> cannot make boxes: box() belongs to <RectangleLabels> and "
+        "<Rectangle>; this control makes polygons with polygon() / polygons()",
+    ),
+    "labels-cannot-draw": (
+        lambda: labels.box(xyxy_px=(1, 2, 3, 4), image_wh=WH),  # type: ignore[attr-defined]
+        AttributeError,
+        "<Labels name='labels'> cannot make boxes: box() belongs to <RectangleLabels> and "
+        "<Rectangle>; <Labels> labels the regions of an unlabeled tool on the same image: "
+        "labels.for_region(region, ...)",
+    ),
+    "labels-on-labeled-region": (
+        lambda: labels.for_region(
+            box.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, label="Car"), "Vehicle"
+        ),
+        BuildError,
+        "region ('rectanglelabels' from 'label') already carries its own labels; <Labels> "
+        "labels regions of unlabeled tools (Rectangle, Polygon, Ellipse, KeyPoint, Vector, "
+        "Bitmask, Brush)",
+    ),
+    "labels-twice": (
+        lambda: _twice(rect.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, id="r9")),
+        BuildError,
+        "region 'r9' is already labeled by <Labels name='labels'>; pass several labels in one "
+        'call (choice="multiple") instead',
+    ),
+    "labels-other-image": (
+        lambda: labels.for_region(
+            rect.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, to_name="pages", item_index=1),
+            "Vehicle",
+        ),
+        BuildError,
+        "<Labels name='labels'> does not point at 'pages'; its toName is 'image'",
+    ),
+    "labels-not-a-region": (
+        lambda: labels.for_region({"id": "x"}, "Vehicle"),  # type: ignore[arg-type]
+        BuildError,
+        "region must be a Region from an image tool's builder, got dict",
+    ),
+}
+
+
+@pytest.mark.parametrize(("call", "kind", "message"), ERRORS.values(), ids=ERRORS.keys())
+def test_misuse_raises_with_a_clear_message(
+    call: Callable[[], object], kind: type[Exception], message: str
+) -> None:
+    with pytest.raises(kind, match=f"^{re.escape(message)}$"):
+        call()
+
+
+def test_missing_builder_keeps_hasattr_working() -> None:
+    assert not hasattr(poly, "box")
+    assert hasattr(box, "box")
+    assert not hasattr(cfg.control("choice"), "box")
+    with pytest.raises(AttributeError, match="object has no attribute 'nothing'"):
+        box.nothing  # type: ignore[attr-defined]  # noqa: B018
+
+
+# --- examples ------------------------------------------------------------------------------
+
+EXAMPLES = ("image_airplanes", "image_unlabeled_regions")
+
+
+def run_example(name: str, out_dir: Path) -> list[dict[str, str]]:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "examples"))
+    spec = importlib.util.spec_from_file_location(
+        f"example_{name}", ROOT / "examples" / f"{name}.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main(out_dir)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_output_passes_the_sdk(name: str, tmp_path: Path, sdk_validate: Any) -> None:
+    entries = run_example(name, tmp_path)
+    assert [e["name"] for e in entries] == [name]
+    config = (tmp_path / name / "config.xml").read_text(encoding="utf-8")
+    tasks = json.loads((tmp_path / name / "tasks.json").read_text(encoding="utf-8"))
+    assert tasks
+    for task in tasks:
+        for prediction in task["predictions"]:
+            assert prediction["result"]
+            assert sdk_validate(config, prediction) == []
+
+
+def test_airplane_example_reproduces_the_guide(tmp_path: Path) -> None:
+    run_example("image_airplanes", tmp_path)
+    task = json.loads((tmp_path / "image_airplanes" / "tasks.json").read_text())[0]
+    first = task["predictions"][0]["result"][0]
+    assert first["original_width"] == 600
+    assert first["original_height"] == 403
+    assert {k: round(v, 2) for k, v in first["value"].items() if k != "rectanglelabels"} == {
+        "x": 5.33,
+        "y": 23.57,
+        "width": 29.16,
+        "height": 31.26,
+        "rotation": 0.0,
+    }
+    assert first["value"]["rectanglelabels"] == ["Airplane"]
+    assert task["predictions"][0]["result"][-1]["value"] == {"choices": ["Airbus"]}
+
+
+def test_unlabeled_example_has_both_forms(tmp_path: Path) -> None:
+    run_example("image_unlabeled_regions", tmp_path)
+    tasks = json.loads((tmp_path / "image_unlabeled_regions" / "tasks.json").read_text())
+    first, second = ([r["type"] for r in t["predictions"][0]["result"]] for t in tasks)
+    assert first == ["rectangle", "polygon", "ellipse", "keypoint", "keypoint"]
+    assert second.count("labels") == 5
+    assert {"rectangle", "polygon", "ellipse", "keypoint"} <= set(second)
