@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from prelabel.io import write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,9 +20,7 @@ def write_example(
     config_path = folder / "config.xml"
     tasks_path = folder / "tasks.json"
     config_path.write_text(config_xml, encoding="utf-8")
-    with tasks_path.open("w", encoding="utf-8") as handle:
-        json.dump(list(tasks), handle, ensure_ascii=False, indent=2, allow_nan=False)
-        handle.write("\n")
+    write_json(tasks_path, tasks, indent=2)
     return {"name": name, "config": _rel(config_path), "tasks": _rel(tasks_path)}
 
 

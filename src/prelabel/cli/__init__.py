@@ -1,7 +1,9 @@
 """The ``prelabel`` command line: a thin shell over the library.
 
 Each command lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``.
-Exit status: 0 ok, 1 the input is invalid (config or tasks), 2 wrong usage or unreadable file.
+Exit status: 0 ok, 1 the input is invalid, 2 wrong usage or an unreadable file. What counts as
+"the input" depends on the command: ``inspect`` checks the config (an invalid one is 1);
+``validate`` checks tasks against a config, so an invalid config is unreadable there (2).
 """
 
 from __future__ import annotations

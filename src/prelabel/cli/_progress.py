@@ -68,7 +68,7 @@ class Progress:
 
     def render(self) -> str:
         """The bar's text (without the carriage return)."""
-        counts = f"{self.tasks:,} tasks, {self.problems:,} problems"
+        counts = f"{_plural(self.tasks, 'task')}, {_plural(self.problems, 'problem')}"
         if self.total <= 0:
             return f"{self.label} {counts}"
         fraction = min(self.done / self.total, 1.0)
@@ -89,6 +89,10 @@ class Progress:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
             self._drawn = False
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
 def _isatty(stream: TextIO) -> bool:

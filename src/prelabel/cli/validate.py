@@ -53,8 +53,10 @@ def add_parser(sub: Any) -> None:
 class _TextPrinter:
     def __init__(self, out: TextIO) -> None:
         self.out = out
+        self.count = 0
 
     def record(self, where: TaskLocation, record: ErrorRecord) -> None:
+        self.count += 1
         self.out.write(
             f"{where}: {record.path}: {record.severity} [{record.code}] {record.message}\n"
         )
@@ -62,6 +64,8 @@ class _TextPrinter:
             self.out.write(f"    hint: {record.hint}\n")
 
     def finish(self, stats: ValidationStats, files: int, unreadable: int) -> None:
+        if self.count:
+            self.out.write("\n")
         self.out.write(render_summary(stats, files, unreadable))
 
 
@@ -92,7 +96,7 @@ def render_summary(stats: ValidationStats, files: int, unreadable: int = 0) -> s
     if stats.annotations:
         counted.append(_plural(stats.annotations, "annotation"))
     counted.append(_plural(stats.results, "result"))
-    lines = ["", f"checked {', '.join(counted)} in {where}"]
+    lines = [f"checked {', '.join(counted)} in {where}"]
     if not (stats.errors or stats.warnings):
         lines.append("no problems found")
     else:

@@ -39,10 +39,10 @@ def iter_jsonl(
             if not text.strip():
                 continue
             try:
-                value = DECODER.decode(text)
+                value = DECODER.decode(text.rstrip("\r\n"))
             except json.JSONDecodeError as exc:
                 raise TaskFileError(
-                    f"{name}:{number}:{exc.colno}: invalid JSON: {exc.msg}"
+                    f"{name}:{number}:{exc.pos + 1}: invalid JSON: {exc.msg}"
                 ) from None
             except _NonFiniteError as exc:
                 raise TaskFileError(
