@@ -1,0 +1,1 @@
+"""Conformance suite: prelabel against a real Label Studio server (`make test-integration`)."""

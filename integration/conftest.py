@@ -1,0 +1,62 @@
+"""One real Label Studio server for the whole session, a client for it, and the run's timing.
+
+Run with ``make test-integration`` (it installs label-studio==1.23.2 into ``.venv-ls`` once and
+builds ``build/demo`` first). The server's log is copied to ``build/integration/server.log``
+and the findings tables are written to ``build/integration/`` at the end of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from integration.server import ROOT, LabelStudioServer
+from prelabel.labelstudio import Client
+
+ARTIFACTS = ROOT / "build" / "integration"
+_STARTED = time.perf_counter()
+_TIMINGS: dict[str, float] = {}
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """``build/integration/``: where the suite writes its logs and tables."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def ls_server(artifacts: Path) -> Iterator[LabelStudioServer]:
+    """A strict Label Studio on 127.0.0.1 with a throw-away data dir, stopped at the end."""
+    server = LabelStudioServer()
+    try:
+        server.start()
+        _TIMINGS["server start"] = server.startup_s or 0.0
+        yield server
+    finally:
+        if server.data_dir is not None and server.log_path.exists():
+            shutil.copyfile(server.log_path, artifacts / "server.log")
+        server.stop()  # by PID; also registered with atexit in case this never runs
+
+
+@pytest.fixture(scope="session")
+def ls_client(ls_server: LabelStudioServer) -> Client:
+    """A :class:`prelabel.labelstudio.Client` logged in with the server's legacy token."""
+    return Client(ls_server.url, ls_server.token)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    total = time.perf_counter() - _STARTED
+    _TIMINGS["total"] = total
+    parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in _TIMINGS.items())
+    terminalreporter.write_sep("=", f"integration timing: {parts}")
+    if ARTIFACTS.exists():
+        (ARTIFACTS / "timing.json").write_text(
+            json.dumps({k: round(v, 2) for k, v in _TIMINGS.items()}, indent=2) + "\n",
+            encoding="utf-8",
+        )

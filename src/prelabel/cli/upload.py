@@ -1,0 +1,175 @@
+"""``prelabel upload --config CONFIG.xml TASKS...``: import into a real Label Studio and check.
+
+Creates a project with the config (or uses ``--project``), imports the tasks in chunks, reports
+every task the server refused with its reason, then reads the tasks back and reports any
+prediction whose ``result``, ``score`` or ``model_version`` was not stored exactly as sent.
+The same check prelabel's own conformance suite runs against Label Studio 1.23.2.
+
+URL and token come from ``--url``/``--token`` or ``LABEL_STUDIO_URL``/``LABEL_STUDIO_API_KEY``.
+
+Exit status: 0 every task imported and stored unchanged, 1 the server refused tasks or stored
+something else, 2 wrong usage, an unreadable file, or a server that cannot be used (unreachable,
+token refused, config refused).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import TaskFileError
+from ..io import read_tasks_located
+from ..labelstudio import Client, ImportReport, LabelStudioError, stored_differences
+from ._progress import Progress, total_size
+
+NAME = "upload"
+_SHOWN = 20  # lines of refusals / differences printed before "... and N more"
+
+
+def add_parser(sub: Any) -> None:
+    """Register the command on the ``prelabel`` subparsers."""
+    parser = sub.add_parser(
+        NAME,
+        help="import tasks into a Label Studio project and check what it stored",
+        description="Import TASKS (.json, .jsonl or directories) into Label Studio, report "
+        "what the server refused, then read every task back and report any prediction not "
+        "stored exactly as sent. Exit status: 0 all imported unchanged, 1 refused or changed, "
+        "2 wrong usage, unreadable file or unusable server.",
+    )
+    parser.add_argument("tasks", nargs="+", metavar="TASKS", help=".json, .jsonl or directory")
+    parser.add_argument("--config", help="labeling config XML (needed to create a project)")
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("LABEL_STUDIO_URL"),
+        help="Label Studio URL (default: $LABEL_STUDIO_URL)",
+    )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("LABEL_STUDIO_API_KEY"),
+        help="API token (default: $LABEL_STUDIO_API_KEY; prefer the variable, a command line "
+        "is visible to other users)",
+    )
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--project", type=int, help="import into this existing project id")
+    target.add_argument("--title", help="title of the new project (default: from TASKS)")
+    parser.add_argument("--chunk-size", type=int, default=500, help="tasks per request")
+    parser.add_argument("--no-check", action="store_true", help="do not read the tasks back")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (shown only on a terminal)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Upload, report refusals, read back and compare; return the exit status."""
+    usage = _usage_error(args)
+    if usage:
+        print(f"prelabel upload: {usage}", file=sys.stderr)
+        return 2
+    sources = [Path(p) for p in args.tasks]
+    try:
+        client = Client(args.url, args.token)
+        project_id = args.project
+        if project_id is None:
+            xml = Path(args.config).read_text(encoding="utf-8")
+            title = args.title or f"prelabel upload {sources[0].name}"[:50]
+            project_id = client.create_project(title, xml)
+        progress = Progress(
+            sys.stderr, total_size(sources), label="upload", enabled=not args.no_progress
+        )
+        report = client.import_tasks(
+            project_id,
+            _read(sources, progress),
+            chunk_size=args.chunk_size,
+            progress=lambda done, refused: progress.update(tasks=done, problems=refused),
+        )
+        progress.clear()
+        differences = [] if args.no_check else _check(client, sources, report)
+    except (OSError, TaskFileError) as exc:
+        print(f"prelabel upload: {_describe(exc)}", file=sys.stderr)
+        return 2
+    except (LabelStudioError, ValueError) as exc:
+        print(f"prelabel upload: {exc}", file=sys.stderr)
+        return 2
+    link = f"{client.url}/projects/{project_id}/data"
+    if args.format == "json":
+        print(json.dumps(_as_json(report, differences, link, checked=not args.no_check), indent=2))
+    else:
+        print(_as_text(report, differences, link, checked=not args.no_check))
+    return 0 if report.ok and not differences else 1
+
+
+def _usage_error(args: argparse.Namespace) -> str | None:
+    if not args.url:
+        return "no server: pass --url or set LABEL_STUDIO_URL"
+    if not args.token:
+        return "no token: set LABEL_STUDIO_API_KEY (or pass --token)"
+    if args.project is None and not args.config:
+        return "pass --config CONFIG.xml to create a project, or --project ID to use one"
+    if args.chunk_size < 1:
+        return f"--chunk-size must be at least 1, got {args.chunk_size}"
+    return None
+
+
+def _read(sources: list[Path], progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+    on_bytes = progress.advance if progress is not None else None
+    for source in sources:
+        for _, task in read_tasks_located(source, on_bytes=on_bytes):
+            yield task
+
+
+def _check(client: Client, sources: list[Path], report: ImportReport) -> list[str]:
+    """Read the imported tasks back (streaming, in id order) and compare them with the input."""
+    expected = {task_id: index for index, task_id in report.task_ids.items()}
+    stored = (task for task in client.iter_tasks(report.project_id) if task["id"] in expected)
+    differences: list[str] = []
+    found = 0
+    sent = ((i, t) for i, t in enumerate(_read(sources)) if i in report.task_ids)
+    for (index, task), back in zip(sent, stored, strict=False):
+        found += 1
+        if expected[back["id"]] != index:
+            differences.append(f"task #{index}: read back task id {back['id']} out of order")
+            continue
+        differences += stored_differences(task, back, index=index)
+    if found != len(report.task_ids):
+        differences.append(f"read back {found} of {len(report.task_ids)} imported tasks")
+    return differences
+
+
+def _as_text(report: ImportReport, differences: list[str], link: str, *, checked: bool) -> str:
+    lines = [report.summary(limit=_SHOWN), f"project: {link}"]
+    if checked:
+        if differences:
+            lines.append(f"{len(differences)} difference(s) between what was sent and stored:")
+            lines += [f"  {line}" for line in differences[:_SHOWN]]
+            if len(differences) > _SHOWN:
+                lines.append(f"  ... and {len(differences) - _SHOWN} more")
+        else:
+            lines.append(f"read back {len(report.task_ids)} tasks: every prediction stored as sent")
+    return "\n".join(lines)
+
+
+def _as_json(
+    report: ImportReport, differences: list[str], link: str, *, checked: bool
+) -> dict[str, Any]:
+    return {
+        "project_id": report.project_id,
+        "project_url": link,
+        "sent": report.sent,
+        "imported": len(report.task_ids),
+        "refused": [{"index": r.index, "errors": list(r.errors)} for r in report.refused],
+        "checked": checked,
+        "differences": differences,
+        "seconds": round(report.seconds, 3),
+    }
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"cannot read {os.fsdecode(exc.filename)}: {exc.strerror or exc}"
+    return str(exc)
