@@ -12,6 +12,9 @@ control handles, validate every task before Label Studio sees it, and write task
 'Choices'
 """
 
+from .builders.relations import relation
+from .builders.text import html_text
+from .conditions import check_conditions, enforce_conditions
 from .config import ConfigWarning, LabelConfig
 from .errors import (
     BuildError,
@@ -26,6 +29,15 @@ from .errors import (
     ValidationError,
 )
 from .ids import new_id, reproducible_ids, use_id_factory
+from .labelmap import LabelMap
+from .offsets import (
+    OffsetMap,
+    codepoints_to_utf8,
+    codepoints_to_utf16,
+    convert_offsets,
+    utf8_to_codepoints,
+    utf16_to_codepoints,
+)
 from .results import Region, RelationResult, Result
 from .tags.base import ControlTag, LabelDef, ObjectTag
 from .tags.controls import (
@@ -86,11 +98,13 @@ __all__ = [
     "LabelConfig",
     "LabelDef",
     "LabelError",
+    "LabelMap",
     "LabelingControl",
     "Labels",
     "MagicWand",
     "Number",
     "ObjectTag",
+    "OffsetMap",
     "Pairwise",
     "ParagraphLabels",
     "Polygon",
@@ -118,7 +132,16 @@ __all__ = [
     "VectorLabels",
     "VideoRectangle",
     "__version__",
+    "check_conditions",
+    "codepoints_to_utf8",
+    "codepoints_to_utf16",
+    "convert_offsets",
+    "enforce_conditions",
+    "html_text",
     "new_id",
+    "relation",
     "reproducible_ids",
     "use_id_factory",
+    "utf8_to_codepoints",
+    "utf16_to_codepoints",
 ]

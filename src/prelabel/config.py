@@ -18,10 +18,10 @@ from lxml import etree
 from ._suggest import did_you_mean
 from ._xml import parse_xml
 from .errors import ConfigError, KindError, UnknownNameError
-from .tags import CHILD_TAGS, CONTROL_TAGS, HTML_TAGS, LAYOUT_TAGS, OBJECT_TAGS
 from .tags import controls as c
 from .tags import objects as o
 from .tags.base import Conditions, ControlTag, LabelDef, ObjectTag, variables_in
+from .tags.registry import CHILD_TAGS, CONTROL_TAGS, HTML_TAGS, LAYOUT_TAGS, OBJECT_TAGS
 
 __all__ = ["ConfigWarning", "LabelConfig"]
 

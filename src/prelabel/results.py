@@ -136,6 +136,7 @@ def flatten_results(
     [{'id': 'a', 'type': 'choices'}, {'id': 'b', 'type': 'choices'}]
     """
     out: list[dict[str, Any]] = []
+    seen: set[int] = set()  # a result given twice (in its region and on its own) is kept once
     stack: list[Any] = [iter(items)]
     while stack:
         try:
@@ -144,9 +145,14 @@ def flatten_results(
             stack.pop()
             continue
         if isinstance(item, Region):
-            out.extend(item.results)  # type: ignore[arg-type]
+            for result in item.results:
+                if id(result) not in seen:
+                    seen.add(id(result))
+                    out.append(result)  # type: ignore[arg-type]
         elif isinstance(item, Mapping):
-            out.append(item)  # type: ignore[arg-type]
+            if id(item) not in seen:
+                seen.add(id(item))
+                out.append(item)  # type: ignore[arg-type]
         elif isinstance(item, Iterable) and not isinstance(item, (str, bytes)):
             stack.append(iter(item))
         else:
