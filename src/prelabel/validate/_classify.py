@@ -426,8 +426,7 @@ class RankerChecker(ControlChecker):
             p.add(
                 "value.type",
                 where,
-                f"value.ranker must be an object {{{self.name!r}: [ids]}}, got "
-                f"{a_type(ranks)}",
+                f"value.ranker must be an object {{{self.name!r}: [ids]}}, got {a_type(ranks)}",
                 hint=f"write {{{self.name!r}: {show(ranks)}}}" if isinstance(ranks, list) else None,
                 ck=self,
                 found=show(ranks),

@@ -38,7 +38,16 @@ class BrushChecker(ImageChecker):
         self, v: dict[str, Any], i: int, p: PredCtx, size: tuple[float, float] | None
     ) -> None:
         fmt = v.get("format", MISSING)
-        if fmt is not MISSING and fmt != "rle":
+        if fmt is not MISSING and not isinstance(fmt, str):
+            p.add(
+                "value.type",
+                (i, "value", "format"),
+                f'value.format must be the string "rle", got {a_type(fmt)}',
+                hint='set "format": "rle"',
+                ck=self,
+                found=show(fmt),
+            )
+        elif fmt is not MISSING and fmt != "rle":
             p.add(
                 "rle.format",
                 (i, "value", "format"),
@@ -178,6 +187,8 @@ class BitmaskChecker(ImageChecker):
         self.sized(r, i, p)
         size = self.size_of(r)
         url = self.string(v, "imageDataURL", i, p)
+        if "format" in v:
+            self.string(v, "format", i, p, required=False)
         if url is not None:
             self.check_png(url, i, p, size)
         if self.key is not None:
