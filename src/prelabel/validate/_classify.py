@@ -142,6 +142,7 @@ class NumberChecker(ControlChecker):
                 (i, "value", "number"),
                 f"{num(n)} is outside min={_g(self.low)}, max={_g(self.high)} of {self.what}; "
                 "the editor refuses to submit it",
+                hint=f"clip it to {_g(self.low)}..{_g(self.high)}",
                 ck=self,
                 expected=f"{_g(self.low)}..{_g(self.high)}",
                 found=f"{num(n)}",

@@ -162,6 +162,7 @@ class PredCtx:
         *,
         hint: str | None = None,
         ck: ControlChecker | None = None,
+        control_kind: str | None = None,
         expected: str | None = None,
         found: str | None = None,
     ) -> None:
@@ -172,6 +173,7 @@ class PredCtx:
             message,
             hint=hint,
             ck=ck,
+            control_kind=control_kind,
             expected=expected,
             found=found,
         )

@@ -128,7 +128,8 @@ class ImageChecker(ControlChecker):
             p.add(
                 "geometry.pixels_suspected",
                 tail,
-                f"{shown} is above 100: coordinates look like pixels, Label Studio wants "
+                f"{shown} {'is' if len(big) == 1 else 'are'} above 100: coordinates look like "
+                "pixels, Label Studio wants "
                 "percent of the image (0-100)",
                 hint="divide x-like values by the image width and y-like values by its height "
                 "(in pixels), then multiply by 100; add original_width/original_height",
@@ -153,7 +154,8 @@ class ImageChecker(ControlChecker):
         p.add(
             "geometry.pixels_suspected",
             tail,
-            f"{shown} is above 100 but within the image size {num(width)}x{num(height)}: "
+            f"{shown} {'is' if len(big) == 1 else 'are'} above 100 but within the image size "
+            f"{num(width)}x{num(height)}: "
             "coordinates look like pixels, Label Studio wants percent (0-100)",
             hint=f"looks like pixels: divide by original_width ({num(width)}) or original_height "
             f"({num(height)}) and multiply by 100 ({converted})",
@@ -295,7 +297,22 @@ class RectangleChecker(ImageChecker):
             return
         for key, n in vals.items():
             if key in ("x", "y"):
-                if n < 0 or n > 100:
+                if n < 0:
+                    size_key = "width" if key == "x" else "height"
+                    clip = ""
+                    if size_key in vals and vals[size_key] + n > 0:
+                        clip = f": {key} = 0, {size_key} = {num(vals[size_key] + n)}"
+                    p.add(
+                        "geometry.out_of_range",
+                        (*tail, key),
+                        f"{key}={num(n)} is negative: the box starts outside the image and the "
+                        "editor draws it clipped",
+                        hint="clip it to the image" + clip,
+                        ck=self,
+                        expected="0-100",
+                        found=num(n),
+                    )
+                elif n > 100:
                     self.out_of_range(key, n, (*tail, key), p)
             elif n < 0:
                 p.add(

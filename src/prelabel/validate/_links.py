@@ -159,13 +159,13 @@ def _check_linked(i: int, p: PredCtx, ck_of: Callable[[int], ControlChecker | No
         return
     r = p.result[i]
     rid = r.get("id", MISSING)
-    kind = "labels of another tool's region" if not ck.per_region else "a per-region result"
+    kind = "per-region result" if ck.per_region else "labels result (split format)"
     if rid is MISSING or rid is None or not isinstance(rid, (str, int)) or rid == "":
         p.add(
             "per_region.orphan",
             (i,),
-            f"this is {kind} ({ck.what}) but it has no id; without the region's id the "
-            "editor shows it as a separate, empty region",
+            f"this {kind} of {ck.what} has no id; without the id of its region the editor "
+            "shows it as a separate region of its own",
             hint="give it the id of the region it belongs to",
             ck=ck,
         )
@@ -178,8 +178,9 @@ def _check_linked(i: int, p: PredCtx, ck_of: Callable[[int], ControlChecker | No
         p.add(
             "per_region.orphan",
             (i, "id"),
-            f"no region on {show(tn)} has the id {show(rid)} that this {kind} ({ck.what}) uses; "
-            "the editor shows it as a separate, empty region",
+            f"no region on {show(tn)} has the id {show(rid)} of this {kind} of {ck.what}; the "
+            "editor shows it as a separate region of its own, and the region it was meant for "
+            "stays empty",
             hint="use the id of the region result it belongs to",
             ck=ck,
             found=show(rid),
@@ -479,6 +480,7 @@ def _check_relations(p: PredCtx, relations: Relations | None) -> None:
                     (i, "labels", k),
                     f"{lab!r} is not a relation label of the config",
                     hint=hint,
+                    control_kind="Relations",
                     expected=quote_list(sorted(allowed)) if allowed else "no relation labels",
                     found=show(lab),
                 )

@@ -20,6 +20,7 @@ from ._show import MISSING, a_type, json_type, num, show
 __all__ = ["BitmaskChecker", "BrushChecker"]
 
 _DECODE_LIMIT_PX = 1 << 25  # decode masks up to 32 Mpx to look at their alpha
+_ENCODE = "encode the (height, width) mask with prelabel.rle.encode(mask)"
 _PNG_PREFIX = "data:image/png;base64,"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -73,7 +74,7 @@ class BrushChecker(ImageChecker):
         try:
             head = rle_codec.header(data)
         except RLEError as exc:
-            p.add("rle.invalid", where, str(exc), ck=self, found=f"{len(data)} bytes")
+            p.add("rle.invalid", where, str(exc), hint=_ENCODE, ck=self, found=f"{len(data)} bytes")
             return
         if size is None:
             return
@@ -104,7 +105,7 @@ class BrushChecker(ImageChecker):
                 return
             alpha = rle_codec.decode(data, height, width)
         except RLEError as exc:
-            p.add("rle.invalid", where, str(exc), ck=self, found=f"{len(data)} bytes")
+            p.add("rle.invalid", where, str(exc), hint=_ENCODE, ck=self, found=f"{len(data)} bytes")
             return
         top = int(alpha.max())
         if top == 0:
