@@ -745,8 +745,8 @@ def _token_starts(
 
 def _block_bytes(n_body: int) -> int:
     """Bytes per block: more blocks cost Python steps (2.), longer blocks numpy steps (1., 3.)."""
-    block = 16
-    while block < 512 and block * block * 8 < n_body:
+    block = 16  # measured: 16-32 bytes suit streams of a few KiB, 64-128 those of 1 MiB
+    while block < 128 and block * block * 64 < n_body:
         block *= 2
     return block
 
