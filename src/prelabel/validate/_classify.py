@@ -255,7 +255,8 @@ class DateTimeChecker(ControlChecker):
             p.add(
                 "datetime.range",
                 (i, "value", "datetime"),
-                f"{show(text)} is outside the control's min/max",
+                f"{show(text)} is outside min={self.control.attr('min')}, "
+                f"max={self.control.attr('max')} of {self.what}; the editor refuses to submit it",
                 ck=self,
                 expected=f"{self.control.attr('min')}..{self.control.attr('max')}",
                 found=show(text),

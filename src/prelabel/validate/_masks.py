@@ -160,11 +160,15 @@ class BrushChecker(ImageChecker):
             return None  # pragma: no cover - bytes() accepted the same list
         hint = None
         if isinstance(stream, str):
-            hint = "a string is likely COCO compressed RLE, another format; decode it to a mask "
-            "and encode with prelabel.rle.encode(mask)"
+            hint = (
+                "a string is likely COCO compressed RLE, another format; decode it to a mask "
+                "and encode with prelabel.rle.encode(mask)"
+            )
         elif isinstance(stream, dict):
-            hint = "{counts, size} is COCO RLE, another format; decode it to a mask and encode "
-            "with prelabel.rle.encode(mask)"
+            hint = (
+                "{counts, size} is COCO RLE, another format; decode it to a mask and encode "
+                "with prelabel.rle.encode(mask)"
+            )
         p.add(
             "rle.invalid",
             where,

@@ -135,4 +135,4 @@ def a_type(value: Any) -> str:
     ('an integer', 'a string', 'an object')
     """
     name = json_type(value)
-    return ("an " if name[0] in "aeiou" else "a ") + name
+    return ("an " if name[:1] in ("a", "e", "i", "o", "u") else "a ") + name

@@ -9,6 +9,7 @@ TimeSeries columns, multi-image lists); those are warnings.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -174,7 +175,9 @@ def check_data(
                 ok = False
                 break
         if not ok:
-            near = close_matches(spec.key, [k for k in data if isinstance(k, str)])
+            near = difflib.get_close_matches(
+                spec.key, [k for k in data if isinstance(k, str)], n=1, cutoff=0.8
+            )
             sink.add(
                 "task.data_key_missing",
                 (*base, spec.key),

@@ -235,7 +235,7 @@ class ControlChecker:
                 p.add(
                     "value.not_json",
                     where,
-                    f"value{_path(where[2:])} is a {type(value).__name__}, which JSON cannot hold",
+                    f"value{_path(where[2:])} is {a_type(value)}, which JSON cannot hold",
                     hint="convert it with float() or int() (or .tolist() for arrays)",
                     ck=self,
                     found=show(value),
