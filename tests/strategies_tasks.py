@@ -16,9 +16,9 @@ scalars = st.none() | st.booleans() | st.integers() | finite_floats | text
 json_values: st.SearchStrategy[Any] = st.recursive(
     scalars,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=4),
-    max_leaves=12,
+    max_leaves=6,
 )
-json_objects = st.dictionaries(keys, json_values, max_size=4)
+json_objects = st.dictionaries(keys, json_values, max_size=3)
 
 result_dicts = st.fixed_dictionaries(
     {
@@ -60,4 +60,4 @@ task_dicts = st.fixed_dictionaries(
 raw_tasks = st.dictionaries(keys, json_values, max_size=5) | task_dicts
 """Any JSON object a task file may hold (readers and writers do not check the envelope)."""
 
-task_lists = st.lists(raw_tasks, max_size=8)
+task_lists = st.lists(raw_tasks, max_size=5)

@@ -583,3 +583,45 @@ def test_validate_memory_does_not_grow_with_the_file() -> None:
     assert [row["case"] for row in rows] == ["baseline", "1x", "2x"]
     assert [row["errors"] for row in rows] == [1, 1, 2]
     assert bench.problems(rows) == [], rows
+
+
+def test_json_format_stays_valid_json_when_a_file_is_unreadable(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write_jsonl(tmp_path / "t.jsonl", INVALID)
+    status, out, err = _run(
+        capsys, "validate", "--format", "json", "--config", config_path, good, tmp_path / "x.json"
+    )
+    assert status == 2
+    assert len(json.loads(out)) == 2
+    assert err == f"prelabel: cannot read {tmp_path / 'x.json'}: No such file or directory\n"
+
+
+def test_broken_pipe_ends_quietly(
+    config_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class _Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    tasks = write_json(tmp_path / "t.json", INVALID)
+    monkeypatch.setattr("sys.stdout", _Closed())
+    assert main(["validate", "--config", str(config_path), str(tasks)]) == 1
+
+
+def test_interrupt_exits_130(
+    config_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("prelabel.cli.validate.read_tasks_located", interrupted)
+    tasks = write_json(tmp_path / "t.json", VALID)
+    assert _run(capsys, "validate", "--config", config_path, tasks) == (
+        130,
+        "",
+        "\nprelabel: interrupted\n",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import tempfile
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import prelabel.io._json as json_module
@@ -29,11 +30,9 @@ from prelabel.io import (
     write_jsonl,
     write_tasks,
 )
-from strategies_tasks import task_lists
+from strategies_tasks import task_dicts, task_lists
 
-SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+SETTINGS = settings(max_examples=40, deadline=None)
 
 TASKS: list[dict[str, Any]] = [
     {
@@ -78,12 +77,11 @@ def _read_back(written: list[Path], root: Path) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("layout", sorted(WRITERS))
 @SETTINGS
 @given(tasks=task_lists)
-def test_every_layout_round_trips(
-    layout: str, tasks: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    root = tmp_path_factory.mktemp(layout)
-    written = WRITERS[layout](root, tasks)
-    assert _read_back(written, root) == tasks
+def test_every_layout_round_trips(layout: str, tasks: list[dict[str, Any]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        written = WRITERS[layout](root, tasks)
+        assert _read_back(written, root) == tasks
 
 
 @pytest.mark.parametrize("layout", sorted(WRITERS))
@@ -93,18 +91,29 @@ def test_round_trip_of_fixed_tasks_and_task_objects(layout: str, tmp_path: Path)
     assert _read_back(written, tmp_path) == TASKS
 
 
+@settings(max_examples=15, deadline=None)
+@given(raws=st.lists(task_dicts, max_size=5))
+def test_task_objects_round_trip_through_every_layout(raws: list[dict[str, Any]]) -> None:
+    objects = [Task.from_dict(raw) for raw in raws]
+    for write in WRITERS.values():
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            back = _read_back(write(root, objects), root)
+        assert back == raws
+        assert [Task.from_dict(t) for t in back] == objects
+
+
 @SETTINGS
 @given(tasks=task_lists, chunk=st.integers(1, 9))
-def test_json_reader_across_any_chunk_boundary(
-    tasks: list[dict[str, Any]], chunk: int, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def test_json_reader_across_any_chunk_boundary(tasks: list[dict[str, Any]], chunk: int) -> None:
     """The streaming reader gives json.loads' answer wherever the read chunks split the text."""
-    path = tmp_path_factory.mktemp("chunks") / "t.json"
-    path.write_text(json.dumps(tasks, indent=1, ensure_ascii=False), encoding="utf-8")
     original = json_module.CHUNK_BYTES
     json_module.CHUNK_BYTES = chunk
     try:
-        assert list(read_tasks(path)) == tasks
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "t.json"
+            path.write_text(json.dumps(tasks, indent=1, ensure_ascii=False), encoding="utf-8")
+            assert list(read_tasks(path)) == tasks
     finally:
         json_module.CHUNK_BYTES = original
 

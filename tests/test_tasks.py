@@ -58,8 +58,9 @@ def test_null_predictions_and_annotations_read_as_none() -> None:
     assert task.to_dict() == {"data": {}}
 
 
-def test_prediction_results_accept_regions_and_nested_lists() -> None:
-    assert Prediction([[CHOICE], CHOICE]).result == [CHOICE, CHOICE]
+def test_prediction_results_accept_nested_lists() -> None:
+    other = {**CHOICE, "id": "b"}
+    assert Prediction([[CHOICE], other]).result == [CHOICE, other]
 
 
 STRICT_CASES = [

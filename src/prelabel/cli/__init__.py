@@ -9,6 +9,7 @@ Exit status: 0 ok, 1 the input is invalid, 2 wrong usage or an unreadable file. 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -41,6 +42,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code) if isinstance(exc.code, int) else 2
-    status: int = COMMANDS[args.command].run(args)
-    sys.stdout.flush()
+    try:
+        status: int = COMMANDS[args.command].run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `prelabel validate ... | head`: the reader left; stop quietly
+        _silence_stdout()
+        return 1
+    except KeyboardInterrupt:
+        print("\nprelabel: interrupted", file=sys.stderr)
+        return 130
     return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # a stdout without a file descriptor
+        pass
