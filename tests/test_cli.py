@@ -606,7 +606,10 @@ def test_broken_pipe_ends_quietly(
 
     tasks = write_json(tmp_path / "t.json", INVALID)
     monkeypatch.setattr("sys.stdout", _Closed())
+    stderr = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stderr)
     assert main(["validate", "--config", str(config_path), str(tasks)]) == 1
+    assert stderr.getvalue() == ""
 
 
 def test_interrupt_exits_130(
@@ -625,3 +628,17 @@ def test_interrupt_exits_130(
         "",
         "\nprelabel: interrupted\n",
     )
+
+
+def test_progress_bar_is_erased_before_problems_on_a_shared_terminal(
+    config_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tasks = write_json(tmp_path / "t.json", VALID + INVALID)
+    screen = _Tty()
+    monkeypatch.setattr("sys.stdout", screen)
+    monkeypatch.setattr("sys.stderr", screen)
+    assert main(["validate", "--config", str(config_path), str(tasks)]) == 1
+    text = screen.getvalue()
+    first_problem = text.index(f"{tasks}:")
+    assert text[first_problem - 4 : first_problem] == "\r\x1b[K"  # the bar was erased first
+    assert text.endswith("  error    label.unknown      1\n")

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from ..io import task_files
 
-__all__ = ["Progress", "total_size"]
+__all__ = ["Progress", "isatty", "total_size"]
 
 _WIDTH = 24
 
@@ -42,7 +42,7 @@ class Progress:
         self.stream = stream
         self.total = total_bytes
         self.label = label
-        self.active = enabled and _isatty(stream)
+        self.active = enabled and isatty(stream)
         self.clock = clock
         self.interval_s = interval_s
         self.done = 0
@@ -95,10 +95,11 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
-def _isatty(stream: TextIO) -> bool:
+def isatty(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal (False for closed or fake streams)."""
     try:
         return bool(stream.isatty())
-    except (AttributeError, ValueError):  # closed or fake streams
+    except (AttributeError, ValueError):
         return False
 
 

@@ -126,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
         progress.clear()
         print(f"prelabel: cannot write: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise
     except FileExistsError as exc:
         progress.clear()
         print(f"prelabel: {exc}", file=sys.stderr)

@@ -21,7 +21,7 @@ from ..config import LabelConfig
 from ..errors import ConfigError, ErrorRecord, TaskFileError
 from ..io import TaskLocation, read_tasks_located
 from ..validate import ValidationStats, Validator
-from ._progress import Progress, total_size
+from ._progress import Progress, isatty, total_size
 
 NAME = "validate"
 
@@ -131,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(
         sys.stderr, total_size(sources), label="validate", enabled=not args.no_progress
     )
+    # The bar is erased before a problem is printed only when both go to the same terminal.
+    shared_screen = progress.active and isatty(out)
     # One validator for every file: it keeps counters only, so memory stays flat.
     validator = Validator(config, strict=args.strict)
     stats = validator.stats
@@ -141,12 +143,17 @@ def run(args: argparse.Namespace) -> int:
             for where, task in read_tasks_located(source, on_bytes=progress.advance):
                 records = validator.check_task(task, where.index)
                 if records:
-                    progress.clear()
+                    if shared_screen:
+                        progress.clear()
                     for record in records:
                         printer.record(where, record)
-                progress.update(tasks=stats.tasks, problems=stats.error_count + stats.warning_count)
+                if progress.active:
+                    problems = stats.error_count + stats.warning_count
+                    progress.update(tasks=stats.tasks, problems=problems)
             if stats.tasks == before:
                 raise TaskFileError(f"{source}: no tasks found (Label Studio imports none)")
+        except BrokenPipeError:
+            raise  # stdout went away: not a problem with this file
         except (OSError, TaskFileError) as exc:
             progress.clear()
             out.flush()
