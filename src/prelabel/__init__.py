@@ -29,6 +29,7 @@ from .errors import (
     ValidationError,
 )
 from .ids import new_id, reproducible_ids, use_id_factory
+from .io import read_tasks, write_tasks
 from .labelmap import LabelMap
 from .offsets import (
     OffsetMap,
@@ -139,9 +140,11 @@ __all__ = [
     "enforce_conditions",
     "html_text",
     "new_id",
+    "read_tasks",
     "relation",
     "reproducible_ids",
     "use_id_factory",
     "utf8_to_codepoints",
     "utf16_to_codepoints",
+    "write_tasks",
 ]
