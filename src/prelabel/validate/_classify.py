@@ -456,7 +456,7 @@ class RankerChecker(ControlChecker):
                 p.add(
                     "ranker.bucket_unknown",
                     (*where, key),
-                    f"{key!r} is neither the ranker's name nor one of its buckets",
+                    f"{show(key)} is neither the ranker's name nor one of its buckets",
                     hint=f"use one of {quote_list(sorted(self.keys - {'_'}))}",
                     ck=self,
                 )

@@ -478,7 +478,7 @@ def _check_relations(p: PredCtx, relations: Relations | None) -> None:
                 p.add(
                     "relation.label_unknown",
                     (i, "labels", k),
-                    f"{lab!r} is not a relation label of the config",
+                    f"{show(lab)} is not a relation label of the config",
                     hint=hint,
                     control_kind="Relations",
                     expected=quote_list(sorted(allowed)) if allowed else "no relation labels",

@@ -76,7 +76,7 @@ class ResultChecker:
             return self._expanded[name]
         control = self.config.find_control(name)
         targets = None if control is None else self._compile_one(control)
-        if len(self._expanded) < _EXPANDED_CACHE:
+        if len(self._expanded) < _EXPANDED_CACHE and len(name) <= 200:
             self._expanded[name] = targets
         return targets
 
@@ -180,7 +180,7 @@ class ResultChecker:
                 p.add(
                     "result.repeater_name",
                     (i, "from_name"),
-                    f"{fn!r} is a name made by <Repeater>; the editor accepts it, but Label "
+                    f"{show(fn)} is a name made by <Repeater>; the editor accepts it, but Label "
                     "Studio's server-side prediction check (when enabled) does not expand "
                     "Repeater and rejects it",
                     hint="expect rejection on servers with strict prediction validation",
@@ -219,7 +219,7 @@ class ResultChecker:
         p.add(
             "result.from_name_unknown",
             (i, "from_name"),
-            f"from_name {fn!r} is not the name of a control in the labeling config; the "
+            f"from_name {show(fn)} is not the name of a control in the labeling config; the "
             "editor drops the result",
             hint=hint,
             expected=", ".join(sorted(self.by_name))[:200],
@@ -235,7 +235,7 @@ class ResultChecker:
             p.add(
                 "result.to_name_mismatch",
                 (i, "to_name"),
-                f"to_name is the Pairwise tag's own name {tn!r}; Label Studio's server checker "
+                f"to_name is the Pairwise tag's own name {show(tn)}; Label Studio's server checker "
                 "accepts only the compared objects",
                 hint=f"use the first compared object: to_name = {next(iter(targets))!r}",
                 ck=ck,
@@ -247,7 +247,7 @@ class ResultChecker:
             p.add(
                 "result.to_name_unknown",
                 (i, "to_name"),
-                f"to_name {tn!r} is not the name of an object tag in the labeling config; the "
+                f"to_name {show(tn)} is not the name of an object tag in the labeling config; the "
                 "editor drops the result",
                 hint=("did you mean " + " or ".join(repr(m) for m in near) + "?") if near else None,
                 ck=ck,
@@ -258,7 +258,7 @@ class ResultChecker:
             p.add(
                 "result.to_name_mismatch",
                 (i, "to_name"),
-                f"{ck.what} does not point at {tn!r}; its toName is {valid}",
+                f"{ck.what} does not point at {show(tn)}; its toName is {valid}",
                 hint=f"set to_name to {next(iter(targets))!r}",
                 ck=ck,
                 expected=valid,
@@ -272,7 +272,7 @@ class ResultChecker:
             p.add(
                 "result.type_mismatch",
                 (i, "type"),
-                f"type is {t!r}; {ck.what} results have type {expected!r}"
+                f"type is {show(t)}; {ck.what} results have type {expected!r}"
                 + (
                     " (the editor's result model knows only lower-case types)"
                     if t.lower() == expected
@@ -295,7 +295,7 @@ class ResultChecker:
                 p.add(
                     "result.type_merged",
                     (i, "type"),
-                    f"a <Labels> result typed {t!r}: read as labels merged into the "
+                    f"a <Labels> result typed {show(t)}: read as labels merged into the "
                     f"{siblings[0].tag} region; prefer the split format (type 'labels' beside a "
                     f"{tool!r} result with the same id)",
                     ck=ck,
@@ -310,7 +310,7 @@ class ResultChecker:
         p.add(
             "result.type_mismatch",
             (i, "type"),
-            f"type is {t!r}, but {ck.what} results have type {expected!r}",
+            f"type is {show(t)}, but {ck.what} results have type {expected!r}",
             hint=f'set "type": "{expected}"',
             ck=ck,
             expected=expected,
@@ -337,11 +337,11 @@ class ResultChecker:
             near = close_matches(key, RESULT_KEYS)
             hint = f"did you mean {near[0]!r}?" if near else None
             if key in ("labels", "choices", "label", "text") or key.endswith("labels"):
-                hint = f"{key!r} belongs inside value"
+                hint = f"{show(key)} belongs inside value"
             p.add(
                 "result.key_unknown",
                 (i, key),
-                f"result key {key!r} is not read by Label Studio",
+                f"result key {show(key)} is not read by Label Studio",
                 hint=hint,
             )
 
@@ -354,7 +354,7 @@ class ResultChecker:
             "value.extra_key",
             (i, "value", str(extra[0])),
             f"a global {ck.kind} value should hold only {ck.key!r}; it also has "
-            + ", ".join(repr(k) for k in extra[:5])
+            + ", ".join(show(k) for k in extra[:5])
             + " (the editor shows it, and drops the extra keys when the annotation is saved)",
             hint=hint,
             ck=ck,

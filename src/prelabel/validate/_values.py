@@ -164,16 +164,16 @@ class ControlChecker:
         if hint is MISSING:
             alias = self.aliases.get(item)
             if alias is not None:
-                hint = f"{item!r} has alias {alias!r} in the config; results carry the alias"
+                hint = f"{show(item)} has alias {alias!r} in the config; results carry the alias"
             else:
                 near = close_matches(item, self.allowed)
                 hint = "did you mean " + " or ".join(repr(m) for m in near) + "?" if near else None
-            if len(self._hints) < _HINT_CACHE_SIZE:
+            if len(self._hints) < _HINT_CACHE_SIZE and len(item) <= 100:
                 self._hints[item] = hint
         p.add(
             "label.unknown",
             tail,
-            f"{item!r} is not a label of {self.what}",
+            f"{show(item)} is not a label of {self.what}",
             hint=hint,
             ck=self,
             expected=quote_list(sorted(self.allowed)),
