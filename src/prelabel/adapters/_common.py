@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from .._suggest import quote_list
 from ..config import LabelConfig
-from ..errors import BuildError, ValidationError
+from ..errors import BuildError, TaskFileError, ValidationError
 from ..labelmap import LabelMap
 from ..results import Region, Result
 from ..tags.base import ControlTag, ObjectTag
@@ -68,14 +68,19 @@ def describe(control: ControlTag) -> str:
 
 
 def read_json(source: str | os.PathLike[str] | Any, what: str) -> Any:
-    """``source`` itself, or the JSON it names when it is a path."""
+    """``source`` itself, or the JSON it names when it is a path.
+
+    Raises:
+        TaskFileError: the file is not valid JSON (the message names it and the position).
+        OSError: the file cannot be read.
+    """
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         try:
             with path.open("rb") as handle:
                 return json.load(handle)
         except json.JSONDecodeError as exc:
-            raise BuildError(f"{what} {path} is not valid JSON: {exc}") from None
+            raise TaskFileError(f"{what} {path} is not valid JSON: {exc}") from None
     return source
 
 

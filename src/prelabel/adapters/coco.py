@@ -557,6 +557,7 @@ def coco_results_to_tasks(
     min_score: float | None = None,
     clip: bool = False,
     with_ground_truth: bool = False,
+    skip_crowd: bool = False,
     skip_empty: bool = False,
     check: bool = True,
 ) -> TaskStream:
@@ -582,6 +583,8 @@ def coco_results_to_tasks(
         clip: clip boxes and points that stick out of the image instead of refusing them.
         with_ground_truth: also add each image's dataset annotations as an annotation (needs
             the dataset as ``images``), to review the model against it.
+        skip_crowd: with ``with_ground_truth``: leave out the dataset's ``iscrowd``
+            annotations.
         skip_empty: make no task for an image without detections.
         check: validate each task against the config as it is made (raises
             :class:`~prelabel.ValidationError`).
@@ -635,7 +638,9 @@ def coco_results_to_tasks(
         "clip": clip,
     }
     drawer = _Drawer(min_score=min_score, skip_crowd=False, **common)
-    reviewer = _Drawer(min_score=None, skip_crowd=False, **common) if with_ground_truth else None
+    reviewer = (
+        _Drawer(min_score=None, skip_crowd=skip_crowd, **common) if with_ground_truth else None
+    )
     url = url_maker(image_url, _default_url)
     counts: collections.Counter[str] = collections.Counter()
 

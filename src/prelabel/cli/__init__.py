@@ -15,12 +15,20 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from . import convert as convert_cmd
+from . import from_coco as from_coco_cmd
+from . import from_yolo as from_yolo_cmd
 from . import inspect as inspect_cmd
 from . import validate as validate_cmd
 
 __all__ = ["COMMANDS", "main"]
 
-_MODULES: tuple[ModuleType, ...] = (inspect_cmd, validate_cmd, convert_cmd)
+_MODULES: tuple[ModuleType, ...] = (
+    inspect_cmd,
+    validate_cmd,
+    convert_cmd,
+    from_coco_cmd,
+    from_yolo_cmd,
+)
 COMMANDS: dict[str, ModuleType] = {module.NAME: module for module in _MODULES}
 
 
