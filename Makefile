@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench clean test-integration
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,27 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto 2>&1 | tee build/test-report.txt; exit $${PIPESTATUS[0]}
 
 test: lint typecheck unit
+
+# The conformance suite against a real Label Studio (docs/integration.md). Label Studio gets
+# its own virtualenv, so its pins never decide ours; installed once (about 1 GB, 1-2 min).
+LS_VENV := .venv-ls
+LS_VERSION := 1.23.2
+LS_STAMP := $(LS_VENV)/.installed-$(LS_VERSION)
+
+$(LS_STAMP):
+	test -x $(LS_VENV)/bin/python || $(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/python -m pip install --quiet label-studio==$(LS_VERSION)
+	touch $(LS_STAMP)
+
+test-integration: $(STAMP)
+	@mkdir -p build/integration; started=$$(date +%s); \
+	$(MAKE) --no-print-directory $(LS_STAMP) demo \
+	&& $(BIN)/ruff check integration && $(BIN)/ruff format --check integration \
+	&& { $(BIN)/python -m pytest integration -q -p no:cacheprovider 2>&1 \
+	     | tee build/integration/report.txt; test $${PIPESTATUS[0]} -eq 0; }; \
+	status=$$?; \
+	echo "test-integration: $$(( $$(date +%s) - started )) s in all (install, demo, server, tests)"; \
+	exit $$status
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
