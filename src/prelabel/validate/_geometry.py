@@ -8,6 +8,7 @@ coordinates and boxes that run past the edge, so those are errors here too.
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any
 
 from ._context import PredCtx
@@ -27,6 +28,7 @@ __all__ = [
 _NT = frozenset({int, float})
 _EPS = 1e-6  # float noise of pixel -> percent conversions
 _MAX_POINT_RECORDS = 3
+_XYWH = operator.itemgetter("x", "y", "width", "height")
 _INF = float("inf")
 
 
@@ -229,10 +231,10 @@ class RectangleChecker(ImageChecker):
     """``rectanglelabels`` / ``rectangle``: x, y, width, height in percent, rotation."""
 
     def check(self, v: dict[str, Any], r: dict[str, Any], i: int, p: PredCtx) -> None:
-        x = v.get("x", MISSING)
-        y = v.get("y", MISSING)
-        w = v.get("width", MISSING)
-        h = v.get("height", MISSING)
+        try:
+            x, y, w, h = _XYWH(v)
+        except KeyError:
+            x = MISSING
         if (
             type(x) in _NT
             and type(y) in _NT
@@ -250,7 +252,7 @@ class RectangleChecker(ImageChecker):
                 self.fraction((x, y, w, h), i, p)
         else:
             self.box_slow(v, i, p, self.size_of(r), (i, "value"))
-        seen = p.image_sizes.get(self.obj.name)
+        seen = p.image_sizes.get(self.obj_name)
         if (
             seen is None
             or seen[0] != r.get("original_width")

@@ -45,6 +45,7 @@ class PartnerLabelsChecker(ControlChecker):
     def __init__(self, control: ControlTag, obj: ObjectTag) -> None:
         super().__init__(control, obj)
         self.needs_region = True
+        self.post = True
 
 
 def _groups(p: PredCtx) -> list[list[int]]:

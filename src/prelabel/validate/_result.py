@@ -7,6 +7,7 @@ common case goes through :meth:`ResultChecker.diagnose`.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ __all__ = ["ResultChecker"]
 
 _NT = frozenset({int, float})
 _REQUIRED = ("from_name", "to_name", "type", "value")
+_CORE = operator.itemgetter(*_REQUIRED)
 RESULT_KEYS = frozenset(
     {
         "id", "type", "from_name", "to_name", "value", "score", "readonly", "hidden", "origin",
@@ -86,37 +88,29 @@ class ResultChecker:
         """Check every item of one ``result`` list."""
         by_name = self.by_name
         by_id = p.by_id
+        core = _CORE
         for i, r in enumerate(results):
-            if type(r) is not dict and not isinstance(r, dict):
-                p.add(
-                    "result.not_object",
-                    (i,),
-                    f"a result item must be an object, got {a_type(r)}",
-                    hint="flatten nested lists of results"
-                    if isinstance(r, (list, tuple))
-                    else None,
-                    found=show(r),
-                )
-                continue
-            t = r.get("type")
-            if t == "relation":
-                p.relations.append(i)
-                continue
-            fn = r.get("from_name")
-            tn = r.get("to_name")
-            v = r.get("value")
-            targets = by_name.get(fn) if type(fn) is str else None
-            ck = targets.get(tn) if targets is not None and type(tn) is str else None
-            if ck is None or t != ck.type or type(v) is not dict:
-                ck = self.diagnose(r, i, p)
+            try:
+                fn, tn, t, v = core(r)
+            except (KeyError, TypeError, IndexError):
+                ck = self.odd_result(r, i, p)
                 if ck is None:
                     continue
                 v = r["value"]
+            else:
+                targets = by_name.get(fn) if type(fn) is str else None
+                ck = targets.get(tn) if targets is not None and type(tn) is str else None
+                if ck is None or t != ck.type or type(v) is not dict:
+                    if t == "relation":
+                        p.relations.append(i)
+                        continue
+                    ck = self.diagnose(r, i, p)
+                    if ck is None:
+                        continue
+                    v = r["value"]
             ck.check(v, r, i, p)
             if not r.keys() <= _PLAIN_KEYS:
                 self.extra_result_keys(r, ck, i, p)
-            if ck.is_global and len(v) > 1:
-                self.extra_keys(v, ck, i, p)
             rid = r.get("id")
             if rid is not None:
                 if type(rid) is not str or not rid or "#" in rid:
@@ -129,13 +123,38 @@ class ResultChecker:
                         prev.append(i)
                     else:
                         by_id[rid] = [prev, i]
-            if ck.needs_region:
-                p.linked.append(i)
             score = r.get("score")
             if score is not None and (type(score) not in _NT or not 0 <= score <= 1):
                 self.result_score(score, ck, i, p)
-            if ck.value_list:
-                self.item_index(r, ck, i, p)
+            if ck.post:
+                self.post(v, r, ck, i, p)
+
+    def post(
+        self, v: dict[str, Any], r: dict[str, Any], ck: ControlChecker, i: int, p: PredCtx
+    ) -> None:
+        """The checks only some controls need: global values, region links, item_index."""
+        if ck.is_global and len(v) > 1:
+            self.extra_keys(v, ck, i, p)
+        if ck.needs_region:
+            p.linked.append(i)
+        if ck.value_list:
+            self.item_index(r, ck, i, p)
+
+    def odd_result(self, r: Any, i: int, p: PredCtx) -> ControlChecker | None:
+        """A result without all four core keys: a relation, a non-object, or a broken one."""
+        if not isinstance(r, dict):
+            p.add(
+                "result.not_object",
+                (i,),
+                f"a result item must be an object, got {a_type(r)}",
+                hint="flatten nested lists of results" if isinstance(r, (list, tuple)) else None,
+                found=show(r),
+            )
+            return None
+        if r.get("type") == "relation":
+            p.relations.append(i)
+            return None
+        return self.diagnose(r, i, p)
 
     # --- diagnosis -------------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ class ControlChecker:
     def __init__(self, control: ControlTag, obj: ObjectTag) -> None:
         self.control = control
         self.obj = obj
+        self.obj_name = obj.name
         self.name = control.name
         self.kind = control.tag
         self.type = control.result_type
@@ -52,6 +53,7 @@ class ControlChecker:
         self.is_global = self.CLASSIFICATION and not control.per_region
         self.needs_region = control.per_region
         self.value_list = bool(getattr(obj, "value_list", False))
+        self.post = self.is_global or self.needs_region or self.value_list
         self.what = f'<{control.tag} name="{control.name}">'
         self.allowed: frozenset[str] | None = None
         self.aliases: dict[str, str] = {}
