@@ -271,6 +271,14 @@ def _results_for(
             "value": {**geometry, "labels": _labels(control, draw)},
         }
         return [partner, labels]
+    if isinstance(control, c.Labels) and obj.kind == "video":
+        tracks = [t for t in config.controls_for(obj.name) if isinstance(t, c.VideoRectangle)]
+        if not tracks:
+            return []
+        track = _results_for(config, tracks[0], obj, draw)[0]
+        # Label Studio's server wants start/end on a separate labels result on a video.
+        value = {"start": 1, "end": 5, "labels": _labels(control, draw)}
+        return [track, {"id": track["id"], **base, "value": value}]
     if isinstance(control, c.VideoRectangle):
         rate = 24
         frames = sorted(draw(st.lists(st.integers(1, 100), min_size=1, max_size=3, unique=True)))

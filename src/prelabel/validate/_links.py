@@ -258,12 +258,16 @@ def _check_partner(
 ) -> None:
     rtype = p.result[j].get("type")
     if ck.obj.kind == "video":
-        if rtype != "videorectangle" and "start" not in v:
+        if "start" not in v or "end" not in v:
             p.add(
-                "per_region.orphan",
-                (i,),
-                "labels on a video belong to a videorectangle track with the same id",
+                "value.key_missing",
+                (i, "value"),
+                f"a separate {ck.what} result on a video needs start and end for Label "
+                f"Studio's server; the labels of a track belong in the {show(rtype)} result's "
+                "value.labels",
+                hint=f"move the labels into value.labels of result [{j}] and drop this result",
                 ck=ck,
+                expected="start, end",
             )
         return
     if "start" in v and "end" in v:
