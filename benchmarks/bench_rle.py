@@ -5,7 +5,8 @@ Run: ``.venv/bin/python benchmarks/bench_rle.py`` (``--quick`` for fewer repeats
 The masks are made here, deterministically, with numpy: eight ellipses on 1024x1024 and
 4096x4096 images ("blobs", a typical segmentation mask) and 1024x1024 coin-flip noise (the
 worst case: about 525,000 runs). Each codec is timed on the same mask or stream in the same
-run; the table gives the median of several repeats (fewer for the slow official codec).
+run, interleaved round by round; the table gives the median of several repeats (fewer for
+the slow official codec).
 
 What each column times:
 
@@ -89,13 +90,21 @@ def _official_decode(stream: list[int], height: int, width: int) -> NDArray[np.u
     return words.reshape(height, width, 4)[..., 3]
 
 
-def median_ms(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+def interleaved_ms(
+    codecs: dict[str, tuple[Callable[[], object], int]], rounds: int
+) -> dict[str, float]:
+    """Median ms per codec; each round runs every codec once (while it still has repeats).
+
+    Interleaving keeps the comparison fair when other jobs load the machine unevenly.
+    """
+    times: dict[str, list[float]] = {name: [] for name in codecs}
+    for i in range(rounds):
+        for name, (fn, repeats) in codecs.items():
+            if i < repeats:
+                start = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - start)
+    return {name: 1000 * statistics.median(t) for name, t in times.items()}
 
 
 def run(*, quick: bool = False) -> list[dict[str, Any]]:
@@ -105,28 +114,30 @@ def run(*, quick: bool = False) -> list[dict[str, Any]]:
     ``rust_ms``, ``prelabel_ms`` (None when that codec is not installed), ``repeats``.
     """
     fast, slow = (3, 1) if quick else (15, 3)
+    repeats = {"prelabel": fast, "rust": fast, "official": slow}
     rows: list[dict[str, Any]] = []
     rle.decode(rle.encode(noise(64, 64)), 64, 64)  # build the codec's lookup tables first
     for name, make in CASES:
         mask = make()
         h, w = mask.shape
         stream = rle.encode(mask)
-        alpha = rle.decode(stream, h, w)
-        assert np.array_equal(alpha, mask)
-        rle.decode(stream, h, w)  # warm: the two-byte table is built on first use
-        enc: dict[str, float | None] = {"prelabel": median_ms(partial(rle.encode, mask), fast)}
-        dec: dict[str, float | None] = {
-            "prelabel": median_ms(partial(rle.decode, stream, h, w), fast)
+        assert np.array_equal(rle.decode(stream, h, w), mask)  # also builds the lookup tables
+        encoders: dict[str, tuple[Callable[[], object], int]] = {
+            "prelabel": (partial(rle.encode, mask), fast)
+        }
+        decoders: dict[str, tuple[Callable[[], object], int]] = {
+            "prelabel": (partial(rle.decode, stream, h, w), fast)
         }
         if rust is not None:
             assert list(_rust_encode(mask)) == stream
-            enc["rust"] = median_ms(partial(_rust_encode, mask), fast)
-            dec["rust"] = median_ms(partial(_rust_decode, stream, h, w), fast)
+            encoders["rust"] = (partial(_rust_encode, mask), fast)
+            decoders["rust"] = (partial(_rust_decode, stream, h, w), fast)
         if official is not None:
             assert official.mask2rle(mask) == stream
-            enc["official"] = median_ms(partial(official.mask2rle, mask), slow)
-            dec["official"] = median_ms(partial(_official_decode, stream, h, w), slow)
-        for op, times in (("encode", enc), ("decode", dec)):
+            encoders["official"] = (partial(official.mask2rle, mask), slow)
+            decoders["official"] = (partial(_official_decode, stream, h, w), slow)
+        for op, codecs in (("encode", encoders), ("decode", decoders)):
+            times = interleaved_ms(codecs, fast)
             rows.append(
                 {
                     "case": name,
@@ -135,7 +146,7 @@ def run(*, quick: bool = False) -> list[dict[str, Any]]:
                     "official_ms": times.get("official"),
                     "rust_ms": times.get("rust"),
                     "prelabel_ms": times["prelabel"],
-                    "repeats": {"prelabel": fast, "rust": fast, "official": slow},
+                    "repeats": repeats,
                 }
             )
     return rows
