@@ -54,16 +54,18 @@ def boxes_xyxy_px(draw: Any, wh: tuple[int, int], max_size: int = 20) -> np.ndar
 def rotated_box_px(draw: Any, wh: tuple[int, int]) -> tuple[float, float, float, float, float]:
     """``(cx, cy, w, h, angle_deg)`` of a rotated box whose corners are inside the image.
 
-    The box's closest-to-upright sides fit the image's width and height, so Label Studio's
-    width/height <= 100 percent holds whatever the drawn angle.
+    Both sides are shorter than the image's shorter side, so Label Studio's width/height
+    <= 100 percent holds whatever the drawn angle.
     """
     width, height = wh
     angle = draw(st.floats(-720, 720, allow_nan=False))
     upright = angle - 90.0 * math.floor((angle + 45.0) / 90.0)
     rad = math.radians(upright)
     cos, sin = abs(math.cos(rad)), abs(math.sin(rad))
-    w = draw(st.floats(0.05, 1.0)) * width
-    h = draw(st.floats(0.05, 1.0)) * height
+    # Sides no longer than the image's shorter side: Label Studio refuses a width or height
+    # above 100 percent, and either side may end up measured against either image side.
+    w = draw(st.floats(0.05, 0.98)) * min(width, height)
+    h = draw(st.floats(0.05, 0.98)) * min(width, height)
     # Shrink until the turned box fits (its extents are w*cos + h*sin and w*sin + h*cos).
     fit = min(1.0, 0.98 * width / (w * cos + h * sin), 0.98 * height / (w * sin + h * cos))
     w, h = w * fit, h * fit

@@ -301,6 +301,44 @@ def test_batch_matches_per_call(wh: tuple[int, int], data: st.DataObject) -> Non
         assert region.result["value"]["rectanglelabels"] == ["Car"]
 
 
+def outcome(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except BuildError as error:
+        return f"{type(error).__name__}: {error}"
+
+
+# Numbers around the edges of what builders accept: negatives, 0-1, around 1 px, the image
+# border, beyond it, NaN and infinity.
+edgy = st.one_of(
+    st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 99.5, 100.0, 100.5, 300.0, 600.0, 601.0]),
+    st.floats(-50, 700),
+    st.sampled_from([float("nan"), float("inf"), -float("inf"), -1e-9, 1e-300]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    row=st.tuples(edgy, edgy, edgy, edgy),
+    fmt=st.sampled_from(["xyxy", "xywh", "cxcywh"]),
+    unit=st.sampled_from(["px", "norm", "pct"]),
+    clip=st.booleans(),
+)
+def test_per_call_and_batch_agree(
+    row: tuple[float, float, float, float], fmt: str, unit: str, clip: bool
+) -> None:
+    """box() has a plain-Python fast path; it must accept and refuse exactly what boxes()
+    does, with the same numbers and the same message."""
+    arg = f"{fmt}_{unit}"
+    single = outcome(lambda: box.box(**{arg: row}, image_wh=WH, label="Car", clip=clip).geometry)
+    batch = outcome(
+        lambda: box.boxes(**{arg: [row]}, image_wh=WH, label="Car", clip=clip)[0].geometry
+    )
+    if isinstance(batch, str):
+        batch = batch.replace(f"{arg}[0]", arg)
+    assert single == batch
+
+
 @SETTINGS
 @given(wh=image_wh(), data=st.data())
 def test_rotated_round_trip(wh: tuple[int, int], data: st.DataObject) -> None:
@@ -422,6 +460,22 @@ def test_rotated_box_is_stored_closest_to_upright() -> None:
     value = region.result["value"]
     assert value["rotation"] == 0.0
     assert pixels_of(value, WH) == pytest.approx((95, 80, 10, 40))
+
+
+@pytest.mark.parametrize(
+    ("angle", "rotation"),
+    [(44, 44), (46, 46), (-44, 316), (-46, 314), (134, 314), (136, 316)],
+    ids=["44", "46", "-44", "-46", "134", "136"],
+)
+def test_long_box_near_45_degrees_keeps_within_label_studio_bounds(
+    angle: float, rotation: float
+) -> None:
+    # 600 px long on a 1000x500 image: called "height" it would be 120% of the image height,
+    # so the description that calls it "width" is used even past 45 degrees.
+    region = rect.box(cxcywh_px=(500, 250, 600, 10), angle_deg=angle, image_wh=(1000, 500))
+    value = region.result["value"]
+    assert (value["width"], value["height"]) == pytest.approx((60.0, 2.0))
+    assert value["rotation"] == pytest.approx(rotation)
 
 
 def test_worked_example_from_the_docs() -> None:
@@ -646,8 +700,8 @@ ERRORS: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
     "fractions-as-pixels": (
         lambda: box.box(xyxy_px=(0.1, 0.2, 0.5, 0.6), image_wh=WH, label="Car"),
         BuildError,
-        "xyxy_px=(0.1, 0.2, 0.5, 0.6) is smaller than 1 px: the values look like 0-1 "
-        "fractions; pass xyxy_norm= instead",
+        "xyxy_px=(0.1, 0.2, 0.5, 0.6) lies within 1 px of the image corner: the values look "
+        "like 0-1 fractions; pass xyxy_norm= instead",
     ),
     "nan": (
         lambda: box.box(xyxy_px=(10, float("nan"), 110, 70), image_wh=WH, label="Car"),
@@ -689,8 +743,9 @@ ERRORS: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
     "rotated-longer-than-image": (
         lambda: box.box(cxcywh_px=(300, 201, 700, 4), angle_deg=33, image_wh=WH, label="Car"),
         BuildError,
-        "cxcywh_px=(300, 201, 700, 4) is longer along its side than the image is wide "
-        "(116.7%); Label Studio's validator rejects width or height above 100",
+        "cxcywh_px=(300, 201, 700, 4) does not fit Label Studio's percent bounds either way: "
+        "its width and height are 116.7% and 0.9926% of the image's, or 0.6667% and 173.7% "
+        "with the sides swapped; its validator rejects either above 100",
     ),
     "not-a-rectangle": (
         lambda: box.box(
@@ -844,7 +899,8 @@ ERRORS: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
             points_px=[[0.1, 0.1], [0.2, 0.1], [0.2, 0.3]], image_wh=WH, label="Roof"
         ),
         BuildError,
-        "points_px fits in 1 px: the values look like 0-1 fractions; pass points_norm= instead",
+        "points_px lies within 1 px of the image corner: the values look like 0-1 fractions; "
+        "pass points_norm= instead",
     ),
     "polygon-nan": (
         lambda: poly.polygon(

@@ -307,12 +307,13 @@ def rotated_to_percent(
     *,
     units: Units,
     image_wh: ImageWH,
+    upright: bool = True,
 ) -> FloatArray:
     """Rotated boxes (centre, size, angle) to Label Studio ``x, y, width, height, rotation``.
 
-    The box is first put in its closest-to-upright description (:func:`canonical_rotated`);
-    then its top-left corner before rotation is found by turning the half-size vector about
-    the centre: ``(x, y) = centre - R(angle) @ (w/2, h/2)``.
+    The box is first put in its closest-to-upright description (:func:`canonical_rotated`)
+    unless ``upright=False``; then its top-left corner before rotation is found by turning
+    the half-size vector about the centre: ``(x, y) = centre - R(angle) @ (w/2, h/2)``.
 
     Args:
         cxcywh: ``(N, 4)`` centre x, y and size in ``units`` (width scaled by the image width,
@@ -320,6 +321,8 @@ def rotated_to_percent(
         angle_deg: ``(N,)`` or scalar, degrees clockwise on screen (y down) about the centre.
         units: ``"px"``, ``"norm"`` or ``"pct"``.
         image_wh: ``(width, height)`` in pixels (rotation happens in pixels).
+        upright: use the closest-to-upright description of each box (the default), or keep
+            the sides and angle as given.
 
     Returns:
         ``(N, 5)``: ``x, y, width, height`` in percent and ``rotation`` in ``[0, 360)`` degrees.
@@ -329,7 +332,10 @@ def rotated_to_percent(
     """
     fx, fy = _px_scale(units, image_wh)
     boxes = _as_array(cxcywh, (4,), "cxcywh") * np.array([fx, fy, fx, fy])
-    boxes, angle = canonical_rotated(boxes, angle_deg)
+    if upright:
+        boxes, angle = canonical_rotated(boxes, angle_deg)
+    else:
+        angle = np.broadcast_to(np.asarray(angle_deg, dtype=np.float64), boxes.shape[:1])
     dx, dy = _rotate(boxes[:, 2] / 2.0, boxes[:, 3] / 2.0, angle)
     width, height = float(image_wh[0]), float(image_wh[1])  # type: ignore[index]
     out = np.empty((boxes.shape[0], 5))
@@ -467,11 +473,13 @@ def _centre_corners_px(box: FloatArray) -> FloatArray:
     return np.stack([box[:, 0:1] + rx, box[:, 1:2] + ry], axis=2)
 
 
-def rotated_px_to_percent(box_px: npt.ArrayLike, *, image_wh: ImageWH) -> FloatArray:
+def rotated_px_to_percent(
+    box_px: npt.ArrayLike, *, image_wh: ImageWH, upright: bool = True
+) -> FloatArray:
     """Centre/size/angle boxes in pixels (as :func:`corners_to_rotated` returns) to percent.
 
     Returns:
         ``(N, 5)`` Label Studio ``x, y, width, height, rotation``.
     """
     box = _as_array(box_px, (5,), "box_px")
-    return rotated_to_percent(box[:, :4], box[:, 4], units="px", image_wh=image_wh)
+    return rotated_to_percent(box[:, :4], box[:, 4], units="px", image_wh=image_wh, upright=upright)

@@ -24,14 +24,14 @@ that does the arithmetic once over numpy arrays and only loops to assemble dicts
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import os
 import struct
 import threading
-import weakref
 import zlib
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeAlias, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +41,7 @@ from .. import units as _u
 from ..errors import BuildError, LabelError
 from ..results import Region, Result
 from ..tags.base import ControlTag
-from ._common import _check_id, make_result, pick_target
+from ._common import _check_id, check_score, make_result, pick_target
 
 if TYPE_CHECKING:
     from ..tags.controls import LabelingControl
@@ -74,6 +74,8 @@ Label: TypeAlias = "str | Sequence[str]"
 ArrayLike: TypeAlias = npt.ArrayLike
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 ImageWH: TypeAlias = "tuple[int, int]"
+P = ParamSpec("P")
+T = TypeVar("T")
 
 _UNIT_WORD = {"px": " px", "norm": "", "pct": "%"}
 _UNIT_LIMIT = {"norm": 1.0, "pct": 100.0}
@@ -96,6 +98,8 @@ _ID_ALPHABET = np.frombuffer(
 _ID_LENGTH = 10
 _id_pool: list[str] = []
 _id_lock = threading.Lock()
+# A forked worker must not hand out the ids its parent drew already.
+os.register_at_fork(after_in_child=_id_pool.clear)
 
 
 def _secure_ids(count: int) -> list[str]:
@@ -130,7 +134,25 @@ def _fresh_ids(count: int) -> list[str]:
 
 
 def _fresh_id() -> str:
-    return _fresh_ids(1)[0]
+    if not _default_factory_active():
+        return _ids.new_id()
+    try:
+        return _id_pool.pop()  # atomic; the lock only guards refills
+    except IndexError:
+        return _fresh_ids(1)[0]
+
+
+def _quiet(func: Callable[P, T]) -> Callable[P, T]:
+    """Run ``func`` without numpy warnings: builders report bad numbers themselves, and
+    ``inf - inf`` or an overflow on the way must not warn (a fresh ``errstate`` per call
+    nests and threads safely on every numpy version)."""
+
+    @functools.wraps(func)
+    def quiet(*args: P.args, **kwargs: P.kwargs) -> T:
+        with np.errstate(all="ignore"):
+            return func(*args, **kwargs)
+
+    return quiet
 
 
 # --- small checks --------------------------------------------------------------------------
@@ -194,6 +216,75 @@ def _image_keys(
     return target.name, wh, keys
 
 
+Start: TypeAlias = "tuple[tuple[int, int], dict[str, Any]]"
+
+
+class _Memo:
+    """What builders keep per control: resolved labels, ``predicted_values``, templates."""
+
+    __slots__ = ("control", "labels", "predicted", "starts")
+
+    def __init__(self, control: ControlTag) -> None:
+        self.control = control  # held, so its id() cannot be reused while memoized
+        self.labels: dict[str, tuple[str, ...]] = {}
+        self.predicted: dict[str, str] | None = None
+        self.starts: dict[Any, Start] = {}
+
+
+_memos: dict[int, _Memo] = {}
+
+
+def _memo(control: ControlTag) -> _Memo:
+    memo = _memos.get(id(control))
+    if memo is None or memo.control is not control:
+        if len(_memos) > 1024:
+            _memos.clear()
+        memo = _memos[id(control)] = _Memo(control)
+    return memo
+
+
+def _start(
+    control: ControlTag,
+    image_wh: Any,
+    to_name: str | None,
+    item_index: int | None,
+    scored: bool,
+    readonly: bool | None,
+    hidden: bool | None,
+) -> Start:
+    """The checked image size and the result template of a builder call.
+
+    The template comes from :func:`make_result` (key order, target, image keys, flags, a
+    score placeholder when ``scored``) and is kept per control and arguments, since a
+    pipeline calls with the same ones over and over.
+    """
+    key: Any = (image_wh, to_name, item_index, type(item_index), scored, readonly, hidden)
+    starts = _memo(control).starts
+    try:
+        found = starts.get(key) if type(image_wh) is tuple else None
+    except TypeError:  # something unhashable: checked (and refused) below
+        found, key = None, None
+    if found is not None:
+        return found
+    target, wh, keys = _image_keys(control, image_wh, to_name, item_index)
+    template = make_result(
+        control,
+        {},
+        to_name=target,
+        id="template",
+        score=0.0 if scored else None,
+        readonly=readonly,
+        hidden=hidden,
+        **keys,
+    )
+    start = (wh, cast("dict[str, Any]", template))
+    if key is not None and type(image_wh) is tuple:
+        if len(starts) > 256:
+            starts.clear()
+        starts[key] = start
+    return start
+
+
 def _resolve(control: ControlTag, label: Label | None) -> list[str] | None:
     """The labels a result carries, or None for a tool without labels."""
     if not control.has_labels:
@@ -213,19 +304,12 @@ def _resolve(control: ControlTag, label: Label | None) -> list[str] | None:
     return _labels_of(cast("LabelingControl", control), label)
 
 
-# Resolved labels per control: resolve_labels walks the whole label tree on every call.
-_label_cache: weakref.WeakKeyDictionary[ControlTag, dict[str, tuple[str, ...]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _labels_of(control: LabelingControl, label: Label) -> list[str]:
-    """``control.resolve_labels(label)`` as plain strings, cached for single labels."""
+    """``control.resolve_labels(label)`` as plain strings, kept for single labels (it walks
+    the whole label tree on every call)."""
     if not isinstance(label, str):
         return [str(v) for v in control.resolve_labels(label)]
-    cache = _label_cache.get(control)
-    if cache is None:
-        cache = _label_cache.setdefault(control, {})
+    cache = _memo(control).labels
     found = cache.get(label)
     if found is None:
         found = tuple(str(v) for v in control.resolve_labels(label))
@@ -279,14 +363,15 @@ def _batch_labels(
         cache: dict[Any, list[str]] = {}
         out = []
         for index, item in enumerate(items):
-            key = item if isinstance(item, str) else tuple(item)
-            found = cache.get(key)
+            key = item if isinstance(item, str) else tuple(item) if isinstance(item, list) else None
+            found = None if key is None else cache.get(key)
             if found is None:
                 try:
                     found = _labels_of(labeling, item)
                 except LabelError as error:
                     raise LabelError(f"labels[{index}]: {error}") from None
-                cache[key] = found
+                if key is not None:
+                    cache[key] = found
             out.append(list(found))
         return out
     return _class_labels(labeling, count, what, cast("ArrayLike", class_ids), class_names)
@@ -342,22 +427,16 @@ def _class_labels(
     return [list(resolved[i]) for i in id_list]
 
 
-_predicted_cache: weakref.WeakKeyDictionary[ControlTag, dict[str, str]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _predicted_values(control: LabelingControl) -> dict[str, str]:
     """Model class names mapped to labels by the config's ``predicted_values="a,b"``."""
-    found = _predicted_cache.get(control)
-    if found is None:
-        found = {
+    memo = _memo(control)
+    if memo.predicted is None:
+        memo.predicted = {
             alias: node.result_value
             for node in control.iter_labels()
             for alias in node.predicted_values
         }
-        _predicted_cache[control] = found
-    return found
+    return memo.predicted
 
 
 def _batch_scores(scores: ArrayLike | None, count: int, what: str) -> list[float] | None:
@@ -446,15 +525,16 @@ def _check_finite(array: FloatArray, name: str, *, single: bool) -> None:
 
 
 def _unit_hint(name: str, units: str, values: FloatArray) -> str:
-    """Why numbers outside the image probably are in other units, or how to clip."""
+    """A hint when numbers outside the image are clearly in other units (not a slight
+    overshoot, which a detector may well produce and ``clip=True`` handles)."""
     stem = name.rsplit("_", 1)[0]
     biggest = float(np.max(np.abs(values))) if values.size else 0.0
-    if units == "norm" and biggest > 1.0:
+    if units == "norm" and biggest > 1.5:
         return (
             f"; values above 1 are not 0-1 fractions: for percent pass {stem}_pct=, "
             f"for pixels {stem}_px="
         )
-    if units == "pct" and biggest > 100.0:
+    if units == "pct" and biggest > 150.0:
         return f"; values above 100 are not percent: for pixels pass {stem}_px="
     return ""
 
@@ -497,16 +577,11 @@ def _axis_boxes_pct(
         xywh[:, 2:] -= raw[:, :2]
     elif fmt == "cxcywh":
         xywh[:, :2] -= raw[:, 2:] / 2.0
-    scale = 100.0 if units == "norm" else 1.0
-    pct = xywh / _size4(wh) * 100.0 if units == "px" else xywh * scale
-    # The common case in a few array operations (NaN fails every comparison); anything odd
-    # takes the slow path, which explains what is wrong.
-    if raw.shape[0] == 0 or (
-        pct[:, 2:].min() > 0.0
-        and pct[:, :2].min() >= 0.0
-        and (pct[:, :2] + pct[:, 2:]).max() <= 100.0
-        and (units != "px" or raw.max(axis=1).min() > 1.0)  # coordinates are >= 0 here
-    ):
+    margins, offsets, scale = _margins(units, wh)
+    pct = xywh * scale
+    # The common case in three array operations: every margin of every box is >= 0 (NaN
+    # fails too). Anything else takes the slow path, which explains what is wrong.
+    if raw.shape[0] == 0 or (pct @ margins + offsets).min() >= 0.0:
         return pct
     _check_finite(raw, name, single=single)
     for axis, (size_name, first, second) in enumerate(
@@ -553,6 +628,18 @@ def _axis_boxes_pct(
             f"{_loc(name, None if single else index)}={_fmt(raw[index])} reaches outside the "
             f"{wh[0]}x{wh[1]} image: {side} edge at {edge:g}{unit} {op} {limit:g}{unit}{hint}"
         )
+    if units == "px":
+        corners = np.concatenate([xywh[:, :2], xywh[:, :2] + xywh[:, 2:]], axis=1)
+        tiny = np.all(np.abs(corners) <= 1.0, axis=1)
+        if tiny.any():
+            index = int(np.flatnonzero(tiny)[0])
+            raise BuildError(
+                f"{_loc(name, None if single else index)}={_fmt(raw[index])} lies within 1 px "
+                f"of the image corner: the values look like 0-1 fractions; pass {fmt}_norm= "
+                "instead"
+            )
+    if not ((left < 0.0) | (top < 0.0) | (right > 100.0) | (bottom > 100.0)).any():
+        return pct  # the same numbers the fast paths give
     x1, y1 = np.clip(left, 0.0, 100.0), np.clip(top, 0.0, 100.0)
     x2, y2 = np.clip(right, 0.0, 100.0), np.clip(bottom, 0.0, 100.0)
     if outside.any():
@@ -563,27 +650,46 @@ def _axis_boxes_pct(
                 f"{_loc(name, None if single else index)}={_fmt(raw[index])} lies entirely "
                 f"outside the {wh[0]}x{wh[1]} image; nothing is left after clipping"
             )
-    if units == "px":
-        tiny = np.all(np.abs(raw) <= 1.0, axis=1)
-        if tiny.any():
-            index = int(np.flatnonzero(tiny)[0])
-            raise BuildError(
-                f"{_loc(name, None if single else index)}={_fmt(raw[index])} is smaller than "
-                f"1 px: the values look like 0-1 fractions; pass {fmt}_norm= instead"
-            )
     return np.stack([x1, y1, x2 - x1, y2 - y1], axis=1)
 
 
-_size4_cache: dict[tuple[int, int], FloatArray] = {}
+Margins: TypeAlias = "tuple[FloatArray, FloatArray, FloatArray]"
+_margins_cache: dict[tuple[str, tuple[int, int]], Margins] = {}
 
 
-def _size4(wh: tuple[int, int]) -> FloatArray:
-    """``[W, H, W, H]`` as a float array, kept for the image sizes seen lately."""
-    found = _size4_cache.get(wh)
+def _margins(units: str, wh: tuple[int, int]) -> Margins:
+    """``(M, b, scale)`` for the fast check of boxes ``P`` (``x, y, w, h`` percent rows).
+
+    ``P * scale`` turns ``units`` into percent, and ``P @ M + b`` gives each box's margins:
+    ``x``, ``y``, ``w``, ``h``, ``100 - x - w``, ``100 - y - h`` and, for pixels, how far
+    the far corner's ``x2 + y2`` exceeds 2 px (if all corners were within 1 px of the
+    origin, it could not). The margins are a little stricter than the rules, so a box on an
+    edge or a tiny one takes the slow path, which decides exactly.
+    """
+    key = (units, wh)
+    found = _margins_cache.get(key)
     if found is None:
-        if len(_size4_cache) > 256:
-            _size4_cache.clear()
-        found = _size4_cache[wh] = np.array([wh[0], wh[1], wh[0], wh[1]], dtype=np.float64)
+        width, height = wh
+        # x / W * 100 is x * (100 / W): the scalar path in _fast_box uses the same factor.
+        fx, fy = {"px": (100.0 / width, 100.0 / height), "norm": (100.0, 100.0)}.get(
+            units, (1.0, 1.0)
+        )
+        columns: list[tuple[list[float], float]] = [
+            ([1, 0, 0, 0], 0.0),
+            ([0, 1, 0, 0], 0.0),
+            ([0, 0, 1, 0], -1e-12),
+            ([0, 0, 0, 1], -1e-12),
+            ([-1, 0, -1, 0], 100.0 - 1e-9),
+            ([0, -1, 0, -1], 100.0 - 1e-9),
+        ]
+        if units == "px":
+            sx, sy = width / 100.0, height / 100.0
+            columns.append(([sx, sy, sx, sy], -2.0 - 1e-9))
+        margins = np.array([c for c, _ in columns], dtype=np.float64).T
+        offsets = np.array([b for _, b in columns], dtype=np.float64)
+        if len(_margins_cache) > 256:
+            _margins_cache.clear()
+        found = _margins_cache[key] = (margins, offsets, np.array([fx, fy, fx, fy]))
     return found
 
 
@@ -627,15 +733,24 @@ def _rotated_pct(
             f"{_loc(name, None if single else index)}={_fmt(raw[index])} reaches outside the "
             f"{wh[0]}x{wh[1]} image: a corner is at {_fmt(worst)} px{hint}"
         )
-    pct = _u.rotated_px_to_percent(box_px, image_wh=wh)
+    pct = _u.rotated_px_to_percent(box_px, image_wh=wh, upright=False)
     too_big = (pct[:, 2] > 100.0) | (pct[:, 3] > 100.0)
     if too_big.any():
+        # Near 45 degrees the other description of the same box (sides swapped, turned a
+        # quarter) may fit Label Studio's width and height <= 100 percent where this one does not.
+        first = pct.copy()
+        other = box_px[too_big][:, [0, 1, 3, 2, 4]]
+        other[:, 4] += np.where(other[:, 4] < 0.0, 90.0, -90.0)
+        pct[too_big] = _u.rotated_px_to_percent(other, image_wh=wh, upright=False)
+        too_big = (pct[:, 2] > 100.0) | (pct[:, 3] > 100.0)
+    if too_big.any():
         index = int(np.flatnonzero(too_big)[0])
+        (w1, h1), (w2, h2) = first[index, 2:4].tolist(), pct[index, 2:4].tolist()
         raise BuildError(
-            f"{_loc(name, None if single else index)}={_fmt(raw[index])} is longer along its "
-            f"side than the image is {'wide' if pct[index, 2] > 100.0 else 'high'} "
-            f"({max(pct[index, 2], pct[index, 3]):.4g}%); Label Studio's validator rejects "
-            "width or height above 100"
+            f"{_loc(name, None if single else index)}={_fmt(raw[index])} does not fit Label "
+            f"Studio's percent bounds either way: its width and height are {w1:.4g}% and "
+            f"{h1:.4g}% of the image's, or {w2:.4g}% and {h2:.4g}% with the sides swapped; "
+            "its validator rejects either above 100"
         )
     # A corner may overshoot by rounding; keep the stored corner inside what the SDK accepts.
     pct[:, 0] = np.clip(pct[:, 0], 0.0, 100.0)
@@ -643,6 +758,7 @@ def _rotated_pct(
     return pct
 
 
+@_quiet
 def _boxes_pct(
     arg: str,
     value: ArrayLike,
@@ -676,7 +792,6 @@ def _boxes_pct(
         )
     if clip:
         raise BuildError(_NO_CLIP_ROTATED)
-    angle_name = "angle_deg"
     angles = np.asarray(angle_deg, dtype=np.float64)
     if single and angles.shape != ():
         raise BuildError(f"angle_deg must be one number, got shape {angles.shape}")
@@ -693,7 +808,7 @@ def _boxes_pct(
     if not finite.all():
         index = int(np.flatnonzero(~finite)[0])
         raise BuildError(
-            f"{_loc(angle_name, None if single else index)} must be finite, got {angles[index]}"
+            f"{_loc('angle_deg', None if single else index)} must be finite, got {angles[index]}"
         )
     sizes = raw[:, 2:]
     bad = ~(sizes > 0).all(axis=1)
@@ -779,8 +894,8 @@ def _fast_box(
     if units == "px":
         if abs(a) <= 1.0 and abs(b) <= 1.0 and abs(a + c) <= 1.0 and abs(b + d) <= 1.0:
             return None
-        width, height = wh
-        x, y, w, h = a / width * 100.0, b / height * 100.0, c / width * 100.0, d / height * 100.0
+        fx, fy = 100.0 / wh[0], 100.0 / wh[1]  # as in _margins, so both paths agree exactly
+        x, y, w, h = a * fx, b * fy, c * fx, d * fy
     elif units == "norm":
         x, y, w, h = a * 100.0, b * 100.0, c * 100.0, d * 100.0
     else:
@@ -843,28 +958,18 @@ def _emit(
     control: ControlTag,
     geometry: dict[str, Any],
     labels: list[str] | None,
-    to_name: str,
-    keys: dict[str, Any],
-    scope: dict[str, Any],
-    *,
-    id: str | None = None,
+    template: dict[str, Any],
+    id: str | None,
+    score: float | None,
 ) -> Region:
-    """One region from its geometry; ``scope`` is the builder's arguments (``locals()``)."""
-    value = dict(geometry)
-    if labels is not None:
-        value[cast(str, control.value_key)] = labels
-    region_id = id or scope["id"]
-    result = make_result(
-        control,
-        value,
-        to_name=to_name,
-        id=_fresh_id() if region_id is None else region_id,
-        score=scope["score"],
-        readonly=scope["readonly"],
-        hidden=scope["hidden"],
-        **keys,
-    )
-    return Region([result], geometry=geometry)
+    """One region from its geometry: a copy of the call's result template, filled in."""
+    value = dict(geometry) if labels is None else {**geometry, cast(str, control.value_key): labels}
+    result = template.copy()
+    result["id"] = _fresh_id() if id is None else _check_id(id)
+    result["value"] = value
+    if score is not None:
+        result["score"] = check_score(score)
+    return Region([result], geometry=geometry)  # type: ignore[list-item]
 
 
 class _Batch:
@@ -877,46 +982,48 @@ class _Batch:
         control: ControlTag,
         count: int,
         what: str,
-        to_name: str,
-        keys: dict[str, Any],
-        scope: dict[str, Any],
+        template: dict[str, Any],
+        label: Label | None,
+        labels: Sequence[Label] | None,
+        class_ids: ArrayLike | None,
+        class_names: Sequence[str] | Mapping[int, str] | None,
+        scores: ArrayLike | None,
+        ids: Sequence[str] | None,
     ) -> None:
-        """``scope`` is the batch builder's arguments (its ``locals()`` on entry)."""
         self.labels = _batch_labels(
             control,
             count,
             what,
-            label=scope["label"],
-            labels=scope["labels"],
-            class_ids=scope["class_ids"],
-            class_names=scope["class_names"],
+            label=label,
+            labels=labels,
+            class_ids=class_ids,
+            class_names=class_names,
         )
-        self.scores = _batch_scores(scope["scores"], count, what)
-        self.ids = _batch_ids(scope["ids"], count, what)
-        self.key = control.value_key
-        # make_result fixes the key order once; each region copies the template.
-        self.template = make_result(
-            control,
-            {},
-            to_name=to_name,
-            id="template",
-            score=0.0 if self.scores is not None else None,
-            readonly=scope["readonly"],
-            hidden=scope["hidden"],
-            **keys,
-        )
+        self.scores = _batch_scores(scores, count, what)
+        self.ids = _batch_ids(ids, count, what)
+        self.key = cast(str, control.value_key)
+        self.template = template
 
-    def region(self, index: int, geometry: dict[str, Any]) -> Region:
-        if self.labels is not None:
-            value = {**geometry, cast(str, self.key): self.labels[index]}
-        else:
-            value = dict(geometry)
-        result = cast("dict[str, Any]", self.template.copy())
-        result["id"] = self.ids[index]
-        result["value"] = value
-        if self.scores is not None:
-            result["score"] = self.scores[index]
-        return Region([cast(Result, result)], geometry=geometry)
+    def regions(self, geometries: Iterable[dict[str, Any]]) -> list[Region]:
+        """One region per geometry, in order; the only loop of a batch, and a tight one."""
+        template, key, ids, labels, scores = (
+            self.template,
+            self.key,
+            self.ids,
+            self.labels,
+            self.scores,
+        )
+        out: list[Region] = []
+        append = out.append
+        for index, geometry in enumerate(geometries):
+            value = dict(geometry) if labels is None else {**geometry, key: labels[index]}
+            result = template.copy()
+            result["id"] = ids[index]
+            result["value"] = value
+            if scores is not None:
+                result["score"] = scores[index]
+            append(Region([result], geometry=geometry))  # type: ignore[list-item]
+        return out
 
 
 class RectangleBuilder(_ImageTool):
@@ -982,9 +1089,32 @@ class RectangleBuilder(_ImageTool):
         Rotated boxes come out in their closest-to-upright description (rotation within 45
         degrees of 0, width and height swapped when needed): the same box on screen.
         """
-        scope = locals()
-        arg, value = _pick("box", [(k, scope[k]) for k in _BOX_KEYWORDS])
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        arg, value = _pick(
+            "box",
+            tuple(
+                zip(
+                    _BOX_KEYWORDS,
+                    (
+                        xyxy_px,
+                        xyxy_norm,
+                        xyxy_pct,
+                        xywh_px,
+                        xywh_norm,
+                        xywh_pct,
+                        cxcywh_px,
+                        cxcywh_norm,
+                        cxcywh_pct,
+                        corners_px,
+                        corners_norm,
+                        corners_pct,
+                    ),
+                    strict=True,
+                )
+            ),
+        )
+        wh, template = _start(
+            self, image_wh, to_name, item_index, score is not None, readonly, hidden
+        )
         labels = _resolve(self, label)
         fast = None
         if angle_deg is None and arg in _BOX_ARGS:
@@ -998,7 +1128,7 @@ class RectangleBuilder(_ImageTool):
             x, y, w, h = row[:4]
             rotation = row[4] if len(row) == 5 else 0.0
         geometry = {"x": x, "y": y, "width": w, "height": h, "rotation": rotation}
-        return _emit(self, geometry, labels, target, keys, scope)
+        return _emit(self, geometry, labels, template, id, score)
 
     def boxes(
         self,
@@ -1058,22 +1188,46 @@ class RectangleBuilder(_ImageTool):
         >>> [round(r.result["value"]["height"], 6) for r in regions]
         [40.0, 60.0]
         """
-        scope = locals()
-        arg, value = _pick("boxes", [(k, scope[k]) for k in _BOX_KEYWORDS])
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        arg, value = _pick(
+            "boxes",
+            tuple(
+                zip(
+                    _BOX_KEYWORDS,
+                    (
+                        xyxy_px,
+                        xyxy_norm,
+                        xyxy_pct,
+                        xywh_px,
+                        xywh_norm,
+                        xywh_pct,
+                        cxcywh_px,
+                        cxcywh_norm,
+                        cxcywh_pct,
+                        corners_px,
+                        corners_norm,
+                        corners_pct,
+                    ),
+                    strict=True,
+                )
+            ),
+        )
+        wh, template = _start(
+            self, image_wh, to_name, item_index, scores is not None, readonly, hidden
+        )
         pct = _boxes_pct(arg, value, angle_deg, wh=wh, clip=clip, single=False)
         count = pct.shape[0]
-        batch = _Batch(self, count, "box", target, keys, scope)
-        region = batch.region
+        batch = _Batch(
+            self, count, "box", template, label, labels, class_ids, class_names, scores, ids
+        )
         if pct.shape[1] == 4:
-            return [
-                region(i, {"x": x, "y": y, "width": w, "height": h, "rotation": 0.0})
-                for i, (x, y, w, h) in enumerate(pct.tolist())
-            ]
-        return [
-            region(i, {"x": x, "y": y, "width": w, "height": h, "rotation": r})
-            for i, (x, y, w, h, r) in enumerate(pct.tolist())
-        ]
+            return batch.regions(
+                {"x": x, "y": y, "width": w, "height": h, "rotation": 0.0}
+                for x, y, w, h in pct.tolist()
+            )
+        return batch.regions(
+            {"x": x, "y": y, "width": w, "height": h, "rotation": r}
+            for x, y, w, h, r in pct.tolist()
+        )
 
 
 # --- points: polygons, keypoints, vectors -------------------------------------------------
@@ -1086,6 +1240,7 @@ def _points_hint(value: Any) -> str:
     return ""
 
 
+@_quiet
 def _points_pct(
     parts: list[FloatArray],
     *,
@@ -1148,8 +1303,9 @@ def _points_pct(
         if tiny.any():
             index = int(np.flatnonzero(tiny)[0])
             raise BuildError(
-                f"{_loc(name, None if single else index)} fits in 1 px: the values look like "
-                f"0-1 fractions; pass {name.rsplit('_', 1)[0]}_norm= instead"
+                f"{_loc(name, None if single else index)} lies within 1 px of the image corner: "
+                f"the values look like 0-1 fractions; pass {name.rsplit('_', 1)[0]}_norm= "
+                "instead"
             )
     if min_points >= 3:
         # Twice the signed area of each ring (shoelace), summed per part in one pass.
@@ -1233,13 +1389,14 @@ class PolygonBuilder(_ImageTool):
         >>> poly.result["value"]
         {'points': [[0.0, 0.0], [50.0, 0.0], [50.0, 50.0]], 'closed': True}
         """
-        scope = locals()
         arg, value = _pick(
             "polygon",
             (("points_px", points_px), ("points_norm", points_norm), ("points_pct", points_pct)),
         )
         units = cast("_u.Units", arg.rsplit("_", 1)[1])
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        wh, template = _start(
+            self, image_wh, to_name, item_index, score is not None, readonly, hidden
+        )
         labels = _resolve(self, label)
         parts = _point_parts(value, arg, single=True, what="polygon")
         points = _points_pct(
@@ -1253,7 +1410,7 @@ class PolygonBuilder(_ImageTool):
             min_points=3,
             kind="a polygon",
         )[0]
-        return _emit(self, {"points": points, "closed": True}, labels, target, keys, scope)
+        return _emit(self, {"points": points, "closed": True}, labels, template, id, score)
 
     def polygons(
         self,
@@ -1284,13 +1441,14 @@ class PolygonBuilder(_ImageTool):
         Raises:
             BuildError: as :meth:`polygon`, naming the polygon and point (``points_px[2][5]``).
         """
-        scope = locals()
         arg, value = _pick(
             "polygons",
             (("points_px", points_px), ("points_norm", points_norm), ("points_pct", points_pct)),
         )
         units = cast("_u.Units", arg.rsplit("_", 1)[1])
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        wh, template = _start(
+            self, image_wh, to_name, item_index, scores is not None, readonly, hidden
+        )
         parts = _point_parts(value, arg, single=False, what="polygon")
         rings = _points_pct(
             parts,
@@ -1303,10 +1461,22 @@ class PolygonBuilder(_ImageTool):
             min_points=3,
             kind="a polygon",
         )
-        batch = _Batch(self, len(rings), "polygon", target, keys, scope)
-        return [batch.region(i, {"points": ring, "closed": True}) for i, ring in enumerate(rings)]
+        batch = _Batch(
+            self,
+            len(rings),
+            "polygon",
+            template,
+            label,
+            labels,
+            class_ids,
+            class_names,
+            scores,
+            ids,
+        )
+        return batch.regions({"points": ring, "closed": True} for ring in rings)
 
 
+@_quiet
 def _keypoint_widths(
     width_px: ArrayLike | None,
     width_pct: ArrayLike | None,
@@ -1387,16 +1557,17 @@ class KeyPointBuilder(_ImageTool):
         ...     xy_px=(300, 100), image_wh=(600, 400), label="Nose").result["value"]
         {'x': 50.0, 'y': 25.0, 'width': 0.5, 'keypointlabels': ['Nose']}
         """
-        scope = locals()
         arg, value = _pick("point", (("xy_px", xy_px), ("xy_norm", xy_norm), ("xy_pct", xy_pct)))
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        wh, template = _start(
+            self, image_wh, to_name, item_index, score is not None, readonly, hidden
+        )
         labels = _resolve(self, label)
         raw = _floats(value, arg, (2,), single=True)
         units = cast("_u.Units", arg.rsplit("_", 1)[1])
         pct = _keypoints_pct(raw, name=arg, units=units, wh=wh, clip=clip, single=True)
         width = _keypoint_widths(width_px, width_pct, 1, wh, single=True)[0]
         x, y = pct[0].tolist()
-        return _emit(self, {"x": x, "y": y, "width": width}, labels, target, keys, scope)
+        return _emit(self, {"x": x, "y": y, "width": width}, labels, template, id, score)
 
     def points(
         self,
@@ -1430,20 +1601,33 @@ class KeyPointBuilder(_ImageTool):
             BuildError: as :meth:`point`; the check for 0-1 fractions in px looks at all N
                 points together.
         """
-        scope = locals()
         arg, value = _pick("points", (("xy_px", xy_px), ("xy_norm", xy_norm), ("xy_pct", xy_pct)))
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        wh, template = _start(
+            self, image_wh, to_name, item_index, scores is not None, readonly, hidden
+        )
         raw = _floats(value, arg, (2,), single=False)
         units = cast("_u.Units", arg.rsplit("_", 1)[1])
         pct = _keypoints_pct(raw, name=arg, units=units, wh=wh, clip=clip, single=False)
         widths = _keypoint_widths(width_px, width_pct, raw.shape[0], wh, single=False)
-        batch = _Batch(self, raw.shape[0], "point", target, keys, scope)
-        return [
-            batch.region(i, {"x": x, "y": y, "width": widths[i]})
-            for i, (x, y) in enumerate(pct.tolist())
-        ]
+        batch = _Batch(
+            self,
+            raw.shape[0],
+            "point",
+            template,
+            label,
+            labels,
+            class_ids,
+            class_names,
+            scores,
+            ids,
+        )
+        return batch.regions(
+            {"x": x, "y": y, "width": width}
+            for (x, y), width in zip(pct.tolist(), widths, strict=True)
+        )
 
 
+@_quiet
 def _keypoints_pct(
     raw: FloatArray,
     *,
@@ -1519,13 +1703,14 @@ class VectorBuilder(_ImageTool):
                       {'id': 'v1_1', 'x': 40.0, 'y': 12.0, 'prevPointId': 'v1_0'}],
          'closed': False}
         """
-        scope = locals()
         arg, value = _pick(
             "vector",
             (("points_px", points_px), ("points_norm", points_norm), ("points_pct", points_pct)),
         )
         units = cast("_u.Units", arg.rsplit("_", 1)[1])
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        wh, template = _start(
+            self, image_wh, to_name, item_index, score is not None, readonly, hidden
+        )
         labels = _resolve(self, label)
         parts = _point_parts(value, arg, single=True, what="vector")
         path = self._paths(parts, arg, units, wh, clip, single=True)[0]
@@ -1534,10 +1719,9 @@ class VectorBuilder(_ImageTool):
             self,
             {"vertices": _vertices(region_id, path), "closed": self._closed},
             labels,
-            target,
-            keys,
-            scope,
-            id=region_id,
+            template,
+            region_id,
+            score,
         )
 
     def vectors(
@@ -1560,21 +1744,24 @@ class VectorBuilder(_ImageTool):
         clip: bool = False,
     ) -> list[Region]:
         """N vector paths as N regions (e.g. lane lines), converted in one pass."""
-        scope = locals()
         arg, value = _pick(
             "vectors",
             (("points_px", points_px), ("points_norm", points_norm), ("points_pct", points_pct)),
         )
         units = cast("_u.Units", arg.rsplit("_", 1)[1])
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        wh, template = _start(
+            self, image_wh, to_name, item_index, scores is not None, readonly, hidden
+        )
         parts = _point_parts(value, arg, single=False, what="vector")
         paths = self._paths(parts, arg, units, wh, clip, single=False)
-        batch = _Batch(self, len(paths), "vector", target, keys, scope)
+        batch = _Batch(
+            self, len(paths), "vector", template, label, labels, class_ids, class_names, scores, ids
+        )
         closed = self._closed
-        return [
-            batch.region(i, {"vertices": _vertices(batch.ids[i], path), "closed": closed})
-            for i, path in enumerate(paths)
-        ]
+        return batch.regions(
+            {"vertices": _vertices(region_id, path), "closed": closed}
+            for region_id, path in zip(batch.ids, paths, strict=True)
+        )
 
     @property
     def _closed(self) -> bool:
@@ -1664,8 +1851,9 @@ class EllipseBuilder(_ImageTool):
         ...     image_wh=(600, 400)).result["value"]
         {'x': 50.0, 'y': 50.0, 'radiusX': 10.0, 'radiusY': 5.0, 'rotation': 0.0}
         """
-        scope = locals()
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        wh, template = _start(
+            self, image_wh, to_name, item_index, score is not None, readonly, hidden
+        )
         labels = _resolve(self, label)
         rows = _ellipses_pct(
             (center_px, center_norm, center_pct),
@@ -1674,7 +1862,7 @@ class EllipseBuilder(_ImageTool):
             wh=wh,
             single=True,
         )
-        return _emit(self, rows[0], labels, target, keys, scope)
+        return _emit(self, rows[0], labels, template, id, score)
 
     def ellipses(
         self,
@@ -1699,8 +1887,9 @@ class EllipseBuilder(_ImageTool):
         item_index: int | None = None,
     ) -> list[Region]:
         """N ellipses as N regions: centres and radii ``(N, 2)``, angles ``(N,)`` or one."""
-        scope = locals()
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        wh, template = _start(
+            self, image_wh, to_name, item_index, scores is not None, readonly, hidden
+        )
         rows = _ellipses_pct(
             (center_px, center_norm, center_pct),
             (radii_px, radii_norm, radii_pct),
@@ -1708,10 +1897,13 @@ class EllipseBuilder(_ImageTool):
             wh=wh,
             single=False,
         )
-        batch = _Batch(self, len(rows), "ellipse", target, keys, scope)
-        return [batch.region(i, row) for i, row in enumerate(rows)]
+        batch = _Batch(
+            self, len(rows), "ellipse", template, label, labels, class_ids, class_names, scores, ids
+        )
+        return batch.regions(rows)
 
 
+@_quiet
 def _ellipses_pct(
     centers: tuple[Any, Any, Any],
     radii: tuple[Any, Any, Any],
@@ -1868,11 +2060,12 @@ class BitmaskBuilder(_ImageTool):
             BuildError: a mask not of shape ``(height, width)`` (a transposed one is named),
                 a float mask, values other than 0/1 or 0/255, or an empty mask.
         """
-        scope = locals()
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        wh, template = _start(
+            self, image_wh, to_name, item_index, score is not None, readonly, hidden
+        )
         labels = _resolve(self, label)
         geometry = {"imageDataURL": mask_to_data_url(_check_mask(mask, "mask", wh))}
-        return _emit(self, geometry, labels, target, keys, scope)
+        return _emit(self, geometry, labels, template, id, score)
 
     def bitmasks(
         self,
@@ -1891,12 +2084,15 @@ class BitmaskBuilder(_ImageTool):
         item_index: int | None = None,
     ) -> list[Region]:
         """N masks (``(N, height, width)`` or a list) as N regions, e.g. instance masks."""
-        scope = locals()
-        target, wh, keys = _image_keys(self, image_wh, to_name, item_index)
+        wh, template = _start(
+            self, image_wh, to_name, item_index, scores is not None, readonly, hidden
+        )
         items = list(masks)  # type: ignore[arg-type]
         urls = [mask_to_data_url(_check_mask(m, f"masks[{i}]", wh)) for i, m in enumerate(items)]
-        batch = _Batch(self, len(urls), "mask", target, keys, scope)
-        return [batch.region(i, {"imageDataURL": url}) for i, url in enumerate(urls)]
+        batch = _Batch(
+            self, len(urls), "mask", template, label, labels, class_ids, class_names, scores, ids
+        )
+        return batch.regions({"imageDataURL": url} for url in urls)
 
 
 # --- labels on regions of unlabeled tools --------------------------------------------------
