@@ -150,6 +150,8 @@ def encode(mask: ArrayLike, *, values: MaskValues = "auto") -> list[int]:
     * ``"binary"``: every nonzero value draws at 255 (a 0/1 mask, a label map ``== k``...).
     * ``"alpha"``: integer values 0..255 as they are, 0/1 included.
 
+    A bool mask draws True at 255 whatever ``values`` says.
+
     Args:
         mask: array of shape ``(height, width)``, numpy row-major image layout (not
             ``(width, height)``); dtype bool or any integer dtype. Floats are refused:
@@ -591,18 +593,19 @@ class _Stream:
             (len(data) + 8,), dtype=">u8", buffer=buf.data, offset=0, strides=(1,)
         )
         starts = _token_starts(data, buf, head.count_widths)
-        starts = starts[starts < n_bits]
+        starts = starts[: int(np.searchsorted(starts, n_bits))]
         widths = np.array(head.count_widths, dtype=_U64)
         top = window[starts >> 3].astype(_U64) << (starts & 7).astype(_U64)
         width = widths[(top >> _U64(61)) & _U64(3)]
         count = (((top << _U64(3)) >> (_U64(64) - width)) + _U64(1)).astype(np.int64)
-        literal = (top >> _U64(63)) == 0
-        length = (3 + width.astype(np.int64)) + np.where(literal, 8 * count, 8)
         done = np.cumsum(count)
         n_tok = int(np.searchsorted(done, head.words)) + 1  # tokens needed for all words
-        complete = starts + length <= n_bits
-        if n_tok > starts.size or not complete[n_tok - 1]:
-            got = int(done[complete].max(initial=0)) if starts.size else 0
+        if n_tok > starts.size or _token_end(starts, top, width, count, n_tok - 1) > n_bits:
+            # tokens follow each other, so only the last one found can be cut off
+            complete = starts.size
+            if complete and _token_end(starts, top, width, count, complete - 1) > n_bits:
+                complete -= 1
+            got = int(done[complete - 1]) if complete else 0
             raise RLEError(
                 f"rle is truncated: its {len(data)} bytes hold {min(got, head.words)} of the "
                 f"{head.words} words its header declares"
@@ -676,6 +679,18 @@ class _Stream:
         return idx, (byte >> _U64(56)).astype(np.uint8)
 
 
+def _token_end(
+    starts: NDArray[np.int64],
+    top: NDArray[np.uint64],
+    width: NDArray[np.uint64],
+    count: NDArray[np.int64],
+    i: int,
+) -> int:
+    """Bit position just after token ``i``."""
+    body = 8 if top[i] >> _U64(63) else 8 * int(count[i])
+    return int(starts[i]) + 3 + int(width[i]) + body
+
+
 def _token_starts(
     data: bytes, buf: NDArray[np.uint8], widths: tuple[int, int, int, int]
 ) -> NDArray[np.int64]:
@@ -740,7 +755,7 @@ def _token_starts(
     found = 8 * byte + first_bit + flat_seen[at]
     if walked:
         found = np.sort(np.concatenate([found, np.array(walked, dtype=np.intp)]), kind="stable")
-    return found.astype(np.int64)
+    return found.astype(np.int64, copy=False)
 
 
 def _block_bytes(n_body: int) -> int:
