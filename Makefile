@@ -55,4 +55,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf build .venv .mypy_cache .pytest_cache .ruff_cache
+	rm -rf build .venv .venv-ls .mypy_cache .pytest_cache .ruff_cache

@@ -179,37 +179,12 @@ VALID: dict[str, str] = {
 _LOOSER = "prelabel looser: "
 _STRICTER = "prelabel stricter: "
 DISAGREEMENTS: dict[str, str] = {
-    "xml-declaration-with-encoding": _LOOSER + "the server parses the config as a str and fails "
-    "(HTTP 500) on an XML declaration with encoding=; prelabel accepts it",
-    "duplicate-name-on-view": _LOOSER + "the server wants every name= attribute in the whole "
-    "config unique, on any tag; prelabel only compares object and control names",
-    "duplicate-name-on-header": _LOOSER + "as duplicate-name-on-view (a <Header name>)",
-    "duplicate-name-on-label": _LOOSER + "as duplicate-name-on-view (a <Label name>)",
-    "duplicate-bucket-name": _LOOSER + "as duplicate-name-on-view (two <Bucket name>)",
-    "bucket-named-like-control": _LOOSER + "as duplicate-name-on-view (<Bucket> vs <Ranker>)",
-    "duplicate-name-on-style": _LOOSER + "as duplicate-name-on-view (a <Style name>)",
-    "duplicate-name-on-html-div": _LOOSER + "as duplicate-name-on-view (an HTML <div name>)",
-    "name-attribute-upper-case": _LOOSER + "the server's schema needs attribute names in the "
-    "documented case (name, toName, value); prelabel reads attributes case-insensitively",
-    "value-attribute-upper-case": _LOOSER + "as name-attribute-upper-case (VALUE=)",
-    "toname-attribute-lower-case": _LOOSER + "as name-attribute-upper-case (toname=)",
-    "toname-space-after-comma": _LOOSER + 'the server splits toName on "," without stripping, '
-    'so "a, b" names " b"; prelabel strips the spaces',
-    "toname-leading-space": _LOOSER + "as toname-space-after-comma",
-    "toname-trailing-comma": _LOOSER + 'the server reads "t," as "t" and "" (unknown); '
-    "prelabel drops the empty part",
-    "video-speed-not-a-number": _LOOSER + "the server checks <Video> playback speeds "
-    "(numbers, 0.05-10, min <= default); prelabel does not read them",
-    "video-min-speed-over-default": _LOOSER + "as video-speed-not-a-number",
-    "video-min-speed-zero": _LOOSER + "as video-speed-not-a-number",
     "toname-missing-rating": _STRICTER + "the server's schema needs toName only on some "
     "controls; a control without toName has no object for its results",
     "toname-names-a-control": _STRICTER + "the server only checks that toName is some name; "
     "a control is not an object a result can point at",
     "toname-names-itself": _STRICTER + "as toname-names-a-control",
     "toname-names-a-header": _STRICTER + "as toname-names-a-control (a <Header>)",
-    "name-with-trailing-space": _STRICTER + "prelabel strips toName parts, the server does not "
-    '(the mirror of toname-space-after-comma): "t " then names nothing',
     "labels-lower-case-without-label": _STRICTER + "the server's schema is case-sensitive on "
     "tag names, so a lower-case tag escapes its checks; the editor reads tags in any case",
     "choices-lower-case-without-choice": _STRICTER + "as labels-lower-case-without-label",

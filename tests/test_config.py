@@ -218,9 +218,9 @@ def test_duplicate_choice_in_shipped_template_is_a_warning() -> None:
 
 def test_tag_names_and_attributes_are_case_insensitive() -> None:
     config = LabelConfig.parse(
-        '<view><IMAGE name="img" VALUE="$pic"/>'
-        '<rectanglelabels name="b" toname="img" CHOICE="multiple">'
-        '<label value="A"/><LABEL value="B" alias="b"/></rectanglelabels></view>'
+        '<view><IMAGE name="img" value="$pic"/>'
+        '<rectanglelabels name="b" toName="img" CHOICE="multiple">'
+        '<label value="A"/><LABEL value="B" ALIAS="b"/></rectanglelabels></view>'
     )
     boxes = config.control("b", RectangleLabels)
     assert boxes.multiple
@@ -331,10 +331,10 @@ def test_resolve_labels_messages() -> None:
         boxes.resolve_labels(["Airplane", "Car"])
 
 
-def test_from_file_accepts_bytes_with_xml_declaration(tmp_path: Path) -> None:
+def test_from_file_reads_utf8_bytes(tmp_path: Path) -> None:
     path = tmp_path / "config.xml"
     path.write_bytes(
-        '<?xml version="1.0" encoding="utf-8"?>\n<View><Text name="t" value="$t"/>'
+        '<?xml version="1.0"?>\n<View><Text name="t" value="$t"/>'
         '<Choices name="c" toName="t"><Choice value="Ünïcode"/></Choices></View>'.encode()
     )
     assert LabelConfig.from_file(path).control("c", Choices).label_values == ("Ünïcode",)
@@ -342,22 +342,73 @@ def test_from_file_accepts_bytes_with_xml_declaration(tmp_path: Path) -> None:
     assert LabelConfig.parse(text).control("c", Choices).label_values == ("Ünïcode",)
 
 
+@pytest.mark.parametrize("source", ["str", "bytes"])
+def test_encoding_declaration_is_refused(source: str) -> None:
+    # Label Studio 1.23.2 answers HTTP 500 to such a config (integration/configs.py).
+    xml = '<?xml version="1.0" encoding="UTF-8"?>\n<View><Text name="t" value="$t"/></View>'
+    with pytest.raises(ConfigError) as exc:
+        LabelConfig.parse(xml if source == "str" else xml.encode())
+    assert str(exc.value) == (
+        "remove the <?xml ... encoding=...?> declaration: Label Studio's server fails "
+        "(HTTP 500) on a labeling config that starts with one (line 1)"
+    )
+
+
 # --- config mistakes, each with its exact message --------------------------------------------
 
 MISTAKES = [
     pytest.param(
         '<View><Image name="img" value="$i"/>\n<Text name="img" value="$t"/></View>',
-        'duplicate name "img" (first used on line 1); every object and control needs its own '
-        'name (<Text name="img">, line 2)',
+        'duplicate name "img" (first used on line 1); Label Studio\'s server requires every '
+        'name= in the config to be unique, on any tag (<Text name="img">, line 2)',
         id="duplicate-object-name",
     ),
     pytest.param(
         '<View><Image name="img" value="$i"/>\n'
         '<Choices name="c" toName="img"><Choice value="A"/></Choices>\n'
         '<Choices name="c" toName="img"><Choice value="B"/></Choices></View>',
-        'duplicate name "c" (first used on line 2); every object and control needs its own '
-        'name (<Choices name="c">, line 3)',
+        'duplicate name "c" (first used on line 2); Label Studio\'s server requires every '
+        'name= in the config to be unique, on any tag (<Choices name="c">, line 3)',
         id="duplicate-control-name",
+    ),
+    pytest.param(
+        '<View><Text name="t" value="$t"/>\n<Labels name="l" toName="t">'
+        '<Label value="A" name="t"/></Labels></View>',
+        'duplicate name "t" (first used on line 1); Label Studio\'s server requires every '
+        'name= in the config to be unique, on any tag (<Label name="t">, line 2)',
+        id="duplicate-name-on-a-label",
+    ),
+    pytest.param(
+        '<View><Text name="t" value="$t"/>\n<Choices NAME="c" toName="t"><Choice value="A"/>'
+        "</Choices></View>",
+        "attribute NAME= must be spelled name= (Label Studio's server reads it only in that "
+        "case) (<Choices>, line 2)",
+        id="name-attribute-case",
+    ),
+    pytest.param(
+        '<View><Text name="a" value="$a"/><Text name="b" value="$b"/>\n'
+        '<Choices name="c" toName="a, b"><Choice value="A"/></Choices></View>',
+        'toName="a, b" has spaces around "b"; write toName="a,b" (Label Studio\'s server does '
+        'not strip them, so it finds no tag of that name) (<Choices name="c">, line 2)',
+        id="toname-spaces",
+    ),
+    pytest.param(
+        '<View><Text name="t" value="$t"/>\n'
+        '<Choices name="c" toName="t,"><Choice value="A"/></Choices></View>',
+        'toName="t," has an empty name (a stray comma); list object names separated by commas '
+        '(<Choices name="c">, line 2)',
+        id="toname-trailing-comma",
+    ),
+    pytest.param(
+        '<View>\n<Video name="v" value="$v" defaultPlaybackSpeed="0.5" minPlaybackSpeed="2"/>'
+        "</View>",
+        'minPlaybackSpeed="2" is above defaultPlaybackSpeed="0.5" (<Video name="v">, line 2)',
+        id="video-speeds-order",
+    ),
+    pytest.param(
+        '<View>\n<Video name="v" value="$v" minPlaybackSpeed="0"/></View>',
+        'minPlaybackSpeed="0" must be a number from 0.05 to 10 (<Video name="v">, line 2)',
+        id="video-speed-range",
     ),
     pytest.param(
         '<View><Image name="image" value="$i"/>\n'

@@ -23,6 +23,7 @@ MAX_DEPTH: Final = 64
 MAX_ELEMENTS: Final = 200_000
 """Most elements accepted (a taxonomy with a hundred thousand nodes still fits)."""
 
+_ENCODING_DECLARATION = re.compile(rb"\s*(\xef\xbb\xbf)?<\?xml[^>]*\bencoding\s*=", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)", re.IGNORECASE)
 
 
@@ -70,9 +71,12 @@ def parse_xml(source: str | bytes) -> etree._Element:
             "(they can expand without bound or read local files); remove the <!DOCTYPE ...> block",
             line=line,
         )
-    if isinstance(source, str) and source.lstrip().startswith("<?xml"):
-        # lxml refuses str input that carries an encoding declaration; bytes are fine.
-        source = data
+    if _ENCODING_DECLARATION.match(data):
+        raise ConfigError(
+            "remove the <?xml ... encoding=...?> declaration: Label Studio's server fails "
+            "(HTTP 500) on a labeling config that starts with one",
+            line=1,
+        )
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:

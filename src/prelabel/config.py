@@ -327,6 +327,7 @@ class _Builder:
                     str(self.root.tag),
                 )
             )
+        _check_server_rules(self.root)
         self._walk(self.root, None, is_root=True)
         objects = self._objects()
         names_seen: dict[str, int | None] = {name: obj.line for name, obj in objects.items()}
@@ -513,7 +514,8 @@ class _Builder:
                 line=line,
                 tag=source_tag,
             )
-        to_name = _split(attrs.get("toname"))
+        raw_to_name = attrs.get("toname")
+        to_name = tuple(raw_to_name.split(",")) if raw_to_name else ()
         if not to_name:
             raise ConfigError(
                 f'<{source_tag} name="{name}"> has no toName; add toName="..." naming the '
@@ -525,6 +527,23 @@ class _Builder:
         targets = []
         for target in to_name:
             obj = objects.get(target)
+            if obj is None and target.strip() in objects:
+                raise ConfigError(
+                    f'toName="{raw_to_name}" has spaces around "{target.strip()}"; write '
+                    f'toName="{",".join(t.strip() for t in to_name)}" (Label Studio\'s server '
+                    "does not strip them, so it finds no tag of that name)",
+                    line=line,
+                    tag=source_tag,
+                    name=name,
+                )
+            if obj is None and not target.strip():
+                raise ConfigError(
+                    f'toName="{raw_to_name}" has an empty name (a stray comma); '
+                    "list object names separated by commas",
+                    line=line,
+                    tag=source_tag,
+                    name=name,
+                )
             if obj is None:
                 raise ConfigError(
                     f'toName="{target}" names no object tag'
@@ -605,6 +624,77 @@ class _Builder:
             to_name=(),
             targets=(),
             **fields,
+        )
+
+
+_EXACT_ATTRIBUTES = {"name": "name", "toname": "toName", "value": "value", "valuelist": "valueList"}
+_MIN_SPEED, _MAX_SPEED = 0.05, 10.0  # Label Studio's bounds on <Video> playback speeds
+
+
+def _check_server_rules(root: etree._Element) -> None:
+    """Rules Label Studio's server applies to the whole config before it creates a project.
+
+    The server finds names with a case-sensitive ``name="..."`` search over the whole config
+    (any tag, Labels and HTML included) and requires them unique, and its schema reads
+    ``name``, ``toName``, ``value`` only in that spelling; the editor is laxer, but a config
+    the server refuses cannot be used at all.
+    """
+    first_line: dict[str, int | None] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for key in element.attrib:
+            written = str(key)
+            expected = _EXACT_ATTRIBUTES.get(written.lower())
+            if expected is not None and written != expected:
+                raise ConfigError(
+                    f"attribute {written}= must be spelled {expected}= (Label Studio's server "
+                    "reads it only in that case)",
+                    line=_line(element),
+                    tag=str(element.tag),
+                    name=element.get("name"),
+                )
+        name = element.get("name")
+        if name is None:
+            continue
+        if name in first_line:
+            raise ConfigError(
+                f'duplicate name "{name}" (first used on line {first_line[name]}); Label '
+                "Studio's server requires every name= in the config to be unique, on any tag",
+                line=_line(element),
+                tag=str(element.tag),
+                name=name,
+            )
+        first_line[name] = _line(element)
+        if str(element.tag).lower() == "video":
+            _check_playback_speeds(element)
+
+
+def _check_playback_speeds(element: etree._Element) -> None:
+    speeds: dict[str, float] = {}
+    for key in ("defaultPlaybackSpeed", "minPlaybackSpeed"):
+        raw = element.get(key)
+        if raw is None:
+            continue
+        try:
+            speed = float(raw)
+        except ValueError:
+            speed = float("nan")
+        if not _MIN_SPEED <= speed <= _MAX_SPEED:
+            raise ConfigError(
+                f'{key}="{raw}" must be a number from {_MIN_SPEED} to {_MAX_SPEED:g}',
+                line=_line(element),
+                tag=str(element.tag),
+                name=element.get("name"),
+            )
+        speeds[key] = speed
+    if speeds.get("minPlaybackSpeed", 0.0) > speeds.get("defaultPlaybackSpeed", _MAX_SPEED):
+        raise ConfigError(
+            f'minPlaybackSpeed="{element.get("minPlaybackSpeed")}" is above '
+            f'defaultPlaybackSpeed="{element.get("defaultPlaybackSpeed")}"',
+            line=_line(element),
+            tag=str(element.tag),
+            name=element.get("name"),
         )
 
 

@@ -17,6 +17,8 @@ Exception tree::
     │   └── LabelError                    a label/choice the control does not define
     ├── RLEError (ValueError)             a brush mask or RLE stream that cannot be encoded/decoded
     ├── TaskFileError (ValueError)        a task file that cannot be read (names file, line, index)
+    ├── LabelStudioError (RuntimeError)   a Label Studio server refused a request (in
+    │                                     ``prelabel.labelstudio``, with the server's answer)
     └── ValidationError (ValueError)      predictions that do not fit the config (all records)
 
 Every class also subclasses the builtin a caller would catch, so ``except ValueError`` works.

@@ -18,6 +18,7 @@ from . import convert as convert_cmd
 from . import from_coco as from_coco_cmd
 from . import from_yolo as from_yolo_cmd
 from . import inspect as inspect_cmd
+from . import upload as upload_cmd
 from . import validate as validate_cmd
 
 __all__ = ["COMMANDS", "main"]
@@ -28,6 +29,7 @@ _MODULES: tuple[ModuleType, ...] = (
     convert_cmd,
     from_coco_cmd,
     from_yolo_cmd,
+    upload_cmd,
 )
 COMMANDS: dict[str, ModuleType] = {module.NAME: module for module in _MODULES}
 
