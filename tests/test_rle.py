@@ -642,3 +642,21 @@ def test_hostile_header_allocates_nothing_of_the_claimed_size() -> None:
     finally:
         tracemalloc.stop()
     assert peak < 10_000_000
+
+
+def test_check_allocates_nothing_of_the_image_size() -> None:
+    stream = rle.encode(np.zeros((4096, 4096), bool))
+    rle.check(stream, 4096, 4096)  # build the lookup tables outside the measurement
+    tracemalloc.start()
+    try:
+        assert rle.check(stream, 4096, 4096) == RLEStats(4096, 4096, 0, 0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 200_000  # the mask would be 16 MiB
+
+
+def test_module_all_is_sorted_and_importable() -> None:
+    assert rle.__all__ == sorted(rle.__all__)
+    for name in rle.__all__:
+        assert hasattr(rle, name), name
