@@ -503,7 +503,8 @@ TRUNCATED = rle.encode(np.eye(40, dtype=bool))
             [*WORKED[:5], 300, *WORKED[6:]],
             2,
             3,
-            "rle[5] is 300 (int); a Label Studio brush RLE is a list of ints 0..255",
+            "rle[5] is 300 (int); a Label Studio brush RLE is a list of ints 0..255; run "
+            "lengths above 255 suggest a COCO RLE 'counts' list, which is another format",
         ),
         (
             [*WORKED[:2], -1, *WORKED[3:]],
@@ -521,7 +522,8 @@ TRUNCATED = rle.encode(np.eye(40, dtype=bool))
             np.array([0, 1, 256]),
             2,
             3,
-            "rle[2] is 256 (int64); a Label Studio brush RLE is a list of ints 0..255",
+            "rle[2] is 256 (int64); a Label Studio brush RLE is a list of ints 0..255; run "
+            "lengths above 255 suggest a COCO RLE 'counts' list, which is another format",
         ),
         (
             np.zeros((2, 7), np.uint8),

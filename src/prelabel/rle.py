@@ -502,9 +502,12 @@ def _as_bytes(rle: object) -> bytes:
 
 def _byte_message(index: int, value: object, type_name: str | None = None) -> str:
     shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    hint = ""
+    if isinstance(value, int) and value > 255:
+        hint = "; run lengths above 255 suggest a COCO RLE 'counts' list, which is another format"
     return (
         f"rle[{index}] is {shown} ({type_name or type(value).__name__}); a Label Studio "
-        "brush RLE is a list of ints 0..255"
+        f"brush RLE is a list of ints 0..255{hint}"
     )
 
 
