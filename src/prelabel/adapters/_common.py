@@ -261,8 +261,8 @@ def resolve_classes(
         return None, everything
     if len(given) != 1:
         raise BuildError(
-            f"the {what} on {describe(labeling)} need labels: pass labels= (one model class "
-            "name per region) or class_ids= (with class_names=)"
+            f"{describe(labeling)} needs a label for each {what}: pass labels= (one model "
+            "class name per region) or class_ids= (with class_names=)"
             + (f"; got {' and '.join(given)}" if given else "")
         )
     mapper = label_mapper(labeling, class_names=class_names, label_map=label_map, unmapped=unmapped)

@@ -114,7 +114,7 @@ def _prepare(
         labeling,
         tool,
         int(keep.sum()),
-        what + "s",
+        what,
         labels=kept_labels,
         class_ids=kept_ids,
         class_names=class_names,

@@ -271,7 +271,7 @@ class _Drawer:
                 clip=self.clip,
             )
         except BuildError as exc:
-            raise BuildError(f"{where} boxes: {exc}") from None
+            raise type(exc)(f"{where} boxes: {exc}") from None
 
     def _masks(
         self,
@@ -342,7 +342,7 @@ class _Drawer:
                 common["scores"] = None if common["scores"] is None else common["scores"][~empty]
             return mask_regions(control, stack, image_wh=image_wh, **common)
         except BuildError as exc:
-            raise BuildError(f"{where} masks: {exc}") from None
+            raise type(exc)(f"{where} masks: {exc}") from None
 
     def _keypoints(
         self,
@@ -391,7 +391,7 @@ class _Drawer:
                     counts=counts,
                 )
             except BuildError as exc:
-                raise BuildError(f"{where} keypoints: {exc}") from None
+                raise type(exc)(f"{where} keypoints: {exc}") from None
         return out
 
 

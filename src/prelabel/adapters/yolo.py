@@ -387,7 +387,7 @@ class _YoloDrawer:
             if found.keypoints is not None and self.keypoints is not None:
                 out += self._pose(found.keypoints[keep], scores, image_wh, counts)
         except BuildError as exc:
-            raise BuildError(f"{where}: {exc}") from None
+            raise type(exc)(f"{where}: {exc}") from None
         return out
 
     def _shapes(

@@ -26,6 +26,7 @@ from ..errors import (
     BuildError,
     ConfigError,
     KindError,
+    LabelError,
     UnknownNameError,
     ValidationError,
 )
@@ -260,6 +261,8 @@ def convert(args: argparse.Namespace, make: Callable[[LabelConfig], TaskStream])
     except (_UsageError, ValueError) as exc:
         if isinstance(exc, ValidationError):
             return _invalid(args, exc)
+        if isinstance(exc, LabelError) and "unmapped=" in str(exc):
+            return _failed(args, f"{exc} (here: --map CLASS=LABEL or --drop-unmapped)")
         if isinstance(exc, BuildError):
             return _failed(args, str(exc))
         return usage(str(exc))  # _UsageError, a bad --map, a file that is not JSON (TaskFileError)
@@ -317,8 +320,14 @@ def _report(args: argparse.Namespace, stream: TaskStream, written: list[str]) ->
         )
         return
     files = f"{len(written)} file" + ("" if len(written) == 1 else "s")
-    print(f"wrote {stream.summary()} to {files}:")
+    print(f"wrote {stream.tasks:,} task(s) to {files}:")
     for path in written[:5]:
         print(f"  {path}")
     if len(written) > 5:
         print(f"  ... ({len(written) - 5:,} more)")
+    dropped = stream.dropped
+    if dropped:
+        shown = ", ".join(f"{name} x{count}" for name, count in dropped.most_common(10))
+        print(f"left out, class without a label: {shown}")
+    for reason, count in sorted(stream.skipped.items()):
+        print(f"left out, {reason}: {count}")
