@@ -12,6 +12,8 @@ control handles, validate every task before Label Studio sees it, and write task
 'Choices'
 """
 
+from . import units
+from .builders.image import KEYPOINT_WIDTH_PCT, mask_to_data_url
 from .builders.relations import relation
 from .builders.text import html_text
 from .conditions import check_conditions, enforce_conditions
@@ -79,6 +81,7 @@ from .tasks import Prediction, Task
 __version__ = "0.1.0"
 
 __all__ = [
+    "KEYPOINT_WIDTH_PCT",
     "Bitmask",
     "BitmaskLabels",
     "Brush",
@@ -139,10 +142,12 @@ __all__ = [
     "convert_offsets",
     "enforce_conditions",
     "html_text",
+    "mask_to_data_url",
     "new_id",
     "read_tasks",
     "relation",
     "reproducible_ids",
+    "units",
     "use_id_factory",
     "utf8_to_codepoints",
     "utf16_to_codepoints",

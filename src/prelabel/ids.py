@@ -9,21 +9,51 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import os
 import random
-import secrets
 import string
+import threading
 from collections.abc import Callable, Iterator
 
-__all__ = ["new_id", "reproducible_ids", "use_id_factory"]
+__all__ = ["new_id", "new_ids", "reproducible_ids", "use_id_factory"]
 
 _ALPHABET = string.ascii_letters + string.digits
 _LENGTH = 10
 
 IdFactory = Callable[[], str]
 
+# Unseeded ids are drawn from os.urandom in bulk: a byte b < 248 (4 * 62, no modulo bias)
+# becomes _ALPHABET[b % 62]; larger bytes are dropped. One id costs well under a microsecond.
+_TABLE = bytes(ord(_ALPHABET[b % 62]) for b in range(256))
+_REJECT = bytes(range(248, 256))
+_pool: list[str] = []
+_pool_lock = threading.Lock()
+os.register_at_fork(after_in_child=_pool.clear)  # a forked worker must not reuse its parent's
+
+
+def _draw(count: int) -> list[str]:
+    need = count * _LENGTH
+    chars = b""
+    while len(chars) < need:
+        chars += os.urandom(need - len(chars) + 64).translate(_TABLE, _REJECT)
+    text = chars[:need].decode("ascii")
+    return [text[i : i + _LENGTH] for i in range(0, need, _LENGTH)]
+
+
+def _take(count: int) -> list[str]:
+    with _pool_lock:
+        if count > len(_pool):
+            _pool.extend(_draw(max(4096, count)))
+        taken = _pool[-count:]
+        del _pool[-count:]
+    return taken
+
 
 def _secure_id() -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(_LENGTH))
+    try:
+        return _pool.pop()  # atomic; the lock only guards refills
+    except IndexError:
+        return _take(1)[0]
 
 
 _factory: contextvars.ContextVar[IdFactory] = contextvars.ContextVar(
@@ -38,6 +68,21 @@ def new_id() -> str:
     10
     """
     return _factory.get()()
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` fresh region ids at once (the batch builders' path), honouring the factory.
+
+    >>> ids = new_ids(3)
+    >>> len(ids), len(set(ids))
+    (3, 3)
+    """
+    if count <= 0:
+        return []
+    factory = _factory.get()
+    if factory is _secure_id:
+        return _take(count)
+    return [factory() for _ in range(count)]
 
 
 @contextlib.contextmanager

@@ -87,6 +87,20 @@ class Region:
         self.to_name: str = first["to_name"]
         self.geometry: dict[str, Any] = dict(geometry)
 
+    @classmethod
+    def _trusted(cls, result: Result, geometry: dict[str, Any]) -> Region:
+        """A one-result region from a builder that made ``result`` itself (no copies, no checks).
+
+        Batch builders create hundreds of thousands of regions; this skips ``__init__``'s
+        list and dict copies.
+        """
+        region = cls.__new__(cls)
+        region.results = [result]
+        region.id = result["id"]
+        region.to_name = result["to_name"]
+        region.geometry = geometry
+        return region
+
     @property
     def result(self) -> Result:
         """The region's own result (geometry, and labels for ``*labels`` tools)."""

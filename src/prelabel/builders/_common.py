@@ -14,7 +14,7 @@ from ..ids import new_id
 from ..results import Result
 from ..tags.base import ControlTag, ObjectTag
 
-__all__ = ["check_score", "finite", "make_result", "pick_target"]
+__all__ = ["check_id", "check_score", "finite", "make_result", "pick_target"]
 
 
 def pick_target(control: ControlTag, to_name: str | None) -> ObjectTag:
@@ -70,7 +70,7 @@ def make_result(
     """
     target = pick_target(control, to_name)
     result: dict[str, Any] = {
-        "id": new_id() if id is None else _check_id(id),
+        "id": new_id() if id is None else check_id(id),
         "type": result_type or control.result_type,
         "from_name": control.name,
         "to_name": target.name,
@@ -88,7 +88,12 @@ def make_result(
     return result  # type: ignore[return-value]
 
 
-def _check_id(region_id: str) -> str:
+def check_id(region_id: str) -> str:
+    """A user-given region id, refused when empty, not a string, or holding ``#``.
+
+    Raises:
+        BuildError: the id cannot link results in Label Studio.
+    """
     if not isinstance(region_id, str) or not region_id:
         raise BuildError(f"a region id must be a non-empty string, got {region_id!r}")
     if "#" in region_id:

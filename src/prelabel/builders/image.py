@@ -26,9 +26,7 @@ from __future__ import annotations
 import base64
 import functools
 import math
-import os
 import struct
-import threading
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeAlias, TypeVar, cast
@@ -41,7 +39,7 @@ from .. import units as _u
 from ..errors import BuildError, LabelError
 from ..results import Region, Result
 from ..tags.base import ControlTag
-from ._common import _check_id, check_score, make_result, pick_target
+from ._common import check_id, check_score, make_result, pick_target
 
 if TYPE_CHECKING:
     from ..tags.controls import LabelingControl
@@ -92,54 +90,8 @@ _UNLABELED_TOOLS = frozenset(
 
 # --- ids -----------------------------------------------------------------------------------
 
-_ID_ALPHABET = np.frombuffer(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", dtype=np.uint8
-)
-_ID_LENGTH = 10
-_id_pool: list[str] = []
-_id_lock = threading.Lock()
-# A forked worker must not hand out the ids its parent drew already.
-os.register_at_fork(after_in_child=_id_pool.clear)
-
-
-def _secure_ids(count: int) -> list[str]:
-    """``count`` ids like :func:`prelabel.ids.new_id`'s default, drawn in one go from urandom."""
-    need = count * _ID_LENGTH
-    chosen: npt.NDArray[np.uint8] = np.empty(0, dtype=np.uint8)
-    while chosen.size < need:
-        raw = np.frombuffer(os.urandom(need + need // 16 + 16), dtype=np.uint8)
-        chosen = np.concatenate([chosen, raw[raw < 248]])  # 248 = 4 * 62: no modulo bias
-    letters = _ID_ALPHABET[chosen[:need] % 62]
-    return cast("list[str]", letters.view(f"S{_ID_LENGTH}").astype(f"U{_ID_LENGTH}").tolist())
-
-
-def _default_factory_active() -> bool:
-    # The per-character default of prelabel.ids costs ~13 us an id; when it is the active
-    # factory, draw the same kind of ids in bulk. Seeded and custom factories are honoured.
-    return _ids._factory.get() is _ids._secure_id
-
-
-def _fresh_ids(count: int) -> list[str]:
-    """``count`` new region ids, honouring :func:`prelabel.ids.reproducible_ids`."""
-    if not _default_factory_active():
-        return [_ids.new_id() for _ in range(count)]
-    if count == 0:
-        return []
-    with _id_lock:
-        if count > len(_id_pool):
-            _id_pool.extend(_secure_ids(max(4096, count)))
-        taken = _id_pool[-count:]
-        del _id_pool[-count:]
-    return taken
-
-
-def _fresh_id() -> str:
-    if not _default_factory_active():
-        return _ids.new_id()
-    try:
-        return _id_pool.pop()  # atomic; the lock only guards refills
-    except IndexError:
-        return _fresh_ids(1)[0]
+_fresh_ids = _ids.new_ids
+_fresh_id = _ids.new_id
 
 
 def _quiet(func: Callable[P, T]) -> Callable[P, T]:
@@ -463,7 +415,7 @@ def _batch_ids(ids: Sequence[str] | None, count: int, what: str) -> list[str]:
         return _fresh_ids(count)
     if isinstance(ids, str):
         raise BuildError("ids= takes one id per region (a list of strings), not one string")
-    out = [_check_id(i) for i in ids]
+    out = [check_id(i) for i in ids]
     if len(out) != count:
         raise BuildError(f"ids has {len(out)} items; expected {count}, one per {what}")
     seen: set[str] = set()
@@ -965,11 +917,11 @@ def _emit(
     """One region from its geometry: a copy of the call's result template, filled in."""
     value = dict(geometry) if labels is None else {**geometry, cast(str, control.value_key): labels}
     result = template.copy()
-    result["id"] = _fresh_id() if id is None else _check_id(id)
+    result["id"] = _fresh_id() if id is None else check_id(id)
     result["value"] = value
     if score is not None:
         result["score"] = check_score(score)
-    return Region([result], geometry=geometry)  # type: ignore[list-item]
+    return Region._trusted(result, geometry)  # type: ignore[arg-type]
 
 
 class _Batch:
@@ -1022,7 +974,7 @@ class _Batch:
             result["value"] = value
             if scores is not None:
                 result["score"] = scores[index]
-            append(Region([result], geometry=geometry))  # type: ignore[list-item]
+            append(Region._trusted(result, geometry))  # type: ignore[arg-type]
         return out
 
 
@@ -1714,7 +1666,7 @@ class VectorBuilder(_ImageTool):
         labels = _resolve(self, label)
         parts = _point_parts(value, arg, single=True, what="vector")
         path = self._paths(parts, arg, units, wh, clip, single=True)[0]
-        region_id = _fresh_id() if id is None else _check_id(id)
+        region_id = _fresh_id() if id is None else check_id(id)
         return _emit(
             self,
             {"vertices": _vertices(region_id, path), "closed": self._closed},
