@@ -1,6 +1,7 @@
 """Benchmark prelabel.rle against Label Studio's codec and the Rust port, on the same masks.
 
-Run: ``.venv/bin/python benchmarks/bench_rle.py`` (``--quick`` for fewer repeats).
+Run: ``.venv/bin/python benchmarks/bench_rle.py`` (``--quick`` for fewer repeats, ``--check`` to
+exit 1 when a target is missed).
 
 The masks are made here, deterministically, with numpy: eight ellipses on 1024x1024 and
 4096x4096 images ("blobs", a typical segmentation mask) and 1024x1024 coin-flip noise (the
@@ -18,7 +19,8 @@ What each column times:
   reshaped to alpha like the official one.
 * prelabel: ``rle.encode(mask)`` (returns the JSON list) and ``rle.decode(rle, H, W)``.
 
-Another script can call :func:`run`, which returns one dict per (case, op).
+Another script can call :func:`run`, which returns one dict per (case, op), and
+:func:`problems`, which lists the targets a run missed.
 """
 
 from __future__ import annotations
@@ -176,9 +178,30 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+# Targets from the codec's issue: against the official codec, and the Rust crate's encoder.
+MIN_ENCODE_VS_OFFICIAL = 15.0
+MIN_DECODE_VS_OFFICIAL = 10.0
+
+
+def problems(rows: list[dict[str, Any]]) -> list[str]:
+    """Targets a run missed (timings on a loaded machine can miss by noise alone)."""
+    out = []
+    for r in rows:
+        ours, theirs, rust_ms = r["prelabel_ms"], r["official_ms"], r["rust_ms"]
+        floor = MIN_ENCODE_VS_OFFICIAL if r["op"] == "encode" else MIN_DECODE_VS_OFFICIAL
+        if theirs is not None and theirs / ours < floor:
+            out.append(
+                f"{r['case']} {r['op']}: {theirs / ours:.1f}x the official codec (< {floor:g}x)"
+            )
+        if r["op"] == "encode" and rust_ms is not None and rust_ms <= ours:
+            out.append(f"{r['case']} encode: not faster than the Rust crate")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, "
@@ -188,8 +211,17 @@ def main(argv: list[str] | None = None) -> int:
         print("note: label-studio-brush-rle-rs is not installed: the rust column is empty")
     if official is None:
         print("note: label-studio-sdk is not installed: the official column is empty")
-    print(table(run(quick=args.quick)))
-    return 0
+    rows = run(quick=args.quick)
+    print(table(rows))
+    found = problems(rows)
+    for line in found:
+        print(f"FAIL: {line}")
+    if not found:
+        print(
+            f"ok: encode >= {MIN_ENCODE_VS_OFFICIAL:g}x and decode >= "
+            f"{MIN_DECODE_VS_OFFICIAL:g}x the official codec; encode faster than the Rust crate"
+        )
+    return 1 if (found and args.check) else 0
 
 
 if __name__ == "__main__":
