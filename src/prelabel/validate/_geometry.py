@@ -213,6 +213,15 @@ class ImageChecker(ControlChecker):
         )
 
 
+_NO_ROTATION = frozenset({int, float, type(None)})
+
+
+def _no_rotation(v: dict[str, Any]) -> bool:
+    """True when ``rotation`` is absent, null or a numeric zero (the fast path's case)."""
+    rot = v.get("rotation")
+    return type(rot) in _NO_ROTATION and not rot
+
+
 def _valid_size(w: Any, h: Any) -> bool:
     return _pixels_count(w) and _pixels_count(h)
 
@@ -246,7 +255,7 @@ class RectangleChecker(ImageChecker):
             and h > 0
             and x + w <= 100
             and y + h <= 100
-            and not v.get("rotation")
+            and _no_rotation(v)
         ):
             if x + w <= 1 and y + h <= 1:
                 self.fraction((x, y, w, h), i, p)
@@ -424,7 +433,7 @@ class EllipseChecker(ImageChecker):
             and 0 < ry <= y
             and x + rx <= 100
             and y + ry <= 100
-            and not v.get("rotation")
+            and _no_rotation(v)
         ):
             return
         vals = self.numbers(v, ("x", "y", "radiusX", "radiusY"), i, p)
@@ -899,7 +908,7 @@ class VideoRectangleChecker(RectangleChecker):
             and h > 0
             and x + w <= 100
             and y + h <= 100
-            and not frame.get("rotation")
+            and _no_rotation(frame)
         ):
             return
         self.box_slow(frame, i, p, None, tail)

@@ -258,7 +258,9 @@ def _check_partner(
 ) -> None:
     rtype = p.result[j].get("type")
     if ck.obj.kind == "video":
-        if "start" not in v or "end" not in v:
+        if "start" in v and "end" in v:
+            _span_types(i, v, ck, p)
+        else:
             p.add(
                 "value.key_missing",
                 (i, "value"),
@@ -271,7 +273,9 @@ def _check_partner(
             )
         return
     if "start" in v and "end" in v:
-        return  # Label Studio's server then reads it as a span; the editor joins it by id
+        # Label Studio's server then reads it as a span; the editor joins it by id.
+        _span_types(i, v, ck, p)
+        return
     partner = next(
         (
             k
@@ -294,6 +298,20 @@ def _check_partner(
     ptype = p.result[partner].get("type")
     if _partner_geometry(str(ptype), v, i, p, ck):
         _compare_geometry(i, v, partner, p, ck)
+
+
+def _span_types(i: int, v: dict[str, Any], ck: ControlChecker, p: PredCtx) -> None:
+    """start/end of a labels value read as a span by the server: numbers or strings."""
+    for key in ("start", "end"):
+        item = v[key]
+        if isinstance(item, bool) or not isinstance(item, (int, float, str)):
+            p.add(
+                "value.type",
+                (i, "value", key),
+                f"value.{key} must be a number, got {a_type(item)}",
+                ck=ck,
+                found=show(item),
+            )
 
 
 # What Label Studio's server requires of the geometry repeated in a split-format labels value
