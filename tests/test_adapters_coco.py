@@ -110,7 +110,7 @@ def test_dataset_to_annotations_exact(sdk_validate: Any) -> None:
     assert _by_type(dog, "rectanglelabels")[0]["value"]["width"] == 20.0
     assert tasks[2]["annotations"][0]["result"] == []
     assert stream.skipped == {"keypoint not labeled (visibility 0)": 1}
-    assert stream.summary() == "3 task(s); skipped 1 (keypoint not labeled (visibility 0))"
+    assert stream.summary() == "3 task(s); skipped: keypoint not labeled (visibility 0) x1"
     _all_clean(sdk_validate, CONFIG, tasks)
 
 
@@ -158,7 +158,8 @@ def test_results_file_to_predictions(sdk_validate: Any) -> None:
     assert stream.dropped == {"bicycle": 2}  # its box and its mask
     assert stream.skipped == {"score below min_score": 1}
     assert stream.summary() == (
-        "3 task(s); dropped unmapped classes: bicycle x2; skipped 1 (score below min_score)"
+        "3 task(s); dropped (class without a label): bicycle x2; skipped: score below "
+        "min_score x1"
     )
     _all_clean(sdk_validate, CONFIG, tasks)
 

@@ -497,14 +497,23 @@ class TaskStream(Iterator[Task]):
         return total
 
     def summary(self) -> str:
-        """One line: tasks made, and what was left out."""
+        """One line: tasks made, and what was left out.
+
+        >>> stream = TaskStream(iter([]), maps=list, skipped=collections.Counter(
+        ...     {"score below min_score": 3, "empty mask": 1}), check=None)
+        >>> stream.summary()
+        '0 task(s); skipped: empty mask x1, score below min_score x3'
+        """
         parts = [f"{self.tasks} task(s)"]
         dropped = self.dropped
         if dropped:
             shown = ", ".join(f"{name} x{count}" for name, count in dropped.most_common(10))
-            parts.append(f"dropped unmapped classes: {shown}")
-        for reason, count in sorted(self.skipped.items()):
-            parts.append(f"skipped {count} ({reason})")
+            parts.append(f"dropped (class without a label): {shown}")
+        if self.skipped:
+            shown = ", ".join(
+                f"{reason} x{count}" for reason, count in sorted(self.skipped.items())
+            )
+            parts.append(f"skipped: {shown}")
         return "; ".join(parts)
 
 

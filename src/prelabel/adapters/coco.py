@@ -666,6 +666,8 @@ def coco_results_to_tasks(
 
     def maps() -> list[LabelMap]:
         found = list(drawer.maps.values())
+        if reviewer is not None:
+            found += reviewer.maps.values()
         return list({id(m): m for m in found}.values())
 
     return TaskStream(tasks(), maps=maps, skipped=counts, check=task_checker(config, check))
