@@ -382,6 +382,8 @@ def _mutate(results: list[dict[str, Any]], config: LabelConfig, draw: st.DrawFn)
                 "extra_value_key",
                 "score",
                 "negative",
+                "junk_nested",
+                "junk_nested",
             ]
         )
     )
@@ -411,6 +413,18 @@ def _mutate(results: list[dict[str, Any]], config: LabelConfig, draw: st.DrawFn)
         value["score"] = 0.5
     elif how == "score":
         r["score"] = draw(st.sampled_from([1.5, -0.1, "high", 0.5]))
+    elif how == "junk_nested" and isinstance(value, dict):
+        node: Any = value
+        for _ in range(3):  # walk into a nested list/dict of the value, replace one item
+            inner = [k for k, x in (node.items() if isinstance(node, dict) else enumerate(node))
+                     if isinstance(x, (dict, list)) and x]  # fmt: skip
+            if not inner:
+                break
+            node = node[draw(st.sampled_from(inner))]
+        if isinstance(node, dict) and node:
+            node[draw(st.sampled_from(sorted(node)))] = draw(st.sampled_from(JUNK))
+        elif isinstance(node, list) and node:
+            node[draw(st.integers(0, len(node) - 1))] = draw(st.sampled_from(JUNK))
     elif how == "negative" and isinstance(value, dict):
         nums = [
             k for k, v in value.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
