@@ -42,6 +42,7 @@ from .offsets import (
     utf16_to_codepoints,
 )
 from .results import Region, RelationResult, Result
+from .rle import RLEHeader, RLEStats
 from .tags.base import ControlTag, LabelDef, ObjectTag
 from .tags.controls import (
     Bitmask,
@@ -116,6 +117,8 @@ __all__ = [
     "Prediction",
     "PrelabelError",
     "RLEError",
+    "RLEHeader",
+    "RLEStats",
     "Ranker",
     "Rating",
     "Rectangle",
