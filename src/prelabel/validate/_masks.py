@@ -19,7 +19,7 @@ from ._show import MISSING, a_type, json_type, num, show
 
 __all__ = ["BitmaskChecker", "BrushChecker"]
 
-_DECODE_LIMIT_PX = 1 << 25  # decode masks up to 32 Mpx to look at their alpha
+_DECODE_LIMIT_PX = 1 << 24  # decode masks up to 16 Mpx to look at their alpha
 _ENCODE = "encode the (height, width) mask with prelabel.rle.encode(mask)"
 _PNG_PREFIX = "data:image/png;base64,"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
