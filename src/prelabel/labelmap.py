@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
-
+from ._lazy import lazy_module
 from ._suggest import did_you_mean, quote_list
 from .errors import LabelError
 from .tags.controls import LabelingControl
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+else:
+    np = lazy_module("numpy")
+
 
 __all__ = ["LabelMap"]
 

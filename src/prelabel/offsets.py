@@ -22,12 +22,22 @@ of one UTF-8 sequence), since such an offset names no position Label Studio can 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-import numpy as np
-import numpy.typing as npt
-
+from ._lazy import lazy_module
 from .errors import BuildError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+    OffsetArray = Sequence[int] | Sequence[Sequence[int]] | npt.NDArray[Any]
+    # Offsets of any shape: a list, nested lists, or a numpy integer array.
+    Offsets = int | np.integer[Any] | OffsetArray
+else:
+    np = lazy_module("numpy")
+
 
 __all__ = [
     "OffsetMap",
@@ -52,11 +62,6 @@ _UNIT_PLURALS: dict[str, str] = {
     "utf16": "UTF-16 units",
     "utf8": "UTF-8 bytes",
 }
-
-IntArray = npt.NDArray[np.int64]
-OffsetArray = Sequence[int] | Sequence[Sequence[int]] | npt.NDArray[Any]
-"""Offsets of any shape: a list, nested lists, or a numpy integer array."""
-Offsets = int | np.integer[Any] | OffsetArray
 
 
 class OffsetMap:

@@ -32,12 +32,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
-
+from ._lazy import lazy_module
 from .errors import RLEError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+
+    RLEInput = Sequence[int] | bytes | bytearray | memoryview | NDArray[np.integer]
+else:
+    np = lazy_module("numpy")
+
 
 __all__ = [
     "RLEError",
@@ -52,7 +59,6 @@ __all__ = [
 ]
 
 MaskValues = Literal["auto", "binary", "alpha"]
-RLEInput = Sequence[int] | bytes | bytearray | memoryview | NDArray[np.integer]
 
 # Header: 32-bit word count, word size - 1 (5 bits), four count-field widths - 1 (4 bits each).
 _HEADER_BITS = 53
@@ -62,7 +68,6 @@ _HEADER_TAIL = (_WORD_SIZE - 1) << 16 | sum((w - 1) << (12 - 4 * i) for i, w in 
 _MAX_WORDS = 2**32 - 1
 _MAX_RUN_WORDS = 2**16  # the longest run one token can hold (16-bit count field)
 _MAX_RUN_PX = _MAX_RUN_WORDS // 4
-_U64 = np.uint64
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,7 +192,7 @@ def encode(mask: ArrayLike, *, values: MaskValues = "auto") -> list[int]:
         flat = flat != 0
     ends, run_values = _runs(flat)
     if flat.dtype == np.bool_:
-        fg = run_values.astype(_U64) * _U64(255)
+        fg = run_values.astype(np.uint64) * np.uint64(255)
     else:
         lo, hi = int(run_values.min()), int(run_values.max())
         if lo < 0 or hi > 255:
@@ -198,7 +203,7 @@ def encode(mask: ArrayLike, *, values: MaskValues = "auto") -> list[int]:
                 "use encode(mask, values='binary') to draw nonzero pixels at 255, "
                 "or values='alpha' to keep alpha 1"
             )
-        fg = run_values.astype(_U64)
+        fg = run_values.astype(np.uint64)
     return _pack(ends, fg, flat.size)
 
 
@@ -239,8 +244,8 @@ def _token_tables() -> tuple[NDArray[np.uint64], NDArray[np.uint64], NDArray[np.
     width = np.array(_WIDTHS, dtype=np.int64)[cls]
     bits = 11 + width
     head = (1 << (width + 2)) | (cls << width) | np.maximum(words - 1, 0)
-    shift = (64 - bits).astype(_U64)
-    return (head.astype(_U64) << (shift + _U64(8))), shift, bits.astype(_U64)
+    shift = (64 - bits).astype(np.uint64)
+    return (head.astype(np.uint64) << (shift + np.uint64(8))), shift, bits.astype(np.uint64)
 
 
 def _pack(ends: NDArray[np.intp], run_values: NDArray[np.uint64], n_px: int) -> list[int]:
@@ -267,32 +272,36 @@ def _pack(ends: NDArray[np.intp], run_values: NDArray[np.uint64], n_px: int) -> 
     top |= run_values << shift_tab[px]
     bits = bits_tab[px]
     if forced is not None and forced.size:
-        r = px[forced].astype(_U64) * _U64(4) - _U64(1)
-        top[forced] = (_U64(0b111) << _U64(61)) | (r << _U64(45)) | (run_values[forced] << _U64(37))
+        r = px[forced].astype(np.uint64) * np.uint64(4) - np.uint64(1)
+        top[forced] = (
+            (np.uint64(0b111) << np.uint64(61))
+            | (r << np.uint64(45))
+            | (run_values[forced] << np.uint64(37))
+        )
         bits[forced] = 27
 
     start = np.cumsum(bits)
     total_bits = int(start[-1]) + _HEADER_BITS
     start -= bits
-    start += _U64(_HEADER_BITS)
+    start += np.uint64(_HEADER_BITS)
     # The official encoder always appends 8 - (bits % 8) zero bits: a whole zero byte when
     # the stream already ends on a byte boundary.
     n_bytes = total_bits // 8 + 1
     n_words = (n_bytes + 7) // 8
-    words = np.empty(n_words + 1, dtype=_U64)
+    words = np.empty(n_words + 1, dtype=np.uint64)
 
     # A token (at most 27 bits) lands in the 64-bit word holding its first bit and may spill
     # into the next one; numpy defines a shift by 64 as 0, so `second` is 0 when it fits.
     # Tokens start at most 27 bits apart, so every word up to the last token's holds a start.
-    offset = start & _U64(63)
+    offset = start & np.uint64(63)
     first = top >> offset
-    second = top << (_U64(64) - offset)
+    second = top << (np.uint64(64) - offset)
     n_heads = int(start[-1]) // 64 + 1
-    heads = np.searchsorted(start, np.arange(n_heads, dtype=_U64) << _U64(6))
+    heads = np.searchsorted(start, np.arange(n_heads, dtype=np.uint64) << np.uint64(6))
     words[n_heads:] = 0
     words[:n_heads] = np.bitwise_or.reduceat(first, heads)
     words[1 : n_heads + 1] |= np.bitwise_or.reduceat(second, heads)
-    words[0] |= _U64(((4 * n_px) << 21 | _HEADER_TAIL) << 11)
+    words[0] |= np.uint64(((4 * n_px) << 21 | _HEADER_TAIL) << 11)
     return list(words[:n_words].astype(">u8").tobytes()[:n_bytes])
 
 
@@ -597,10 +606,10 @@ class _Stream:
         )
         starts = _token_starts(data, buf, head.count_widths)
         starts = starts[: int(np.searchsorted(starts, n_bits))]
-        widths = np.array(head.count_widths, dtype=_U64)
-        top = window[starts >> 3].astype(_U64) << (starts & 7).astype(_U64)
-        width = widths[(top >> _U64(61)) & _U64(3)]
-        count = (((top << _U64(3)) >> (_U64(64) - width)) + _U64(1)).astype(np.int64)
+        widths = np.array(head.count_widths, dtype=np.uint64)
+        top = window[starts >> 3].astype(np.uint64) << (starts & 7).astype(np.uint64)
+        width = widths[(top >> np.uint64(61)) & np.uint64(3)]
+        count = (((top << np.uint64(3)) >> (np.uint64(64) - width)) + np.uint64(1)).astype(np.int64)
         done = np.cumsum(count)
         n_tok = int(np.searchsorted(done, head.words)) + 1  # tokens needed for all words
         if n_tok > starts.size or _token_end(starts, top, width, count, n_tok - 1) > n_bits:
@@ -627,7 +636,7 @@ class _Stream:
         """Words ``phase, phase + stride, ...`` of the decoded stream (stride 4, phase 3: alpha)."""
         begin, first, n_out = self._spans(stride, phase)
         out = np.repeat(self._repeat_values(), n_out)
-        literal = np.flatnonzero((self.top >> _U64(63)) == 0)
+        literal = np.flatnonzero((self.top >> np.uint64(63)) == 0)
         if literal.size:
             idx, values = self._literal_words(literal, begin, first, n_out, stride, phase)
             out[idx] = values
@@ -637,7 +646,7 @@ class _Stream:
         """Painted pixels and largest alpha, from the tokens alone."""
         begin, first, n_out = self._spans(4, 3)
         values = self._repeat_values()
-        repeat = (self.top >> _U64(63)) == 1
+        repeat = (self.top >> np.uint64(63)) == 1
         painted = int(n_out[repeat & (values != 0)].sum())
         used = values[repeat & (n_out > 0)]
         max_alpha = int(used.max()) if used.size else 0
@@ -660,7 +669,7 @@ class _Stream:
         return begin, first, n_out
 
     def _repeat_values(self) -> NDArray[np.uint8]:
-        return ((self.top << (_U64(3) + self.width)) >> _U64(56)).astype(np.uint8)
+        return ((self.top << (np.uint64(3) + self.width)) >> np.uint64(56)).astype(np.uint8)
 
     def _literal_words(
         self,
@@ -678,8 +687,8 @@ class _Stream:
         idx += first[tok]
         word = idx * stride + phase
         bit = self.starts[tok] + 3 + self.width[tok].astype(np.int64) + 8 * (word - begin[tok])
-        byte = self.window[bit >> 3].astype(_U64) << (bit & 7).astype(_U64)
-        return idx, (byte >> _U64(56)).astype(np.uint8)
+        byte = self.window[bit >> 3].astype(np.uint64) << (bit & 7).astype(np.uint64)
+        return idx, (byte >> np.uint64(56)).astype(np.uint8)
 
 
 def _token_end(
@@ -690,7 +699,7 @@ def _token_end(
     i: int,
 ) -> int:
     """Bit position just after token ``i``."""
-    body = 8 if top[i] >> _U64(63) else 8 * int(count[i])
+    body = 8 if top[i] >> np.uint64(63) else 8 * int(count[i])
     return int(starts[i]) + 3 + int(width[i]) + body
 
 

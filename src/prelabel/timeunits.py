@@ -28,11 +28,16 @@ import datetime as dt
 import functools
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from ._lazy import lazy_module
 from .errors import BuildError
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy")
+
 
 __all__ = [
     "D3TimeFormat",

@@ -25,10 +25,18 @@ array([[ 5.33, 23.57, 29.17, 31.27]])
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-import numpy as np
-import numpy.typing as npt
+from ._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray: TypeAlias = npt.NDArray[np.float64]
+else:
+    np = lazy_module("numpy")
+
 
 __all__ = [
     "BoxFormat",
@@ -51,7 +59,6 @@ __all__ = [
 
 Units: TypeAlias = Literal["px", "norm", "pct"]
 BoxFormat: TypeAlias = Literal["xyxy", "xywh", "cxcywh"]
-FloatArray: TypeAlias = npt.NDArray[np.float64]
 ImageWH: TypeAlias = "tuple[int, int] | Sequence[float] | None"
 
 UNITS: tuple[Units, ...] = ("px", "norm", "pct")

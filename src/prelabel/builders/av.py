@@ -15,15 +15,22 @@ from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
-
 from .. import timeunits
+from .._lazy import lazy_module
 from ..errors import BuildError
 from ..results import Region
 from ..tags.base import ControlTag, ObjectTag
 from ..tags.objects import Audio, TimeSeries, Video
 from ._common import check_score, finite, make_result, pick_target
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+
+    TimeValue = str | dt.datetime | np.datetime64 | int | float
+else:
+    np = lazy_module("numpy")
+
 
 if TYPE_CHECKING:
     from ..tags.controls import LabelingControl
@@ -36,7 +43,6 @@ __all__ = [
 ]
 
 LabelArg = str | Sequence[str]
-TimeValue = str | dt.datetime | np.datetime64 | int | float
 Obj = TypeVar("Obj", bound=ObjectTag)
 
 

@@ -9,16 +9,21 @@ stream was encoded for, and a 0/1 integer mask must say how to read it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from typing import TYPE_CHECKING, Any
 
 from .. import rle as rle_codec
+from .._lazy import lazy_module
 from ..errors import BuildError, RLEError
 from ..results import Region
 from ..tags.base import ControlTag
 from ._common import check_score, make_result
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+else:
+    np = lazy_module("numpy")
+
 
 __all__ = ["BrushBuilder"]
 

@@ -21,14 +21,19 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from .._lazy import lazy_module
 from .._suggest import did_you_mean, quote_list
 from ..errors import BuildError, LabelError
 from ..results import Region, Result
 from ..tags.base import ControlTag, LabelDef
 from ._common import finite, make_result
 from .text import read_task_value
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy")
+
 
 if TYPE_CHECKING:
     from ..tags.controls import (

@@ -31,15 +31,23 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeAlias, TypeVar, cast
 
-import numpy as np
-import numpy.typing as npt
-
 from .. import ids as _ids
 from .. import units as _u
+from .._lazy import lazy_module
 from ..errors import BuildError, LabelError
 from ..results import Region, Result
 from ..tags.base import ControlTag
 from ._common import check_id, check_score, make_result, pick_target
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    ArrayLike: TypeAlias = npt.ArrayLike
+    FloatArray: TypeAlias = npt.NDArray[np.float64]
+else:
+    np = lazy_module("numpy")
+
 
 if TYPE_CHECKING:
     from ..tags.controls import LabelingControl
@@ -69,8 +77,6 @@ ROTATED_TOLERANCE_PX = 1.0
 may be from a true rectangle, in pixels (detectors and DOTA-style labels round corners)."""
 
 Label: TypeAlias = "str | Sequence[str]"
-ArrayLike: TypeAlias = npt.ArrayLike
-FloatArray: TypeAlias = npt.NDArray[np.float64]
 ImageWH: TypeAlias = "tuple[int, int]"
 P = ParamSpec("P")
 T = TypeVar("T")

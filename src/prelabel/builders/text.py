@@ -20,15 +20,20 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-import numpy.typing as npt
-
+from .._lazy import lazy_module
 from ..errors import BuildError
 from ..offsets import OffsetMap, OffsetUnit
 from ..results import Region
 from ..tags.base import ControlTag, ObjectTag
 from ._common import make_result, pick_target
 from ._htmltext import HtmlText, html_text_map
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+else:
+    np = lazy_module("numpy")
+
 
 if TYPE_CHECKING:
     from ..labelmap import LabelMap
