@@ -437,7 +437,8 @@ def _node_text(html: str, xpath: str, *, inline: bool = False) -> str:
     """The text node an xpath names, found independently with lxml's own xpath engine."""
     from prelabel.builders._htmltext import _insert_tbody, _parse_root
 
-    root = _parse_root(html.replace("\r\n", "\n"), inline=inline)
+    # A browser turns \r\n and lone \r into \n before parsing (HTML input preprocessing).
+    root = _parse_root(html.replace("\r\n", "\n").replace("\r", "\n"), inline=inline)
     _insert_tbody(root)
     found = root.xpath("." + xpath)
     assert len(found) == 1, (xpath, found)
