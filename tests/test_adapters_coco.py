@@ -158,8 +158,7 @@ def test_results_file_to_predictions(sdk_validate: Any) -> None:
     assert stream.dropped == {"bicycle": 2}  # its box and its mask
     assert stream.skipped == {"score below min_score": 1}
     assert stream.summary() == (
-        "3 task(s); dropped (class without a label): bicycle x2; skipped: score below "
-        "min_score x1"
+        "3 task(s); dropped (class without a label): bicycle x2; skipped: score below min_score x1"
     )
     _all_clean(sdk_validate, CONFIG, tasks)
 

@@ -92,6 +92,8 @@ def test_raw_tokens_with_gaps_stay_apart() -> None:
     assert [s[2] for s in _spans(hf_entity_regions(NER, text, raw))] == ["Ann", "Bob"]
     no_index = [{k: v for k, v in item.items() if k != "index"} for item in raw]
     assert [s[2] for s in _spans(hf_entity_regions(NER, text, no_index))] == ["Ann", "Bob"]
+    from_data = hf_entity_regions(NER, {"text": text}, no_index)  # the text read from task data
+    assert [s[2] for s in _spans(from_data)] == ["Ann", "Bob"]
 
 
 def test_bio_and_bare_labels() -> None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal, TypeAlias, cast
 
 import numpy as np
@@ -725,12 +725,3 @@ def pose_regions(
         item_index=item_index,
         counts=counts,
     )
-
-
-def class_names_table(names: ClassNames | None) -> Mapping[int, str] | None:
-    """``class_names`` as a ``{id: name}`` dict (for messages and lookups)."""
-    if names is None:
-        return None
-    if isinstance(names, Mapping):
-        return {int(k): str(v) for k, v in names.items()}
-    return dict(enumerate(str(n) for n in names))

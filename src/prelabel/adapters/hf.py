@@ -21,9 +21,10 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..builders._common import pick_target
 from ..builders.classification import ChoicesBuilder
 from ..builders.image import RectangleBuilder
-from ..builders.text import TextSpanBuilder
+from ..builders.text import TextSpanBuilder, read_task_value
 from ..errors import BuildError
 from ..results import Region, Result
 from ..tags.base import ControlTag
@@ -140,6 +141,9 @@ def _token_spans(
 ) -> list[Region]:
     """Spans from per-token outputs; gaps in ``index`` are tokens the pipeline left out (O)."""
     source = text if isinstance(text, str) else None
+    if source is None and isinstance(text, Mapping):
+        found = read_task_value(pick_target(control, to_name), text)
+        source = found if isinstance(found, str) else None
     tags: list[str] = []
     offsets: list[tuple[int, int]] = []
     scores: list[float] = []

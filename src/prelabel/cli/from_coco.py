@@ -18,9 +18,8 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..adapters import TaskStream, coco_results_to_tasks, coco_to_tasks
 from ..config import LabelConfig
 from ..errors import (
     BuildError,
@@ -31,6 +30,9 @@ from ..errors import (
     ValidationError,
 )
 from ..io import write_tasks
+
+if TYPE_CHECKING:
+    from ..adapters import TaskStream
 
 NAME = "from-coco"
 
@@ -206,6 +208,8 @@ def run(args: argparse.Namespace) -> int:
         return usage("--min-score filters detections: it needs --results")
 
     def make(config: LabelConfig) -> TaskStream:
+        from ..adapters import coco_results_to_tasks, coco_to_tasks  # only when it runs
+
         kwargs = common_kwargs(args)
         if args.results is not None:
             if args.skip_crowd and not args.with_ground_truth:

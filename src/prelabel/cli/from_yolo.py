@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..adapters import TaskStream, yolo_to_tasks
 from ..config import LabelConfig
 from .from_coco import add_drawing_options, add_output_options, common_kwargs, convert, usage
+
+if TYPE_CHECKING:
+    from ..adapters import TaskStream
 
 NAME = "from-yolo"
 
@@ -97,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
         return usage("--min-score filters predictions; drop it with --as annotations")
 
     def make(config: LabelConfig) -> TaskStream:
+        from ..adapters import yolo_to_tasks  # only when it runs
+
         names = [n.strip() for n in args.keypoint_names.split(",")] if args.keypoint_names else None
         return yolo_to_tasks(
             args.labels_dir,
