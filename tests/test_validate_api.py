@@ -120,6 +120,11 @@ def test_a_single_task_instead_of_a_list() -> None:
     assert (record.code, record.found) == ("tasks.not_list", "'tasks.json'")
 
 
+def test_plain_text_import_key_counts_as_the_first_data_key() -> None:
+    # Label Studio renames "$undefined$" (text-file imports) to the config's first data key.
+    assert check([{"data": {"$undefined$": "https://example.com/1.jpg"}}], CONFIG) == []
+
+
 def test_check_takes_any_iterable() -> None:
     assert check((task(BOX) for _ in range(3)), CONFIG) == []
 

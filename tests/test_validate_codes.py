@@ -206,6 +206,7 @@ EXAMPLES: dict[str, Edit] = {
     "task.data_shape": lambda t: setv(t["data"], dialogue=[{"author": "A", "txt": "Hi"}]),
     "task.key_unknown": lambda t: setv(t, prediction=[]),
     "task.list_not_list": lambda t: setv(t, predictions=pred(t)),
+    "task.meta_type": lambda t: setv(t, meta="from camera 3"),
     "prediction.not_object": lambda t: setv(t, predictions=[results(t)]),
     "prediction.result_missing": lambda t: setv(t, predictions=[{"results": []}]),
     "prediction.result_not_list": lambda t: setv(pred(t), result=results(t)[0]),

@@ -155,6 +155,15 @@ class Validator:
                         )
         if data is task:
             return sink.records
+        meta = task.get("meta")
+        if meta is not None and not isinstance(meta, (dict, list)):
+            sink.add(
+                "task.meta_type",
+                (index, "meta"),
+                f"task meta must be an object or a list, got {a_type(meta)}; Label Studio's server "
+                "rejects the task",
+                found=show(meta),
+            )
         for container in _CONTAINERS:
             items = task.get(container, MISSING)
             if items is MISSING or items is None:

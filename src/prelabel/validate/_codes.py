@@ -29,6 +29,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "task.data_shape": (_W, "task data has the right type but not the shape the editor reads"),
     "task.key_unknown": (_W, "a task key Label Studio ignores"),
     "task.list_not_list": (_E, "task 'predictions' or 'annotations' must be a list"),
+    "task.meta_type": (_E, "task 'meta' must be an object or a list"),
     # --- predictions and annotations -----------------------------------------------------
     "prediction.not_object": (_E, "a prediction or annotation must be a JSON object"),
     "prediction.result_missing": (_E, "a prediction or annotation has no 'result'"),

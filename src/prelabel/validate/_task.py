@@ -23,17 +23,19 @@ from ._show import MISSING, a_type, num, show
 
 __all__ = ["DataSpec", "compile_data_specs", "compile_shape_specs"]
 
-# Label Studio's server: allowed types of task.data values by tag (others: str only).
+# Label Studio's server (1.23.2, tasks/validation.py): allowed types of task.data values by
+# the tag that reads them; any other tag (Audio, Video, ...) takes a string only.
 _SERVER_TYPES: dict[str, tuple[type, ...]] = {
-    "Text": (str, int, float),
+    "Text": (str, int, float, list),
     "Header": (str, int, float),
     "HyperText": (str,),
     "Image": (str, list),
     "Paragraphs": (list, str),
-    "Table": (dict, str),
+    "Chat": (list, str),
+    "Table": (dict, list, str),
     "TimeSeries": (dict, list, str),
     "TimeSeriesChannel": (dict, list, str),
-    "List": (list,),
+    "List": (list, str),
     "Choices": (str, list),
     "PolygonLabels": (str, list),
     "Labels": (str, list),
@@ -44,9 +46,11 @@ _SERVER_TYPES: dict[str, tuple[type, ...]] = {
     "ParagraphLabels": (str, list),
     "RectangleLabels": (str, list),
     "TimeSeriesLabels": (str, list),
-    "Taxonomy": (str, list),
+    "Taxonomy": (str, list, type(None)),
+    "Ranker": (list, str),
 }
-_NO_TYPE_CHECK = frozenset({"Chat", "ReactCode"})
+# The key a plain-text import puts its text under; the server renames it to the first data key.
+_UNDEFINED = "$undefined$"
 
 TASK_KEYS = frozenset(
     {
@@ -99,8 +103,6 @@ def compile_data_specs(config: LabelConfig) -> tuple[DataSpec, ...]:
             found[key] = element.tag
     specs = []
     for key, tag in found.items():
-        if tag in _NO_TYPE_CHECK:
-            continue
         is_array = "[" in key
         base = key.split("[")[0]
         types = (list,) if is_array else _SERVER_TYPES.get(tag, (str,))
@@ -165,6 +167,8 @@ def check_data(
 ) -> None:
     """Check ``data`` (at location ``base``) against the compiled specs."""
     sink = t.sink
+    if _UNDEFINED in data and specs:
+        data = {**data, specs[0].key: data[_UNDEFINED]}
     for spec in specs:
         node: Any = data
         ok = True
