@@ -56,7 +56,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "result.id_format": (_W, "the region id is empty or contains '#'"),
     "result.score_type": (_W, "result 'score' is not a number"),
     "result.score_range": (_W, "result 'score' is outside [0, 1]"),
-    "result.origin_invalid": (_W, "'origin' is not prediction, prediction-changed or manual"),
+    "result.origin_invalid": (_E, "'origin' is not prediction, prediction-changed or manual"),
     "result.image_size_missing": (_W, "an image result without original_width/original_height"),
     "result.image_size_invalid": (_W, "original_width/original_height is not a positive integer"),
     "result.image_size_inconsistent": (_W, "results on one image give different image sizes"),

@@ -431,7 +431,8 @@ class ResultChecker:
             p.add(
                 "result.origin_invalid",
                 (i, "origin"),
-                f"origin {show(origin)} is not one of the editor's values",
+                f"origin {show(origin)} is not one of the editor's values; the region fails to "
+                "load",
                 hint='leave origin out, or use "prediction"',
                 ck=ck,
                 expected=", ".join(_ORIGINS),
