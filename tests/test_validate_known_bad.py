@@ -146,7 +146,7 @@ CASES: list[tuple[str, list[dict[str, Any]], ErrorRecord]] = [
             "region.duplicate_id",
             (1, "id"),
             "results [0] and [1] of <RectangleLabels name=\"label\"> share the id 'b1'; the "
-            "editor keeps only the first",
+            "editor merges them into one region (newer versions keep only the first)",
             "give every region its own id (prelabel.new_id())",
             "label",
             "RectangleLabels",

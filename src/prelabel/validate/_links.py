@@ -108,7 +108,7 @@ def _check_group(
             (j, "id"),
             f"results [{first}] and [{j}] of {ck.what} share the id {show(rid)}; "
             + (
-                "the editor keeps only the first"
+                "the editor merges them into one region (newer versions keep only the first)"
                 if same_type
                 else "the editor merges them into one region"
             ),
