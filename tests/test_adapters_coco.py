@@ -23,6 +23,7 @@ from prelabel.adapters import (
     decode_coco_rle,
     encode_coco_rle,
 )
+from prelabel.adapters.coco_rle import _counts_slow, counts_from_string, counts_to_string
 from prelabel.rle import decode_bool
 
 DATA = Path(__file__).parent / "data" / "adapters" / "coco"
@@ -199,6 +200,13 @@ def test_any_coco_rle_to_brush_round_trip(mask: np.ndarray, compressed: bool) ->
         masks=CFG.control("mask", BrushLabels),
     )
     assert np.array_equal(decode_bool(region.result["value"]["rle"], height, width), mask)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 2**62), max_size=30) | st.lists(st.integers(0, 300), max_size=30))
+def test_vectorized_counts_decoder_matches_the_reference_loop(counts: list[int]) -> None:
+    text = counts_to_string(counts)
+    assert counts_from_string(text) == _counts_slow(text) == counts
 
 
 def test_ground_truth_beside_the_predictions(sdk_validate: Any) -> None:

@@ -347,7 +347,8 @@ def mask_regions(
         min_score=min_score,
         counts=counts,
     )
-    return _draw_masks(control, stack[kept.keep], kept, image_wh, to_name, item_index)
+    chosen = stack if kept.keep.all() else stack[kept.keep]
+    return _draw_masks(control, chosen, kept, image_wh, to_name, item_index)
 
 
 def _draw_masks(
