@@ -25,11 +25,7 @@ from prelabel.labelstudio import Client, stored_differences
 # Cases the strict server refuses that prelabel's validator passes: findings for the validator
 # owners (docs/integration.md). Listed here with the reason so CI stays green while they are
 # decided; a listed case that prelabel starts to refuse fails, so the list stays true.
-VALIDATOR_GAPS: dict[str, str] = {
-    "repeater-expanded-name": "prelabel only warns (result.repeater_name): the editor expands "
-    "<Repeater> names, but the server's checker (SDK 2.1.2) does not and refuses c_0 when "
-    "strict; decide whether this is an error",
-}
+VALIDATOR_GAPS: dict[str, str] = {}
 
 
 @dataclasses.dataclass

@@ -345,7 +345,7 @@ def test_repeater_name() -> None:
         ],
     }
     [record] = check([task], config)
-    assert (record.code, record.severity) == ("result.repeater_name", "warning")
+    assert (record.code, record.severity) == ("result.repeater_name", "error")
 
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "validation.md"

@@ -78,6 +78,7 @@ from .tags.controls import (
     VideoRectangle,
 )
 from .tasks import Prediction, Task
+from .validate import ValidationStats, Validator, check, validate
 
 __version__ = "0.1.0"
 
@@ -135,10 +136,13 @@ __all__ = [
     "TimelineLabels",
     "UnknownNameError",
     "ValidationError",
+    "ValidationStats",
+    "Validator",
     "Vector",
     "VectorLabels",
     "VideoRectangle",
     "__version__",
+    "check",
     "check_conditions",
     "codepoints_to_utf8",
     "codepoints_to_utf16",
@@ -154,5 +158,6 @@ __all__ = [
     "use_id_factory",
     "utf8_to_codepoints",
     "utf16_to_codepoints",
+    "validate",
     "write_tasks",
 ]

@@ -51,7 +51,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "result.to_name_mismatch": (_E, "to_name is not one of the control's toName targets"),
     "result.type_mismatch": (_E, "type is not the control's result type"),
     "result.type_merged": (_W, "a <Labels> result typed as its geometry tool's labels"),
-    "result.repeater_name": (_W, "a <Repeater>-expanded name, which the server checker rejects"),
+    "result.repeater_name": (_E, "a <Repeater>-expanded name, which the server checker rejects"),
     "result.id_type": (_W, "the region id is not a string"),
     "result.id_format": (_W, "the region id is empty or contains '#'"),
     "result.score_type": (_W, "result 'score' is not a number"),

@@ -199,10 +199,11 @@ class ResultChecker:
                 p.add(
                     "result.repeater_name",
                     (i, "from_name"),
-                    f"{show(fn)} is a name made by <Repeater>; the editor accepts it, but Label "
-                    "Studio's server-side prediction check (when enabled) does not expand "
-                    "Repeater and rejects it",
-                    hint="expect rejection on servers with strict prediction validation",
+                    f"{show(fn)} is a name made by <Repeater>; the editor shows it, but Label "
+                    "Studio's server-side prediction check does not expand <Repeater> and "
+                    "refuses the whole import when prediction validation is on",
+                    hint="import into a server without strict prediction validation, or "
+                    "replace the <Repeater> with the controls it expands to",
                 )
             else:
                 self.unknown_from_name(fn, r, i, p)
