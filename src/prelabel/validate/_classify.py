@@ -10,11 +10,14 @@ from typing import Any
 from .._suggest import close_matches, quote_list
 from ..tags.base import ControlTag, ObjectTag
 from ..tags.controls import DateTime, Number, Rating, Taxonomy, TextArea
+from ..timeunits import D3TimeFormat
 from ._context import PredCtx
 from ._data import object_data, whole_path
 from ._show import MISSING, a_type, num, show
-from ._spans import d3_to_strptime, parse_time
+from ._spans import d3_parser, parse_time
 from ._values import ControlChecker
+
+_EXAMPLE_MOMENT = dt.datetime(2024, 3, 5, 14, 30, tzinfo=dt.timezone.utc)
 
 __all__ = [
     "ChoicesChecker",
@@ -210,7 +213,7 @@ class DateTimeChecker(ControlChecker):
     def __init__(self, control: ControlTag, obj: ObjectTag) -> None:
         super().__init__(control, obj)
         self.format: str | None = None
-        self.py_format: str | None = None
+        self.parser: D3TimeFormat | None = None
         if isinstance(control, DateTime):
             if control.format:
                 self.format = control.format
@@ -221,29 +224,28 @@ class DateTimeChecker(ControlChecker):
             elif control.only == ("time",):
                 self.format = _TIME
         if self.format is not None:
-            self.py_format = d3_to_strptime(self.format)
+            self.parser = d3_parser(self.format)
         self.low = self._bound(control, "min")
         self.high = self._bound(control, "max")
 
-    def _bound(self, control: ControlTag, key: str) -> dt.datetime | None:
+    def _bound(self, control: ControlTag, key: str) -> int | None:
         raw = getattr(control, key, None)
-        if not isinstance(raw, str) or self.py_format is None:
+        if not isinstance(raw, str) or self.parser is None:
             return None
-        return parse_time(raw, self.py_format)
+        return parse_time(raw, self.parser)
 
     def check(self, v: dict[str, Any], r: dict[str, Any], i: int, p: PredCtx) -> None:
         text = self.string(v, "datetime", i, p)
-        if text is None or self.py_format is None:
+        if text is None or self.parser is None:
             return
-        when = parse_time(text, self.py_format)
+        when = parse_time(text, self.parser)
         if when is None:
             p.add(
                 "datetime.format",
                 (i, "value", "datetime"),
                 f"{show(text)} does not match the format {self.format!r} of {self.what}; "
                 "the editor ignores it",
-                hint=f"format it as {self.format!r}, e.g. "
-                f"{dt.datetime(2024, 3, 5, 14, 30).strftime(self.py_format)!r}",
+                hint=f"format it as {self.format!r}, e.g. {self.parser.format(_EXAMPLE_MOMENT)!r}",
                 ck=self,
                 expected=self.format,
                 found=show(text),

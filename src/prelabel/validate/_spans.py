@@ -4,10 +4,11 @@ phrase), TimeSeries (time-column units), Audio (seconds), Timeline (video frames
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from ..errors import BuildError
 from ..tags.base import ControlTag, ObjectTag
+from ..timeunits import D3TimeFormat, time_format
 from ._context import PredCtx
 from ._data import Path, object_data, object_text, whole_path
 from ._show import MISSING, a_type, num, show
@@ -20,7 +21,7 @@ __all__ = [
     "TextSpanChecker",
     "TimeSeriesSpanChecker",
     "TimelineChecker",
-    "d3_to_strptime",
+    "d3_parser",
     "parse_time",
 ]
 
@@ -395,7 +396,7 @@ class TimeSeriesSpanChecker(_SpanBase):
         super().__init__(control, obj)
         fmt = getattr(obj, "time_format", None)
         self.time_format = fmt
-        self.strptime = d3_to_strptime(fmt) if fmt else None
+        self.parser = d3_parser(fmt) if fmt else None
         self.needs_instant = control.result_type == "timeserieslabels"
 
     def check(self, v: dict[str, Any], r: dict[str, Any], i: int, p: PredCtx) -> None:
@@ -433,8 +434,8 @@ class TimeSeriesSpanChecker(_SpanBase):
                     expected="start, end, instant",
                 )
             elif isinstance(raw, str):
-                if self.strptime is not None:
-                    parsed = parse_time(raw, self.strptime)
+                if self.parser is not None:
+                    parsed = parse_time(raw, self.parser)
                     if parsed is None:
                         p.add(
                             "timeseries.time_format",
@@ -584,42 +585,24 @@ class TimelineChecker(_SpanBase):
 
 # --- d3 time formats ------------------------------------------------------------------------
 
-_D3_TO_PY = {
-    "a": "%a", "A": "%A", "b": "%b", "B": "%B", "d": "%d", "e": "%d", "H": "%H", "I": "%I",
-    "j": "%j", "m": "%m", "M": "%M", "L": "%f", "f": "%f", "p": "%p", "S": "%S", "y": "%y",
-    "Y": "%Y", "Z": "%z", "%": "%%", "U": "%U", "W": "%W", "w": "%w",
-}  # fmt: skip
 
+def d3_parser(fmt: str) -> D3TimeFormat | None:
+    """The d3 parser for a ``timeFormat``/``format`` attribute; None if d3 lacks a directive.
 
-def d3_to_strptime(fmt: str) -> str | None:
-    """A d3 time format (as Label Studio uses) as a ``strptime`` format; None if unsupported.
-
-    >>> d3_to_strptime("%Y-%m-%d %H:%M:%S.%L")
-    '%Y-%m-%d %H:%M:%S.%f'
+    Parsing goes through :mod:`prelabel.timeunits`, which reads timestamps exactly as the
+    editor's d3 ``utcParse`` does (``%L`` and ``%f`` digits, no rolled-over dates).
     """
-    out = []
-    k = 0
-    while k < len(fmt):
-        ch = fmt[k]
-        if ch != "%":
-            out.append(ch)
-            k += 1
-            continue
-        k += 1
-        if k < len(fmt) and fmt[k] in "-_0":  # d3 padding modifiers
-            k += 1
-        if k >= len(fmt) or fmt[k] not in _D3_TO_PY:
-            return None
-        out.append(_D3_TO_PY[fmt[k]])
-        k += 1
-    return "".join(out)
+    try:
+        return time_format(fmt)
+    except BuildError:
+        return None
 
 
-def parse_time(text: str, fmt: str) -> dt.datetime | None:
-    """``text`` parsed with a ``strptime`` format, or None."""
+def parse_time(text: str, parser: D3TimeFormat) -> int | None:
+    """``text`` as epoch milliseconds under ``parser``, or None when it does not parse."""
     if len(text) > 100:
         return None
     try:
-        return dt.datetime.strptime(text, fmt)
-    except ValueError:
+        return parser.parse_ms(text)
+    except BuildError:
         return None
