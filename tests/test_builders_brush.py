@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -104,6 +104,7 @@ def test_unlabeled_brush_with_labels_partner_shares_the_id() -> None:
     arrays(np.bool_, st.tuples(st.integers(1, 24), st.integers(1, 24))),
 )
 def test_roundtrip_any_bool_mask(mask: np.ndarray) -> None:
+    assume(mask.any())  # empty masks are refused (test_empty_mask_is_refused_with_its_index)
     region = BRUSH.mask(mask)
     h, w = mask.shape
     assert (region.result["original_height"], region.result["original_width"]) == (h, w)
@@ -190,6 +191,29 @@ MISUSE = [
 def test_misuse_messages(call: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=f"^{re.escape(message)}$"):
         call()
+
+
+def test_stack_options_ids_flags_and_dict_names() -> None:
+    stack = np.zeros((2, 6, 6), dtype=bool)
+    stack[0, :2] = True
+    stack[1, 3:] = True
+    regions = TAG.masks(
+        stack, class_ids=[2, 1], class_names={1: "Road", 2: "Car"}, ids=["a", "b"], readonly=True
+    )
+    assert [r.id for r in regions] == ["a", "b"]
+    assert [r.result["value"]["brushlabels"] for r in regions] == [["Car"], ["Road"]]
+    assert all(r.result["readonly"] is True for r in regions)
+
+
+def test_empty_mask_is_refused_with_its_index() -> None:
+    stack = np.zeros((2, 4, 4), dtype=bool)
+    stack[0, 0, 0] = True
+    with pytest.raises(BuildError) as exc:
+        TAG.masks(stack, labels=["Road", "Car"])
+    assert str(exc.value) == (
+        "instance 1: <BrushLabels name='tag'>: the mask is empty (no pixel set); Label Studio "
+        "would list an invisible region: leave it out"
+    )
 
 
 def test_binary_values_for_zero_one_masks() -> None:

@@ -86,6 +86,11 @@ class BrushBuilder(ControlTag):
         labels = self._brush_labels(label)
         array = np.asarray(mask)
         height, width = _mask_size(array, image_wh)
+        if array.dtype.kind in "biu" and not array.any():
+            raise BuildError(
+                f"<{self.tag} name={self.name!r}>: the mask is empty (no pixel set); Label "
+                "Studio would list an invisible region: leave it out"
+            )
         try:
             stream = rle_codec.encode(array, values=values)
         except RLEError as exc:
@@ -109,17 +114,21 @@ class BrushBuilder(ControlTag):
         *,
         labels: Sequence[str] | None = None,
         class_ids: ArrayLike | None = None,
-        class_names: Sequence[str] | None = None,
+        class_names: Sequence[str] | Mapping[int, str] | None = None,
         scores: ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
         image_wh: tuple[int, int] | None = None,
         values: rle_codec.MaskValues = "auto",
+        readonly: bool | None = None,
+        hidden: bool | None = None,
         to_name: str | None = None,
         item_index: int | None = None,
     ) -> list[Region]:
         """One brush region per instance of an ``(N, height, width)`` stack of masks.
 
         Give each instance's label either as ``labels`` (N strings) or as ``class_ids`` (N
-        integers) indexing ``class_names``. ``Brush`` (unlabeled) takes neither.
+        integers) naming ``class_names`` (a list indexed by class id, or a dict).
+        ``Brush`` (unlabeled) takes neither. ``ids`` sets the N region ids.
 
         Raises:
             BuildError: shapes that do not agree, or any problem :meth:`mask` raises, naming
@@ -134,6 +143,8 @@ class BrushBuilder(ControlTag):
         count = stack.shape[0]
         names = _instance_labels(count, labels, class_ids, class_names, needed=self.has_labels)
         score_list = _scores(count, scores)
+        if ids is not None and len(ids) != count:
+            raise BuildError(f"got {len(ids)} ids for {count} masks")
         regions = []
         for index in range(count):
             try:
@@ -144,6 +155,9 @@ class BrushBuilder(ControlTag):
                         image_wh=image_wh,
                         values=values,
                         score=None if score_list is None else score_list[index],
+                        id=None if ids is None else ids[index],
+                        readonly=readonly,
+                        hidden=hidden,
                         to_name=to_name,
                         item_index=item_index,
                     )
@@ -273,7 +287,7 @@ def _instance_labels(
     count: int,
     labels: Sequence[str] | None,
     class_ids: ArrayLike | None,
-    class_names: Sequence[str] | None,
+    class_names: Sequence[str] | Mapping[int, str] | None,
     *,
     needed: bool,
 ) -> list[str] | None:
@@ -293,14 +307,19 @@ def _instance_labels(
                 f"class_ids must be {count} integers (shape ({count},)), got shape "
                 f"{tuple(ids.shape)} of dtype {ids.dtype}"
             )
+        lookup = class_names if isinstance(class_names, Mapping) else dict(enumerate(class_names))
         out = []
         for index, class_id in enumerate(ids.tolist()):
-            if not 0 <= class_id < len(class_names):
-                raise BuildError(
-                    f"class_ids[{index}] = {class_id} is outside class_names "
-                    f"(0..{len(class_names) - 1})"
+            if class_id not in lookup:
+                known = (
+                    f"0..{len(class_names) - 1}"
+                    if not isinstance(class_names, Mapping)
+                    else str(sorted(lookup))
                 )
-            out.append(class_names[class_id])
+                raise BuildError(
+                    f"class_ids[{index}] = {class_id} is outside class_names ({known})"
+                )
+            out.append(lookup[class_id])
         return out
     if needed:
         raise BuildError("give labels (N strings) or class_ids + class_names")
