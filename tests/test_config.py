@@ -297,6 +297,8 @@ def test_unknown_tags_are_kept_as_warnings_with_suggestions() -> None:
         "did you mean 'Rectangle' or 'RectangleLabels' or 'VideoRectangle'?"
     ]
     assert list(config.controls) == []
+    assert [(u.tag, u.name, u.line) for u in config.unknown_tags] == [("Rectangel", "r", 1)]
+    assert config.unknown_tags[0].attrs == {"name": "r", "toname": "i"}
 
 
 def test_lookup_errors_suggest_names() -> None:

@@ -17,7 +17,7 @@ from .builders.image import KEYPOINT_WIDTH_PCT, mask_to_data_url
 from .builders.relations import relation
 from .builders.text import html_text
 from .conditions import check_conditions, enforce_conditions
-from .config import ConfigWarning, LabelConfig
+from .config import ConfigWarning, LabelConfig, UnknownTag
 from .errors import (
     BuildError,
     ConfigError,
@@ -135,6 +135,7 @@ __all__ = [
     "TimeSeriesLabels",
     "TimelineLabels",
     "UnknownNameError",
+    "UnknownTag",
     "ValidationError",
     "ValidationStats",
     "Validator",

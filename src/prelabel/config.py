@@ -23,7 +23,7 @@ from .tags import objects as o
 from .tags.base import Conditions, ControlTag, LabelDef, ObjectTag, variables_in
 from .tags.registry import CHILD_TAGS, CONTROL_TAGS, HTML_TAGS, LAYOUT_TAGS, OBJECT_TAGS
 
-__all__ = ["ConfigWarning", "LabelConfig"]
+__all__ = ["ConfigWarning", "LabelConfig", "UnknownTag"]
 
 C = TypeVar("C", bound=ControlTag)
 ObjT = TypeVar("ObjT", bound=ObjectTag)
@@ -47,6 +47,16 @@ class ConfigWarning:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclasses.dataclass(frozen=True)
+class UnknownTag:
+    """A tag prelabel does not know, kept as written (a typo, or a newer Label Studio tag)."""
+
+    tag: str
+    name: str | None
+    line: int | None
+    attrs: Mapping[str, str]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,12 +126,14 @@ class LabelConfig:
         relations: c.Relations | None,
         warnings: tuple[ConfigWarning, ...],
         repeated: Mapping[str, _Repeat],
+        unknown_tags: tuple[UnknownTag, ...] = (),
     ) -> None:
         self.xml = xml
         self.objects: Mapping[str, ObjectTag] = dict(objects)
         self.controls: Mapping[str, ControlTag] = dict(controls)
         self.relations = relations
         self.warnings = warnings
+        self.unknown_tags = unknown_tags
         self._repeated = dict(repeated)
         self._expanded: dict[str, ControlTag | ObjectTag] = {}
 
@@ -298,6 +310,9 @@ class LabelConfig:
             "warnings": [
                 {"message": w.message, "line": w.line, "tag": w.tag} for w in self.warnings
             ],
+            "unknown_tags": [
+                {"tag": u.tag, "name": u.name, "line": u.line} for u in self.unknown_tags
+            ],
         }
 
     def __repr__(self) -> str:
@@ -316,6 +331,7 @@ class _Builder:
         self.controls: list[_Found] = []
         self.relations: list[_Found] = []
         self.warnings: list[ConfigWarning] = []
+        self.unknown: list[UnknownTag] = []
 
     def build(self, xml: str) -> LabelConfig:
         root_tag = _lower_tag(self.root)
@@ -350,6 +366,7 @@ class _Builder:
             controls=controls,
             relations=relations,
             warnings=tuple(self.warnings),
+            unknown_tags=tuple(self.unknown),
             repeated={k: v for k, v in repeated.items() if v is not None},
         )
 
@@ -387,6 +404,10 @@ class _Builder:
                         )
                     )
             else:
+                attrs = _attrs(child)
+                self.unknown.append(
+                    UnknownTag(str(child.tag), attrs.get("name"), _line(child), attrs)
+                )
                 self.warnings.append(
                     ConfigWarning(
                         f"unknown tag <{child.tag}> is kept but not checked"
