@@ -67,7 +67,13 @@ def new_id() -> str:
     >>> len(new_id())
     10
     """
-    return _factory.get()()
+    factory = _factory.get()
+    if factory is _secure_id:
+        try:
+            return _pool.pop()  # atomic; the lock only guards refills
+        except IndexError:
+            return _take(1)[0]
+    return factory()
 
 
 def new_ids(count: int) -> list[str]:

@@ -71,7 +71,7 @@ class Region:
         results: the results, region's own first.
     """
 
-    __slots__ = ("geometry", "id", "results", "to_name")
+    __slots__ = ("_geometry", "_geometry_keys", "id", "results", "to_name")
 
     def __init__(
         self,
@@ -85,7 +85,17 @@ class Region:
         first = self.results[0]
         self.id: str = first["id"]
         self.to_name: str = first["to_name"]
-        self.geometry: dict[str, Any] = dict(geometry)
+        self._geometry: dict[str, Any] | None = dict(geometry)
+        self._geometry_keys: tuple[str, ...] = ()
+
+    @property
+    def geometry(self) -> dict[str, Any]:
+        """The value keys that locate the region, as a dict (see the class docstring)."""
+        geometry = self._geometry
+        if geometry is None:
+            value = self.results[0]["value"]
+            geometry = self._geometry = {k: value[k] for k in self._geometry_keys if k in value}
+        return geometry
 
     @classmethod
     def _trusted(cls, result: Result, geometry: dict[str, Any]) -> Region:
@@ -94,11 +104,24 @@ class Region:
         Batch builders create hundreds of thousands of regions; this skips ``__init__``'s
         list and dict copies.
         """
-        region = cls.__new__(cls)
+        region = _new_region(cls)
         region.results = [result]
         region.id = result["id"]
         region.to_name = result["to_name"]
-        region.geometry = geometry
+        region._geometry = geometry
+        region._geometry_keys = ()
+        return region
+
+    @classmethod
+    def _lazy(cls, result: Result, geometry_keys: tuple[str, ...]) -> Region:
+        """Like :meth:`_trusted`, with the geometry read from the result's own ``value``
+        (``geometry_keys`` of it) the first time it is asked for."""
+        region = _new_region(cls)
+        region.results = [result]
+        region.id = result["id"]
+        region.to_name = result["to_name"]
+        region._geometry = None
+        region._geometry_keys = geometry_keys
         return region
 
     @property
@@ -138,6 +161,9 @@ class Region:
         return f"<Region id={self.id!r} on {self.to_name!r}: {kinds}>"
 
 
+_new_region = object.__new__
+
+
 def flatten_results(
     items: Iterable[Result | RelationResult | Region | Iterable[Result | RelationResult | Region]],
 ) -> list[dict[str, Any]]:
@@ -149,6 +175,22 @@ def flatten_results(
     >>> flatten_results([{"id": "a", "type": "choices"}, [{"id": "b", "type": "choices"}]])
     [{'id': 'a', 'type': 'choices'}, {'id': 'b', 'type': 'choices'}]
     """
+    # The common case, a flat list of regions and result dicts (what builders return), in
+    # one pass; anything else (nesting, other mappings, a result given twice) takes the walk.
+    if type(items) is list:
+        flat: list[Any] = []
+        add, extend = flat.append, flat.extend
+        for item in items:
+            kind = type(item)
+            if kind is Region:
+                extend(item.results)
+            elif kind is dict:
+                add(item)
+            else:
+                break
+        else:
+            if len(set(map(id, flat))) == len(flat):
+                return flat
     out: list[dict[str, Any]] = []
     seen: set[int] = set()  # a result given twice (in its region and on its own) is kept once
     stack: list[Any] = [iter(items)]

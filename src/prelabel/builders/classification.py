@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 from .._lazy import lazy_module
 from .._suggest import did_you_mean, quote_list
 from ..errors import BuildError, LabelError
+from ..ids import new_id
 from ..results import Region, Result
 from ..tags.base import ControlTag, LabelDef
-from ._common import finite, make_result
+from ._common import check_id, check_score, finite, make_result
 from .text import read_task_value
 
 if TYPE_CHECKING:
@@ -209,6 +210,25 @@ def _selected_values(result: Mapping[str, Any]) -> list[str]:
 
 # --- Choices ---------------------------------------------------------------------------------
 
+# id(control) -> (control, {choice: the values a result carries}), for single choices given as
+# a string; the control is held so its id() is not reused while it is memoized.
+_choice_memo: dict[int, tuple[ControlTag, dict[str, tuple[str, ...]]]] = {}
+
+
+def _one_choice(control: ControlTag, choice: str) -> list[str]:
+    """``control.resolve_labels([choice])``, remembered per control (it walks the label tree)."""
+    entry = _choice_memo.get(id(control))
+    if entry is None or entry[0] is not control:
+        if len(_choice_memo) > 1024:
+            _choice_memo.clear()
+        entry = _choice_memo[id(control)] = (control, {})
+    found = entry[1].get(choice)
+    if found is None:
+        labeling: LabelingControl = control  # type: ignore[assignment]
+        found = tuple(labeling.resolve_labels([choice]))
+        entry[1][choice] = found
+    return list(found)
+
 
 class ChoicesBuilder(ControlTag):
     """Builders of ``<Choices>``: one choice (``choice="single"``, the default) or several.
@@ -257,6 +277,26 @@ class ChoicesBuilder(ControlTag):
                 given twice.
             BuildError: the control is ``perRegion`` (use :meth:`for_region`).
         """
+        if (
+            type(choices) is str
+            and to_name is None
+            and readonly is None
+            and hidden is None
+            and not self.per_region
+        ):
+            # The usual call, one choice: what make_result would build, without its detours.
+            result: dict[str, Any] = {
+                "id": new_id() if id is None else check_id(id),
+                "type": self.result_type,
+                "from_name": self.name,
+                "to_name": self.targets[0].name,
+                "value": {"choices": _one_choice(self, choices)},
+            }
+            if score is not None:
+                result["score"] = (
+                    score if type(score) is float and 0.0 <= score <= 1.0 else check_score(score)
+                )
+            return result  # type: ignore[return-value]
         return _whole(
             self,
             {"choices": self._choices(choices)},

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import base64
 import functools
-import math
+import itertools
 import struct
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -98,6 +98,7 @@ _UNLABELED_TOOLS = frozenset(
 
 _fresh_ids = _ids.new_ids
 _fresh_id = _ids.new_id
+_new_region = object.__new__
 
 
 def _quiet(func: Callable[P, T]) -> Callable[P, T]:
@@ -180,13 +181,15 @@ Start: TypeAlias = "tuple[tuple[int, int], dict[str, Any]]"
 class _Memo:
     """What builders keep per control: resolved labels, ``predicted_values``, templates."""
 
-    __slots__ = ("control", "labels", "predicted", "starts")
+    __slots__ = ("classes", "control", "labels", "predicted", "starts")
 
     def __init__(self, control: ControlTag) -> None:
         self.control = control  # held, so its id() cannot be reused while memoized
         self.labels: dict[str, tuple[str, ...]] = {}
         self.predicted: dict[str, str] | None = None
         self.starts: dict[Any, Start] = {}
+        # class_names (as a hashable key) -> {class id: its labels}, for class ids seen so far
+        self.classes: dict[Any, dict[int, tuple[str, ...]]] = {}
 
 
 _memos: dict[int, _Memo] = {}
@@ -209,6 +212,7 @@ def _start(
     scored: bool,
     readonly: bool | None,
     hidden: bool | None,
+    memo: _Memo | None = None,
 ) -> Start:
     """The checked image size and the result template of a builder call.
 
@@ -216,8 +220,11 @@ def _start(
     score placeholder when ``scored``) and is kept per control and arguments, since a
     pipeline calls with the same ones over and over.
     """
-    key: Any = (image_wh, to_name, item_index, type(item_index), scored, readonly, hidden)
-    starts = _memo(control).starts
+    if to_name is None and item_index is None and readonly is None and hidden is None:
+        key: Any = (image_wh, scored)  # the usual call: a shorter key
+    else:
+        key = (image_wh, to_name, item_index, type(item_index), scored, readonly, hidden)
+    starts = (memo or _memo(control)).starts
     try:
         found = starts.get(key) if type(image_wh) is tuple else None
     except TypeError:  # something unhashable: checked (and refused) below
@@ -245,6 +252,11 @@ def _start(
 
 def _resolve(control: ControlTag, label: Label | None) -> list[str] | None:
     """The labels a result carries, or None for a tool without labels."""
+    return _resolve_memo(control, label, None)
+
+
+def _resolve_memo(control: ControlTag, label: Label | None, memo: _Memo | None) -> list[str] | None:
+    """:func:`_resolve` with the control's memo at hand."""
     if not control.has_labels:
         if label is not None:
             raise BuildError(
@@ -259,15 +271,15 @@ def _resolve(control: ControlTag, label: Label | None) -> list[str] | None:
             f"<{control.tag} name={control.name!r}> needs a label: pass label=... "
             f"(labels: {', '.join(repr(v) for v in labeling.label_values[:10])})"
         )
-    return _labels_of(cast("LabelingControl", control), label)
+    return _labels_of(cast("LabelingControl", control), label, memo)
 
 
-def _labels_of(control: LabelingControl, label: Label) -> list[str]:
+def _labels_of(control: LabelingControl, label: Label, memo: _Memo | None = None) -> list[str]:
     """``control.resolve_labels(label)`` as plain strings, kept for single labels (it walks
     the whole label tree on every call)."""
     if not isinstance(label, str):
         return [str(v) for v in control.resolve_labels(label)]
-    cache = _memo(control).labels
+    cache = (memo or _memo(control)).labels
     found = cache.get(label)
     if found is None:
         found = tuple(str(v) for v in control.resolve_labels(label))
@@ -363,6 +375,17 @@ def _class_labels(
     names = class_names
     mapping = isinstance(names, Mapping)
     id_list: list[int] = ids.tolist()
+    tables = _memo(control).classes
+    try:
+        table_key: Any = tuple(names.items()) if mapping else tuple(names)  # type: ignore[union-attr]
+        table = tables.get(table_key)
+    except TypeError:  # unhashable names: nothing is kept
+        table_key = table = None
+    if table is not None:
+        try:
+            return [list(table[i]) for i in id_list]
+        except KeyError:  # a class id not seen yet with these names: resolved below
+            pass
     resolved: dict[int, list[str]] = {}
     for class_id in set(id_list):
         if (class_id not in names) if mapping else not (0 <= class_id < len(names)):
@@ -382,6 +405,12 @@ def _class_labels(
                 f"class_ids[{id_list.index(class_id)}] = {class_id}: {error}; keep only "
                 "detections of classes the config labels, or map class names to labels"
             ) from None
+    if table_key is not None:
+        if table is None:
+            if len(tables) > 64:
+                tables.clear()
+            table = tables[table_key] = {}
+        table.update((i, tuple(found)) for i, found in resolved.items())
     return [list(resolved[i]) for i in id_list]
 
 
@@ -405,8 +434,13 @@ def _batch_scores(scores: ArrayLike | None, count: int, what: str) -> list[float
         array = array.reshape(0)
     if array.shape != (count,):
         raise BuildError(f"scores must have shape ({count},), one per {what}, got {array.shape}")
-    if count == 0 or (array.min() >= 0.0 and array.max() <= 1.0):  # false for NaN
-        return cast("list[float]", array.tolist())
+    out: list[float] = array.tolist()
+    if count == 0:
+        return out
+    # min() and max() skip a NaN that is not first, the sum does not: all three, or numpy.
+    low, high, total = min(out), max(out), sum(out)
+    if low >= 0.0 and high <= 1.0 and total == total:
+        return out
     bad = ~((array >= 0.0) & (array <= 1.0))
     if bad.any():
         index = int(np.flatnonzero(bad)[0])
@@ -510,6 +544,17 @@ def _pick(kind: str, pairs: Sequence[tuple[str, Any]]) -> tuple[str, Any]:
     )
 
 
+def _one_given(values: tuple[Any, ...]) -> int:
+    """The index of the only value that is not None, or -1 (none, or several)."""
+    found = -1
+    for index, value in enumerate(values):
+        if value is not None:
+            if found >= 0:
+                return -1
+            found = index
+    return found
+
+
 # --- boxes ---------------------------------------------------------------------------------
 
 _BOX_ARGS: dict[str, tuple[str, _u.Units]] = {
@@ -517,6 +562,8 @@ _BOX_ARGS: dict[str, tuple[str, _u.Units]] = {
 }
 _CORNER_ARGS: dict[str, _u.Units] = {f"corners_{units}": units for units in _u.UNITS}
 _BOX_KEYWORDS = (*_BOX_ARGS, *_CORNER_ARGS)
+_AXIS_ARGS = len(_BOX_ARGS)  # the keywords before this index are axis-aligned boxes
+_BOX_GEOMETRY = ("x", "y", "width", "height", "rotation")
 
 
 def _axis_boxes_pct(
@@ -738,9 +785,12 @@ def _boxes_pct(
         return _corner_boxes_pct(raw, name=arg, units=units, wh=wh, single=single)
     fmt, units = _BOX_ARGS[arg]
     if angle_deg is None:
-        raw = _floats(
-            value, arg, (4,), single=single, hint=_box_shape_hint(value, single), finite=False
-        )
+        try:
+            raw = _floats(value, arg, (4,), single=single, finite=False)
+        except BuildError:  # again, with the hint that the message may carry
+            raw = _floats(
+                value, arg, (4,), single=single, hint=_box_shape_hint(value, single), finite=False
+            )
         return _axis_boxes_pct(raw, name=arg, fmt=fmt, units=units, wh=wh, clip=clip, single=single)
     raw = _floats(value, arg, (4,), single=single, hint=_box_shape_hint(value, single))
     if fmt != "cxcywh":
@@ -836,7 +886,8 @@ def _fast_box(
 ) -> tuple[float, float, float, float] | None:
     """Percent ``x, y, w, h`` of one ordinary box in plain Python, or None to take the
     checked numpy path (which also writes every error message)."""
-    if isinstance(value, (str, bytes)):
+    kind = type(value)
+    if kind is not list and kind is not tuple and isinstance(value, (str, bytes)):
         return None
     try:
         a, b, c, d = value
@@ -850,7 +901,9 @@ def _fast_box(
     if not (c > 0 and d > 0):  # also false for NaN
         return None
     if units == "px":
-        if abs(a) <= 1.0 and abs(b) <= 1.0 and abs(a + c) <= 1.0 and abs(b + d) <= 1.0:
+        # With a, b >= 0 (checked below through x, y), "every corner within 1 px of the
+        # origin" is this: such a box looks like 0-1 fractions and takes the slow path.
+        if a + c <= 1.0 and b + d <= 1.0:
             return None
         fx, fy = 100.0 / wh[0], 100.0 / wh[1]  # as in _margins, so both paths agree exactly
         x, y, w, h = a * fx, b * fy, c * fx, d * fy
@@ -858,11 +911,66 @@ def _fast_box(
         x, y, w, h = a * 100.0, b * 100.0, c * 100.0, d * 100.0
     else:
         x, y, w, h = a, b, c, d
-    if not (x >= 0.0 and y >= 0.0 and x + w <= 100.0 and y + h <= 100.0):
-        return None
-    if not math.isfinite(x + y + w + h):
-        return None
-    return x, y, w, h
+    # True only for finite numbers: NaN fails every comparison and infinity the sums.
+    if x >= 0.0 and y >= 0.0 and x + w <= 100.0 and y + h <= 100.0:
+        return x, y, w, h
+    return None
+
+
+_PY_BOXES = 64  # up to this many boxes, plain Python beats numpy's per-call costs
+
+
+def _small_float_boxes(value: Any) -> bool:
+    """A float array of shape ``(N, 4)``, 0 < N <= ``_PY_BOXES``."""
+    return (
+        type(value) is np.ndarray
+        and value.ndim == 2
+        and value.shape[1] == 4
+        and 0 < value.shape[0] <= _PY_BOXES
+        and value.dtype.kind == "f"
+    )
+
+
+def _fast_box_values(
+    value: FloatArray,
+    fmt: str,
+    units: str,
+    wh: tuple[int, int],
+    key: str,
+    labels: list[list[str]] | None,
+) -> list[dict[str, Any]] | None:
+    """:func:`_fast_box` over the rows of a small float array (:func:`_small_float_boxes`),
+    straight into result values: one per box when every box is ordinary, else None (the
+    numpy path then decides and explains).
+
+    The arithmetic is the numpy path's, in the same order, so both give the same numbers.
+    """
+    if units == "px":
+        fx, fy = 100.0 / wh[0], 100.0 / wh[1]  # as in _margins
+    elif units == "norm":
+        fx = fy = 100.0
+    else:
+        fx = fy = 1.0
+    tiny = units == "px"
+    xyxy, centred = fmt == "xyxy", fmt == "cxcywh"
+    out: list[dict[str, Any]] = []
+    append = out.append
+    for index, (a, b, c, d) in enumerate(value.tolist()):
+        if xyxy:
+            c, d = c - a, d - b
+        elif centred:
+            a, b = a - c / 2.0, b - d / 2.0
+        x, y, w, h = a * fx, b * fy, c * fx, d * fy
+        # False for NaN and infinity too (see _fast_box).
+        if not (c > 0 and d > 0 and x >= 0.0 and y >= 0.0 and x + w <= 100.0 and y + h <= 100.0):
+            return None
+        if tiny and a + c <= 1.0 and b + d <= 1.0:
+            return None
+        if labels is None:
+            append({"x": x, "y": y, "width": w, "height": h, "rotation": 0.0})
+        else:
+            append({"x": x, "y": y, "width": w, "height": h, "rotation": 0.0, key: labels[index]})
+    return out
 
 
 class _ImageTool(ControlTag):
@@ -962,6 +1070,31 @@ class _Batch:
         self.key = cast(str, control.value_key)
         self.template = template
 
+    def lazy_regions(
+        self, values: list[dict[str, Any]], geometry_keys: tuple[str, ...]
+    ) -> list[Region]:
+        """One region per finished ``value`` (labels included), in order; the geometry is
+        read back from the value when asked for (:meth:`Region._lazy`, inlined)."""
+        template, ids, scores = self.template, self.ids, self.scores
+        to_name = template["to_name"]
+        new, region_class = _new_region, Region
+        out: list[Region] = []
+        append = out.append
+        for index, value in enumerate(values):
+            result = template.copy()
+            region_id = result["id"] = ids[index]
+            result["value"] = value
+            if scores is not None:
+                result["score"] = scores[index]
+            region = new(region_class)
+            region.results = [result]  # type: ignore[list-item]
+            region.id = region_id
+            region.to_name = to_name
+            region._geometry = None
+            region._geometry_keys = geometry_keys
+            append(region)
+        return out
+
     def regions(self, geometries: Iterable[dict[str, Any]]) -> list[Region]:
         """One region per geometry, in order; the only loop of a batch, and a tight one."""
         template, key, ids, labels, scores = (
@@ -1047,37 +1180,45 @@ class RectangleBuilder(_ImageTool):
         Rotated boxes come out in their closest-to-upright description (rotation within 45
         degrees of 0, width and height swapped when needed): the same box on screen.
         """
-        arg, value = _pick(
-            "box",
-            tuple(
-                zip(
-                    _BOX_KEYWORDS,
-                    (
-                        xyxy_px,
-                        xyxy_norm,
-                        xyxy_pct,
-                        xywh_px,
-                        xywh_norm,
-                        xywh_pct,
-                        cxcywh_px,
-                        cxcywh_norm,
-                        cxcywh_pct,
-                        corners_px,
-                        corners_norm,
-                        corners_pct,
-                    ),
-                    strict=True,
-                )
-            ),
-        )
+        # "a is b is ... is None" holds only when all of them are None: the usual call, xyxy_px=
+        # alone, is told apart without building a tuple or looping.
+        if (
+            xyxy_px is not None
+            and xyxy_norm is xyxy_pct is xywh_px is xywh_norm is xywh_pct is None
+            and cxcywh_px is cxcywh_norm is cxcywh_pct is corners_px is None
+            and corners_norm is corners_pct is None
+        ):
+            index, arg, value = 0, "xyxy_px", cast(Any, xyxy_px)
+        else:
+            given = (
+                xyxy_px,
+                xyxy_norm,
+                xyxy_pct,
+                xywh_px,
+                xywh_norm,
+                xywh_pct,
+                cxcywh_px,
+                cxcywh_norm,
+                cxcywh_pct,
+                corners_px,
+                corners_norm,
+                corners_pct,
+            )
+            index = _one_given(given)
+            if index < 0:
+                _pick("box", tuple(zip(_BOX_KEYWORDS, given, strict=True)))  # raises
+            arg, value = _BOX_KEYWORDS[index], given[index]
+        memo = _memo(self)
         wh, template = _start(
-            self, image_wh, to_name, item_index, score is not None, readonly, hidden
+            self, image_wh, to_name, item_index, score is not None, readonly, hidden, memo
         )
-        labels = _resolve(self, label)
+        if type(label) is str and label in memo.labels:
+            labels: list[str] | None = list(memo.labels[label])
+        else:
+            labels = _resolve_memo(self, label, memo)
         fast = None
-        if angle_deg is None and arg in _BOX_ARGS:
-            fmt, units = _BOX_ARGS[arg]
-            fast = _fast_box(value, fmt, units, wh)
+        if angle_deg is None and index < _AXIS_ARGS:
+            fast = _fast_box(value, *_BOX_ARGS[arg], wh)
         if fast is not None:
             x, y, w, h = fast
             rotation = 0.0
@@ -1085,8 +1226,31 @@ class RectangleBuilder(_ImageTool):
             row = _boxes_pct(arg, value, angle_deg, wh=wh, clip=clip, single=True)[0].tolist()
             x, y, w, h = row[:4]
             rotation = row[4] if len(row) == 5 else 0.0
-        geometry = {"x": x, "y": y, "width": w, "height": h, "rotation": rotation}
-        return _emit(self, geometry, labels, template, id, score)
+        if labels is None:
+            box = {"x": x, "y": y, "width": w, "height": h, "rotation": rotation}
+        else:
+            box = {
+                "x": x,
+                "y": y,
+                "width": w,
+                "height": h,
+                "rotation": rotation,
+                self.value_key: labels,  # type: ignore[dict-item]
+            }
+        result = template.copy()
+        region_id = result["id"] = _fresh_id() if id is None else check_id(id)
+        result["value"] = box
+        if score is not None:
+            result["score"] = (
+                score if type(score) is float and 0.0 <= score <= 1.0 else check_score(score)
+            )
+        region = _new_region(Region)
+        region.results = [result]  # type: ignore[list-item]
+        region.id = region_id
+        region.to_name = template["to_name"]
+        region._geometry = None
+        region._geometry_keys = _BOX_GEOMETRY
+        return region
 
     def boxes(
         self,
@@ -1146,46 +1310,67 @@ class RectangleBuilder(_ImageTool):
         >>> [round(r.result["value"]["height"], 6) for r in regions]
         [40.0, 60.0]
         """
-        arg, value = _pick(
-            "boxes",
-            tuple(
-                zip(
-                    _BOX_KEYWORDS,
-                    (
-                        xyxy_px,
-                        xyxy_norm,
-                        xyxy_pct,
-                        xywh_px,
-                        xywh_norm,
-                        xywh_pct,
-                        cxcywh_px,
-                        cxcywh_norm,
-                        cxcywh_pct,
-                        corners_px,
-                        corners_norm,
-                        corners_pct,
-                    ),
-                    strict=True,
-                )
-            ),
+        given = (
+            xyxy_px,
+            xyxy_norm,
+            xyxy_pct,
+            xywh_px,
+            xywh_norm,
+            xywh_pct,
+            cxcywh_px,
+            cxcywh_norm,
+            cxcywh_pct,
+            corners_px,
+            corners_norm,
+            corners_pct,
         )
+        index = _one_given(given)
+        if index < 0:
+            _pick("boxes", tuple(zip(_BOX_KEYWORDS, given, strict=True)))  # raises
+        arg, value = _BOX_KEYWORDS[index], cast(Any, given[index])
         wh, template = _start(
             self, image_wh, to_name, item_index, scores is not None, readonly, hidden
         )
+        batch = None
+        if angle_deg is None and index < _AXIS_ARGS and _small_float_boxes(value):
+            # A detector's output for one image: checked and converted in one plain loop.
+            try:
+                batch = _Batch(
+                    self, len(value), "box", template, label, labels, class_ids, class_names,
+                    scores, ids,
+                )  # fmt: skip
+            except BuildError:
+                _boxes_pct(
+                    arg, value, angle_deg, wh=wh, clip=clip, single=False
+                )  # box errors first
+                raise
+            values = _fast_box_values(value, *_BOX_ARGS[arg], wh, batch.key, batch.labels)
+            if values is not None:
+                return batch.lazy_regions(values, _BOX_GEOMETRY)
         pct = _boxes_pct(arg, value, angle_deg, wh=wh, clip=clip, single=False)
         count = pct.shape[0]
-        batch = _Batch(
-            self, count, "box", template, label, labels, class_ids, class_names, scores, ids
-        )
-        if pct.shape[1] == 4:
-            return batch.regions(
-                {"x": x, "y": y, "width": w, "height": h, "rotation": 0.0}
-                for x, y, w, h in pct.tolist()
+        if batch is None:
+            batch = _Batch(
+                self, count, "box", template, label, labels, class_ids, class_names, scores, ids
             )
-        return batch.regions(
-            {"x": x, "y": y, "width": w, "height": h, "rotation": r}
-            for x, y, w, h, r in pct.tolist()
-        )
+        if pct.shape[1] == 4:
+            rows = pct.tolist()
+            turns: Iterable[float] = itertools.repeat(0.0, count)
+        else:
+            rows = pct[:, :4].tolist()
+            turns = pct[:, 4].tolist()
+        key, per = batch.key, batch.labels
+        if per is None:
+            values = [
+                {"x": x, "y": y, "width": w, "height": h, "rotation": r}
+                for (x, y, w, h), r in zip(rows, turns, strict=False)
+            ]
+        else:
+            values = [
+                {"x": x, "y": y, "width": w, "height": h, "rotation": r, key: chosen}
+                for (x, y, w, h), r, chosen in zip(rows, turns, per, strict=False)
+            ]
+        return batch.lazy_regions(values, _BOX_GEOMETRY)
 
 
 # --- points: polygons, keypoints, vectors -------------------------------------------------

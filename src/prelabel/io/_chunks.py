@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ._common import Layout, PathLike, TaskLike, atomic_text, chunked, detect_layout
+from ._common import Layout, PathLike, TaskLike, atomic_bytes, chunked, detect_layout
 from ._dir import write_dir
 from ._json import write_json, write_json_stream
 from ._jsonl import write_jsonl, write_jsonl_stream
@@ -66,7 +66,7 @@ def write_chunks(
     index = 0
     for number, run in enumerate(chunked(tasks, max_tasks_per_file), start=1):
         target = chunk_path(path, number)
-        with atomic_text(target) as handle:
+        with atomic_bytes(target) as handle:
             if layout == "json":
                 index += write_json_stream(handle, run, indent=indent, start=index)
             else:

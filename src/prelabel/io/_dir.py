@@ -16,7 +16,7 @@ from ._common import (
     PathLike,
     TaskLike,
     TaskLocation,
-    atomic_text,
+    atomic_bytes,
     chunked,
     dumps_task,
     natural_key,
@@ -111,9 +111,10 @@ def write_dir(
     index = 0
     for number, batch in enumerate(chunked(tasks, max_tasks_per_file), start=1):
         target = folder / f"{prefix}{number:08d}.json"
-        with atomic_text(target) as handle:
+        with atomic_bytes(target) as handle:
             if max_tasks_per_file == 1:
-                handle.write(dumps_task(next(batch), index=index, indent=indent) + "\n")
+                text = dumps_task(next(batch), index=index, indent=indent) + "\n"
+                handle.write(text.encode("utf-8"))
                 index += 1
             else:
                 index += write_json_stream(handle, batch, indent=indent, start=index)

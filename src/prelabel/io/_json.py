@@ -20,8 +20,9 @@ from ._common import (
     PathLike,
     TaskLike,
     TaskLocation,
-    atomic_text,
+    atomic_bytes,
     dumps_task,
+    encode_tasks,
 )
 
 __all__ = ["iter_json", "write_json", "write_json_stream"]
@@ -215,22 +216,29 @@ def _expect_end(buf: _Buffer) -> None:
 
 
 def write_json_stream(
-    handle: IO[str], tasks: Iterable[TaskLike], *, indent: int | None = None, start: int = 0
+    handle: IO[bytes], tasks: Iterable[TaskLike], *, indent: int | None = None, start: int = 0
 ) -> int:
-    """Write ``tasks`` as one JSON array to an open text handle; return how many were written.
+    """Write ``tasks`` as one JSON array (UTF-8) to an open binary handle; return the count.
 
     Compact (``indent=None``): ``[``, one task per line, ``]``. With ``indent`` the text is the
     same as ``json.dumps(list_of_tasks, indent=indent, ensure_ascii=False)``.
     """
-    pad = " " * (indent or 0)
     count = 0
-    for task in tasks:
-        text = dumps_task(task, index=start + count, indent=indent)
-        if indent:
-            text = pad + text.replace("\n", "\n" + pad)
-        handle.write(",\n" + text if count else "[\n" + text)
-        count += 1
-    handle.write("\n]\n" if count else "[]\n")
+    if indent:
+        pad = " " * indent
+        for task in tasks:
+            text = pad + dumps_task(task, index=start + count, indent=indent).replace(
+                "\n", "\n" + pad
+            )
+            handle.write((",\n" + text if count else "[\n" + text).encode("utf-8"))
+            count += 1
+    else:
+        write = handle.write
+        for data in encode_tasks(tasks, start=start):
+            write(b",\n" if count else b"[\n")
+            write(data)
+            count += 1
+    handle.write(b"\n]\n" if count else b"[]\n")
     return count
 
 
@@ -251,6 +259,6 @@ def write_json(path: PathLike, tasks: Iterable[TaskLike], *, indent: int | None 
         The path written.
     """
     target = Path(path)
-    with atomic_text(target) as handle:
+    with atomic_bytes(target) as handle:
         write_json_stream(handle, tasks, indent=indent)
     return target

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import TaskFileError
-from ._common import ByteCounter, PathLike, TaskLike, TaskLocation, atomic_text, dumps_task
+from ._common import ByteCounter, PathLike, TaskLike, TaskLocation, atomic_bytes, encode_tasks
 from ._json import DECODER, _kind, _NonFiniteError
 
 __all__ = ["iter_jsonl", "write_jsonl", "write_jsonl_stream"]
@@ -57,11 +57,14 @@ def iter_jsonl(
             index += 1
 
 
-def write_jsonl_stream(handle: IO[str], tasks: Iterable[TaskLike], *, start: int = 0) -> int:
-    """Write ``tasks`` one compact JSON object per line; return how many were written."""
+def write_jsonl_stream(handle: IO[bytes], tasks: Iterable[TaskLike], *, start: int = 0) -> int:
+    """Write ``tasks`` one compact JSON object per line (UTF-8) to an open binary handle;
+    return how many were written."""
     count = 0
-    for task in tasks:
-        handle.write(dumps_task(task, index=start + count) + "\n")
+    write = handle.write
+    for data in encode_tasks(tasks, start=start):
+        write(data)
+        write(b"\n")
         count += 1
     return count
 
@@ -78,6 +81,6 @@ def write_jsonl(path: PathLike, tasks: Iterable[TaskLike]) -> Path:
         The path written.
     """
     target = Path(path)
-    with atomic_text(target) as handle:
+    with atomic_bytes(target) as handle:
         write_jsonl_stream(handle, tasks)
     return target

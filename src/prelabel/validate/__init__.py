@@ -102,7 +102,7 @@ class Validator:
         """The records of one task; locations start with ``index`` (``$[index]...``)."""
         sink = Sink(self.stats, self.strict)
         self.stats.tasks += 1
-        if isinstance(task, Task):
+        if type(task) is not dict and isinstance(task, Task):
             task = task.to_dict()
         if not isinstance(task, dict):
             sink.add(
@@ -187,7 +187,7 @@ class Validator:
             stats.predictions += 1
         else:
             stats.annotations += 1
-        if isinstance(pred, Prediction):
+        if type(pred) is not dict and isinstance(pred, Prediction):
             pred = pred.to_dict()
         if not isinstance(pred, dict):
             t.sink.add(
@@ -208,7 +208,7 @@ class Validator:
                 hint="did you mean 'result'?" if "results" in pred else None,
             )
             result = []
-        elif not isinstance(result, (list, tuple)):
+        elif type(result) is not list and not isinstance(result, (list, tuple)):
             t.sink.add(
                 "prediction.result_not_list",
                 (t.index, container, k, "result"),

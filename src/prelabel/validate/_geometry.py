@@ -244,18 +244,21 @@ class RectangleChecker(ImageChecker):
             x, y, w, h = _XYWH(v)
         except KeyError:
             x = MISSING
+        numbers = _NT
+        rot = v.get("rotation")
         if (
-            type(x) in _NT
-            and type(y) in _NT
-            and type(w) in _NT
-            and type(h) in _NT
+            type(x) in numbers
+            and type(y) in numbers
+            and type(w) in numbers
+            and type(h) in numbers
             and x >= 0
             and y >= 0
             and w > 0
             and h > 0
             and x + w <= 100
             and y + h <= 100
-            and _no_rotation(v)
+            and type(rot) in _NO_ROTATION  # absent, null or a numeric zero (see _no_rotation)
+            and not rot
         ):
             if x + w <= 1 and y + h <= 1:
                 self.fraction((x, y, w, h), i, p)

@@ -88,7 +88,10 @@ class ResultChecker:
         """Check every item of one ``result`` list."""
         by_name = self.by_name
         by_id = p.by_id
+        remember = by_id.setdefault
         core = _CORE
+        plain_keys = _PLAIN_KEYS
+        numbers = _NT
         for i, r in enumerate(results):
             try:
                 fn, tn, t, v = core(r)
@@ -109,22 +112,21 @@ class ResultChecker:
                         continue
                     v = r["value"]
             ck.check(v, r, i, p)
-            if not r.keys() <= _PLAIN_KEYS:
+            if not r.keys() <= plain_keys:
                 self.extra_result_keys(r, ck, i, p)
             rid = r.get("id")
             if rid is not None:
                 if type(rid) is not str or not rid or "#" in rid:
                     rid = self.odd_id(rid, ck, i, p)
                 if rid is not None:
-                    prev = by_id.get(rid)
-                    if prev is None:
-                        by_id[rid] = i
-                    elif type(prev) is list:
-                        prev.append(i)
-                    else:
-                        by_id[rid] = [prev, i]
+                    prev = remember(rid, i)
+                    if prev != i:  # an id seen before (prev is its index, or their list)
+                        if type(prev) is list:
+                            prev.append(i)
+                        else:
+                            by_id[rid] = [prev, i]
             score = r.get("score")
-            if score is not None and (type(score) not in _NT or not 0 <= score <= 1):
+            if score is not None and (type(score) not in numbers or not 0 <= score <= 1):
                 self.result_score(score, ck, i, p)
             if ck.post:
                 self.post(v, r, ck, i, p)

@@ -274,7 +274,7 @@ def check_envelope(pred: Mapping[str, Any], p: PredCtx, container: str) -> None:
     sink = p.sink
     if "score" in pred:
         score = pred["score"]
-        if score is not None:
+        if score is not None and not (type(score) is float and 0.0 <= score <= 1.0):
             if isinstance(score, bool) or not isinstance(score, (int, float)):
                 number = _float_or_none(score) if isinstance(score, str) else None
                 if number is None:
@@ -304,7 +304,9 @@ def check_envelope(pred: Mapping[str, Any], p: PredCtx, container: str) -> None:
                 )
     if container == "predictions":
         mv = pred.get("model_version", MISSING)
-        if mv is MISSING or mv is None:
+        if type(mv) is str:
+            pass
+        elif mv is MISSING or mv is None:
             sink.add(
                 "prediction.model_version_missing",
                 (*base,),

@@ -1,0 +1,358 @@
+"""Build, validate and write 10,000 detector predictions with prelabel and with Label Studio's SDK.
+
+Run: ``.venv/bin/python benchmarks/bench_predictions.py`` (``--quick`` for 1,000 predictions and
+fewer rounds, ``--check`` to exit 1 when a target is missed).
+
+The data is made here, deterministically: 10,000 images (three sizes, 640x480 to 1920x1080),
+each with 20 detector boxes in pixels (``x1, y1, x2, y2``), a class id of three and a
+confidence, plus one scene choice per image: 210,000 results. Both sides start from the same
+numbers and end with the same kind of thing, a list of task dicts ready for ``json.dumps``:
+``{"data": {"image": ...}, "predictions": [{"model_version", "score", "result": [...]}]}``.
+
+What each case times (CPU seconds of this process, median of interleaved rounds, see
+``_timing.py``):
+
+* **build, typed** -- SDK: per box ``control.label(label=[name], x=, y=, width=, height=,
+  rotation=0)`` with the percent computed from the pixels in plain Python, the choice with
+  ``choices.label(label=[...])``, then ``PredictionValue(model_version=, score=,
+  result=[...]).model_dump()``. prelabel: per box ``RectangleLabels.box(xyxy_px=, image_wh=,
+  label=, score=)``, ``Choices.choose(..., score=)``, then ``Task(data,
+  predictions=[Prediction(...)]).to_dict()``. prelabel also writes each box's score,
+  ``original_width``, ``original_height`` and ``image_rotation``; the SDK's builder has no
+  place for them.
+* **build, numpy batch** -- the same SDK loop (it has no batch builder) against
+  ``RectangleLabels.boxes(xyxy_px=(20, 4) array, class_ids=, class_names=, scores=)`` per image.
+* **validate** -- ``LabelInterface.validate_prediction(prediction)`` for each of the 10,000
+  predictions that prelabel built, against ``Validator(config).check_task(task, i)`` (which also
+  checks task data and runs many more checks, see docs/validation.md). Both must find nothing.
+* **write json / jsonl** -- ``json.dumps(tasks)`` (and one ``json.dumps`` per line for JSON
+  Lines) written to a file, against ``prelabel.io.write_json`` / ``write_jsonl``.
+
+Another script can call :func:`run`, which returns one row per case, and :func:`problems`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _timing import Row, interleaved, machine, ratio_row
+
+from prelabel import LabelConfig, Prediction, Task
+from prelabel.io import write_json, write_jsonl
+from prelabel.tags.controls import Choices, RectangleLabels
+from prelabel.validate import Validator
+
+try:
+    from label_studio_sdk.label_interface import LabelInterface
+    from label_studio_sdk.label_interface.objects import PredictionValue
+except ImportError:  # pragma: no cover - the bench extra installs it
+    LabelInterface = None
+
+CONFIG = """<View>
+  <Image name="image" value="$image"/>
+  <RectangleLabels name="label" toName="image">
+    <Label value="Car"/><Label value="Person"/><Label value="Bicycle"/>
+  </RectangleLabels>
+  <Choices name="scene" toName="image">
+    <Choice value="Day"/><Choice value="Night"/>
+  </Choices>
+</View>
+"""
+CLASS_NAMES = ["Car", "Person", "Bicycle"]
+SCENES = ["Day", "Night"]
+SIZES = [(1280, 720), (1920, 1080), (640, 480)]
+BOXES = 20
+MODEL = "detector-v3"
+
+# The issue's targets: ratio of the SDK's median to prelabel's, same run.
+TARGETS = {
+    "build, typed": 10.0,
+    "build, numpy batch": 50.0,
+    "validate": 10.0,
+    "write json": 3.0,
+    "write jsonl": 3.0,
+}
+
+
+class Detections:
+    """``count`` images of detector output, as numpy arrays and as the same Python lists."""
+
+    def __init__(self, count: int, seed: int = 3) -> None:
+        rng = np.random.default_rng(seed)
+        self.count = count
+        self.sizes = [SIZES[i % len(SIZES)] for i in range(count)]
+        wh = np.array(self.sizes, dtype=np.float64)[:, None, :]  # (count, 1, 2)
+        size = rng.uniform(0.02, 0.3, (count, BOXES, 2)) * wh
+        start = rng.uniform(0.0, 1.0, (count, BOXES, 2)) * (wh - size)
+        self.xyxy = np.concatenate([start, start + size], axis=2)  # (count, 20, 4) pixels
+        self.class_ids = rng.integers(0, len(CLASS_NAMES), (count, BOXES))
+        self.scores = rng.uniform(0.3, 1.0, (count, BOXES))
+        self.scenes = [SCENES[i % 2] for i in range(count)]
+        self.images = [f"s3://bucket/images/{i:08d}.jpg" for i in range(count)]
+        self.xyxy_rows: list[list[list[float]]] = self.xyxy.tolist()
+        self.names: list[list[str]] = [[CLASS_NAMES[c] for c in row] for row in self.class_ids]
+        self.score_rows: list[list[float]] = self.scores.tolist()
+
+    @property
+    def results(self) -> int:
+        return self.count * (BOXES + 1)
+
+
+# --- the peer: Label Studio's SDK ----------------------------------------------------------
+
+
+def sdk_build(det: Detections, interface: Any) -> list[dict[str, Any]]:
+    """Tasks built with the SDK's ``control.label()`` and ``PredictionValue``."""
+    boxes = interface.get_control("label")
+    scene = interface.get_control("scene")
+    tasks = []
+    for i in range(det.count):
+        width, height = det.sizes[i]
+        fx, fy = 100.0 / width, 100.0 / height
+        result = [
+            boxes.label(
+                label=[name],
+                x=x1 * fx,
+                y=y1 * fy,
+                width=(x2 - x1) * fx,
+                height=(y2 - y1) * fy,
+                rotation=0,
+            )
+            for (x1, y1, x2, y2), name in zip(det.xyxy_rows[i], det.names[i], strict=True)
+        ]
+        result.append(scene.label(label=[det.scenes[i]]))
+        prediction = PredictionValue(model_version=MODEL, score=0.9, result=result)
+        tasks.append({"data": {"image": det.images[i]}, "predictions": [prediction.model_dump()]})
+    return tasks
+
+
+def sdk_validate(tasks: list[dict[str, Any]], interface: Any) -> int:
+    """How many predictions the SDK's ``validate_prediction`` refuses."""
+    validate = interface.validate_prediction
+    return sum(not validate(task["predictions"][0]) for task in tasks)
+
+
+# --- prelabel ------------------------------------------------------------------------------
+
+
+def typed_build(det: Detections, config: LabelConfig) -> list[dict[str, Any]]:
+    """Tasks built one box at a time with ``box()`` and ``choose()``."""
+    boxes = config.control("label", RectangleLabels)
+    scene = config.control("scene", Choices)
+    box, choose = boxes.box, scene.choose
+    tasks = []
+    for i in range(det.count):
+        wh = det.sizes[i]
+        result: list[Any] = [
+            box(xyxy_px=row, image_wh=wh, label=name, score=score)
+            for row, name, score in zip(
+                det.xyxy_rows[i], det.names[i], det.score_rows[i], strict=True
+            )
+        ]
+        result.append(choose(det.scenes[i], score=0.9))
+        prediction = Prediction(result, model_version=MODEL, score=0.9)
+        tasks.append(Task({"image": det.images[i]}, predictions=[prediction]).to_dict())
+    return tasks
+
+
+def batch_build(det: Detections, config: LabelConfig) -> list[dict[str, Any]]:
+    """Tasks built one image at a time with ``boxes()`` on numpy arrays."""
+    boxes = config.control("label", RectangleLabels).boxes
+    choose = config.control("scene", Choices).choose
+    tasks = []
+    for i in range(det.count):
+        result: list[Any] = boxes(
+            xyxy_px=det.xyxy[i],
+            image_wh=det.sizes[i],
+            class_ids=det.class_ids[i],
+            class_names=CLASS_NAMES,
+            scores=det.scores[i],
+        )
+        result.append(choose(det.scenes[i], score=0.9))
+        prediction = Prediction(result, model_version=MODEL, score=0.9)
+        tasks.append(Task({"image": det.images[i]}, predictions=[prediction]).to_dict())
+    return tasks
+
+
+def prelabel_validate(tasks: list[dict[str, Any]], config: LabelConfig) -> int:
+    """How many records prelabel's validator reports."""
+    validator = Validator(config)
+    return sum(len(validator.check_task(task, i)) for i, task in enumerate(tasks))
+
+
+def _dump_json(path: Path, tasks: list[dict[str, Any]]) -> None:
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+
+
+def _dump_jsonl(path: Path, tasks: list[dict[str, Any]]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for task in tasks:
+            handle.write(json.dumps(task) + "\n")
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def run(*, quick: bool = False, count: int | None = None) -> list[Row]:
+    """Time every case; one row per case (see ``_timing.ratio_row`` for the keys)."""
+    if LabelInterface is None:
+        raise SystemExit("label-studio-sdk is not installed: pip install -e '.[bench]'")
+    det = Detections(count or (1_000 if quick else 10_000))
+    config = LabelConfig.parse(CONFIG)
+    interface = LabelInterface(CONFIG)
+    peer_rounds, rounds = (1, 3) if quick else (3, 7)
+
+    # One run of each first: the outputs must agree before anything is timed.
+    sdk_tasks = sdk_build(det, interface)
+    tasks = typed_build(det, config)
+    _same_boxes(sdk_tasks, tasks, det)
+    _same_boxes(sdk_tasks, batch_build(det, config), det)
+    if prelabel_validate(tasks, config) or sdk_validate(tasks, interface):
+        raise AssertionError("the built predictions do not validate")
+    del sdk_tasks
+
+    rows: list[Row] = []
+    builds: dict[str, Callable[[], object]] = {
+        "peer": lambda: sdk_build(det, interface),
+        "typed": lambda: typed_build(det, config),
+        "batch": lambda: batch_build(det, config),
+    }
+    times = interleaved(builds, rounds, only={"peer": peer_rounds})
+    for case, key in (("build, typed", "typed"), ("build, numpy batch", "batch")):
+        rows.append(
+            ratio_row(
+                case,
+                "control.label() + PredictionValue.model_dump()",
+                times["peer"],
+                times[key],
+                target=TARGETS[case],
+                items=det.results,
+            )
+        )
+
+    checks: dict[str, Callable[[], object]] = {
+        "peer": lambda: sdk_validate(tasks, interface),
+        "prelabel": lambda: prelabel_validate(tasks, config),
+    }
+    times = interleaved(checks, rounds, only={"peer": peer_rounds})
+    rows.append(
+        ratio_row(
+            "validate",
+            "LabelInterface.validate_prediction()",
+            times["peer"],
+            times["prelabel"],
+            target=TARGETS["validate"],
+            items=det.results,
+        )
+    )
+
+    with tempfile.TemporaryDirectory(prefix="prelabel-bench-") as tmp:
+        folder = Path(tmp)
+        for case, peer, ours, name in (
+            ("write json", _dump_json, write_json, "tasks.json"),
+            ("write jsonl", _dump_jsonl, write_jsonl, "tasks.jsonl"),
+        ):
+            theirs_path, ours_path = folder / f"sdk-{name}", folder / name
+            writers: dict[str, Callable[[], object]] = {
+                "peer": lambda p=peer, t=theirs_path: p(t, tasks),  # type: ignore[misc]
+                "prelabel": lambda o=ours, t=ours_path: o(t, tasks),  # type: ignore[misc]
+            }
+            times = interleaved(writers, rounds)
+            if json.loads(theirs_path.read_text(encoding="utf-8").splitlines()[0]) is None:
+                raise AssertionError("empty output")
+            _same_file(theirs_path, ours_path)
+            size_mb = ours_path.stat().st_size / 1e6
+            rows.append(
+                ratio_row(
+                    case,
+                    "json.dumps() to a file",
+                    times["peer"],
+                    times["prelabel"],
+                    target=TARGETS[case],
+                    items=det.results,
+                    note=f"{size_mb:.0f} MB",
+                )
+            )
+    return rows
+
+
+def _same_boxes(
+    sdk_tasks: list[dict[str, Any]], tasks: list[dict[str, Any]], det: Detections
+) -> None:
+    """Both sides made the same boxes, labels and choices (prelabel adds score and sizes)."""
+    for theirs, ours in zip(sdk_tasks, tasks, strict=True):
+        a, b = theirs["predictions"][0]["result"], ours["predictions"][0]["result"]
+        if len(a) != len(b) or len(a) != BOXES + 1:
+            raise AssertionError("different result counts")
+        for ra, rb in zip(a, b, strict=True):
+            va, vb = ra["value"], rb["value"]
+            if ra["type"] != rb["type"] or set(va) - {"rotation"} != set(vb) - {"rotation"}:
+                raise AssertionError(f"different results: {ra} / {rb}")
+            for key, x in va.items():
+                y = vb[key]
+                close = abs(x - y) <= 1e-9 if isinstance(x, float) else x == y
+                if not close:
+                    raise AssertionError(f"different {key}: {x} / {y}")
+
+
+def _same_file(theirs: Path, ours: Path) -> None:
+    """The two files hold the same JSON."""
+    if ours.suffix == ".jsonl":
+        with open(theirs, encoding="utf-8") as a, open(ours, encoding="utf-8") as b:
+            for line_a, line_b in zip(a, b, strict=True):
+                if json.loads(line_a) != json.loads(line_b):
+                    raise AssertionError(f"{ours} differs from json.dumps")
+        return
+    if json.loads(theirs.read_bytes()) != json.loads(ours.read_bytes()):
+        raise AssertionError(f"{ours} differs from json.dumps")
+
+
+def problems(rows: list[Row]) -> list[str]:
+    """Targets a run missed."""
+    return [
+        f"{row['case']}: {row['ratio']:.1f}x the SDK (target {row['target']})"
+        for row in rows
+        if row["ok"] is False
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    """A Markdown table of :func:`run`'s rows."""
+    lines = [
+        "| case | peer | peer s | prelabel s | per result (peer / prelabel) | ratio | target |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        per = f"{r['peer_s'] / r['items'] * 1e6:.2f} / {r['prelabel_s'] / r['items'] * 1e6:.2f} us"
+        lines.append(
+            f"| {r['case']} | {r['peer']} | {r['peer_s']:.3f} | {r['prelabel_s']:.3f} | {per} "
+            f"| {r['ratio']:.1f}x | {r['target']} {'PASS' if r['ok'] else 'FAIL'} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 predictions, fewer rounds")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+    print(machine())
+    rows = run(quick=args.quick)
+    print(table(rows))
+    found = problems(rows)
+    for line in found:
+        print(f"FAIL: {line}")
+    return 1 if (found and args.check) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
