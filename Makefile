@@ -40,9 +40,21 @@ $(LS_STAMP):
 	$(LS_VENV)/bin/python -m pip install --quiet label-studio==$(LS_VERSION)
 	touch $(LS_STAMP)
 
+# The editor check (integration/test_editor.py) drives Debian's Chromium with Python playwright;
+# playwright's own browser download does not work offline, so it is never run. Both are
+# installed here only: `make test` needs neither.
+CHROMIUM := /usr/bin/chromium
+PLAYWRIGHT := playwright==1.65.2
+
 test-integration: $(STAMP)
 	@mkdir -p build/integration; started=$$(date +%s); \
-	$(MAKE) --no-print-directory $(LS_STAMP) demo \
+	{ test -x $(CHROMIUM) || { echo "installing Debian's chromium"; \
+	    sudo=$$(test "$$(id -u)" -eq 0 || echo sudo); \
+	    $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq chromium > build/integration/apt-chromium.log; }; } \
+	&& { $(BIN)/python -c "import playwright" 2>/dev/null \
+	     || $(BIN)/python -m pip install --quiet '$(PLAYWRIGHT)'; } \
+	&& $(MAKE) --no-print-directory $(LS_STAMP) demo \
 	&& $(BIN)/ruff check integration && $(BIN)/ruff format --check integration \
 	&& { $(BIN)/python -m pytest integration -q -p no:cacheprovider 2>&1 \
 	     | tee build/integration/report.txt; test $${PIPESTATUS[0]} -eq 0; }; \

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from integration.editor import Editor, EditorReport
 from integration.server import ROOT, LabelStudioServer
 from prelabel.labelstudio import Client
 
@@ -48,6 +49,35 @@ def ls_server(artifacts: Path) -> Iterator[LabelStudioServer]:
 def ls_client(ls_server: LabelStudioServer) -> Client:
     """A :class:`prelabel.labelstudio.Client` logged in with the server's legacy token."""
     return Client(ls_server.url, ls_server.token)
+
+
+@pytest.fixture(scope="session")
+def editor(ls_server: LabelStudioServer) -> Iterator[Editor]:
+    """Headless Chromium logged in to the session's server (``integration/editor.py``).
+
+    Stopped at the end of the session, also when a test failed: the browser is closed through
+    playwright and any process left with its profile directory is killed by PID.
+    """
+    browser = Editor(ls_server.url, ls_server.username, ls_server.password)
+    try:
+        started = time.perf_counter()
+        browser.start()
+        _TIMINGS["browser start"] = time.perf_counter() - started
+        yield browser
+    finally:
+        browser.stop()
+
+
+@pytest.fixture(scope="session")
+def editor_report(artifacts: Path) -> Iterator[EditorReport]:
+    """Rows of the editor check, written to ``build/integration/editor.md`` and ``.json``."""
+    report = EditorReport()
+    try:
+        yield report
+    finally:
+        report.write(artifacts)
+        if report.seconds:
+            _TIMINGS["editor checks"] = report.seconds
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
