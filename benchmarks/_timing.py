@@ -23,18 +23,25 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Row", "cpu_seconds", "interleaved", "machine", "ratio_row"]
+__all__ = ["Row", "Timed", "cpu_seconds", "interleaved", "machine", "ratio_row"]
 
 Row = dict[str, Any]
 
 
-def cpu_seconds(fn: Callable[[], object], *, collect: bool = False) -> float:
+Timed = Callable[[], object] | tuple[Callable[[], object], Callable[[], object]]
+"""What to time: a function, or ``(setup, function)`` with ``setup`` run before the clock."""
+
+
+def cpu_seconds(fn: Timed, *, collect: bool = False) -> float:
     """CPU seconds of one call of ``fn``; its result is dropped after the clock stops.
 
     Args:
-        fn: what to time.
+        fn: what to time, or ``(setup, what to time)``.
         collect: leave the garbage collector on during the call.
     """
+    if isinstance(fn, tuple):
+        setup, fn = fn
+        setup()
     gc.collect()
     enabled = gc.isenabled()
     if not collect:
@@ -51,7 +58,7 @@ def cpu_seconds(fn: Callable[[], object], *, collect: bool = False) -> float:
 
 
 def interleaved(
-    fns: dict[str, Callable[[], object]],
+    fns: dict[str, Timed],
     rounds: int,
     *,
     only: dict[str, int] | None = None,

@@ -16,8 +16,9 @@ What each case times (CPU seconds of this process, median of interleaved rounds,
   rotation=0)`` with the percent computed from the pixels in plain Python, the choice with
   ``choices.label(label=[...])``, then ``PredictionValue(model_version=, score=,
   result=[...]).model_dump()``. prelabel: per box ``RectangleLabels.box(xyxy_px=, image_wh=,
-  label=, score=)``, ``Choices.choose(..., score=)``, then ``Task(data,
-  predictions=[Prediction(...)]).to_dict()``. prelabel also writes each box's score,
+  label=, score=)``, ``Choices.choose(..., score=)``, then ``Prediction(results,
+  model_version=, score=).to_dict()``. On both sides the task dict around the prediction is a
+  literal, ``{"data": ..., "predictions": [...]}``. prelabel also writes each box's score,
   ``original_width``, ``original_height`` and ``image_rotation``; the SDK's builder has no
   place for them.
 * **build, numpy batch** -- the same SDK loop (it has no batch builder) against
@@ -26,7 +27,7 @@ What each case times (CPU seconds of this process, median of interleaved rounds,
   predictions that prelabel built, against ``Validator(config).check_task(task, i)`` (which also
   checks task data and runs many more checks, see docs/validation.md). Both must find nothing.
 * **write json / jsonl** -- ``json.dumps(tasks)`` (and one ``json.dumps`` per line for JSON
-  Lines) written to a file, against ``prelabel.io.write_json`` / ``write_jsonl``.
+  Lines) written to a new file, against ``prelabel.io.write_json`` / ``write_jsonl``.
 
 Another script can call :func:`run`, which returns one row per case, and :func:`problems`.
 """
@@ -38,15 +39,16 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import Row, interleaved, machine, ratio_row
+from _timing import Row, Timed, interleaved, machine, ratio_row
 
-from prelabel import LabelConfig, Prediction, Task
+from prelabel import LabelConfig, Prediction
 from prelabel.io import write_json, write_jsonl
 from prelabel.tags.controls import Choices, RectangleLabels
 from prelabel.validate import Validator
@@ -160,7 +162,7 @@ def typed_build(det: Detections, config: LabelConfig) -> list[dict[str, Any]]:
         ]
         result.append(choose(det.scenes[i], score=0.9))
         prediction = Prediction(result, model_version=MODEL, score=0.9)
-        tasks.append(Task({"image": det.images[i]}, predictions=[prediction]).to_dict())
+        tasks.append({"data": {"image": det.images[i]}, "predictions": [prediction.to_dict()]})
     return tasks
 
 
@@ -179,7 +181,7 @@ def batch_build(det: Detections, config: LabelConfig) -> list[dict[str, Any]]:
         )
         result.append(choose(det.scenes[i], score=0.9))
         prediction = Prediction(result, model_version=MODEL, score=0.9)
-        tasks.append(Task({"image": det.images[i]}, predictions=[prediction]).to_dict())
+        tasks.append({"data": {"image": det.images[i]}, "predictions": [prediction.to_dict()]})
     return tasks
 
 
@@ -262,10 +264,13 @@ def run(*, quick: bool = False, count: int | None = None) -> list[Row]:
             ("write jsonl", _dump_jsonl, write_jsonl, "tasks.jsonl"),
         ):
             theirs_path, ours_path = folder / f"sdk-{name}", folder / name
-            writers: dict[str, Callable[[], object]] = {
-                "peer": lambda p=peer, t=theirs_path: p(t, tasks),  # type: ignore[misc]
-                "prelabel": lambda o=ours, t=ours_path: o(t, tasks),  # type: ignore[misc]
+            # Each side writes a new file: removing the last round's is not timed.
+            writers: dict[str, Timed] = {
+                "peer": (theirs_path.unlink, partial(peer, theirs_path, tasks)),
+                "prelabel": (ours_path.unlink, partial(ours, ours_path, tasks)),
             }
+            peer(theirs_path, tasks)
+            ours(ours_path, tasks)
             times = interleaved(writers, rounds)
             if json.loads(theirs_path.read_text(encoding="utf-8").splitlines()[0]) is None:
                 raise AssertionError("empty output")

@@ -10,14 +10,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
-import random
-import string
 import threading
 from collections.abc import Callable, Iterator
 
 __all__ = ["new_id", "new_ids", "reproducible_ids", "use_id_factory"]
 
-_ALPHABET = string.ascii_letters + string.digits
+# string.ascii_letters + string.digits, spelled out (the string module is not needed here)
+_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _LENGTH = 10
 
 IdFactory = Callable[[], str]
@@ -118,6 +117,8 @@ def reproducible_ids(seed: int) -> Iterator[None]:
     >>> first == second
     True
     """
+    import random  # only here: not on the import path of the package
+
     rng = random.Random(seed)
 
     def seeded() -> str:

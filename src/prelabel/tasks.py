@@ -93,8 +93,13 @@ class Prediction:
             raise BuildError(f"model_version must be a string, got {type(model_version).__name__}")
         self.result = flatten_results(result)
         self.model_version = model_version
-        self.score = None if score is None else check_score(score)
-        self.extra = {k: v for k, v in (extra or {}).items() if k not in _PREDICTION_KEYS}
+        if score is None or (type(score) is float and 0.0 <= score <= 1.0):
+            self.score = score
+        else:
+            self.score = check_score(score)
+        self.extra = (
+            {k: v for k, v in extra.items() if k not in _PREDICTION_KEYS} if extra else {}
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The prediction as Label Studio imports it (keys in a fixed order)."""

@@ -23,7 +23,6 @@ that does the arithmetic once over numpy arrays and only loops to assemble dicts
 
 from __future__ import annotations
 
-import base64
 import functools
 import itertools
 import struct
@@ -2133,6 +2132,8 @@ def mask_to_data_url(mask: ArrayLike) -> str:
             _png_chunk(b"IEND", b""),
         ]
     )
+    import base64  # 3 ms to import, for bitmasks only
+
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 

@@ -8,12 +8,12 @@ streams; the writer emits one task at a time from any iterable.
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from .._lazy import lazy_module
 from ..errors import TaskFileError
 from ._common import (
     ByteCounter,
@@ -22,8 +22,13 @@ from ._common import (
     TaskLocation,
     atomic_bytes,
     dumps_task,
-    encode_tasks,
+    encode_runs,
 )
+
+if TYPE_CHECKING:
+    import json
+else:
+    json = lazy_module("json")  # imported on first read: not needed by ``import prelabel``
 
 __all__ = ["iter_json", "write_json", "write_json_stream"]
 
@@ -42,7 +47,15 @@ def _reject_constant(name: str) -> Any:
     raise _NonFiniteError(name)
 
 
-DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_decoder: json.JSONDecoder | None = None
+
+
+def decoder() -> json.JSONDecoder:
+    """The JSON decoder the readers share: NaN and Infinity raise :class:`_NonFiniteError`."""
+    global _decoder
+    if _decoder is None:
+        _decoder = json.JSONDecoder(parse_constant=_reject_constant)
+    return _decoder
 
 
 def _kind(value: Any) -> str:
@@ -121,9 +134,10 @@ class _Buffer:
 
     def decode(self, label: str) -> tuple[Any, int]:
         """Decode the JSON value at ``pos``; returns it and its starting line."""
+        raw_decode = decoder().raw_decode
         while True:
             try:
-                value, end = DECODER.raw_decode(self.text, self.pos)
+                value, end = raw_decode(self.text, self.pos)
             except json.JSONDecodeError as exc:
                 if not self.eof and (
                     exc.pos >= len(self.text) - _TAIL or exc.msg.startswith("Unterminated string")
@@ -234,10 +248,10 @@ def write_json_stream(
             count += 1
     else:
         write = handle.write
-        for data in encode_tasks(tasks, start=start):
+        for run in encode_runs(tasks, start=start):
             write(b",\n" if count else b"[\n")
-            write(data)
-            count += 1
+            write(b",\n".join(run))
+            count += len(run)
     handle.write(b"\n]\n" if count else b"[]\n")
     return count
 

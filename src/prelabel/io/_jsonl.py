@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from .._lazy import lazy_module
 from ..errors import TaskFileError
-from ._common import ByteCounter, PathLike, TaskLike, TaskLocation, atomic_bytes, encode_tasks
-from ._json import DECODER, _kind, _NonFiniteError
+from ._common import ByteCounter, PathLike, TaskLike, TaskLocation, atomic_bytes, encode_runs
+from ._json import _kind, _NonFiniteError, decoder
+
+if TYPE_CHECKING:
+    import json
+else:
+    json = lazy_module("json")  # imported on first read: not needed by ``import prelabel``
 
 __all__ = ["iter_jsonl", "write_jsonl", "write_jsonl_stream"]
 
@@ -26,6 +31,7 @@ def iter_jsonl(
     """
     name = Path(path)
     index = 0
+    decode = decoder().decode
     with open(name, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if on_bytes is not None:
@@ -39,7 +45,7 @@ def iter_jsonl(
             if not text.strip():
                 continue
             try:
-                value = DECODER.decode(text.rstrip("\r\n"))
+                value = decode(text.rstrip("\r\n"))
             except json.JSONDecodeError as exc:
                 raise TaskFileError(
                     f"{name}:{number}:{exc.pos + 1}: invalid JSON: {exc.msg}"
@@ -62,10 +68,10 @@ def write_jsonl_stream(handle: IO[bytes], tasks: Iterable[TaskLike], *, start: i
     return how many were written."""
     count = 0
     write = handle.write
-    for data in encode_tasks(tasks, start=start):
-        write(data)
+    for run in encode_runs(tasks, start=start):
+        write(b"\n".join(run))
         write(b"\n")
-        count += 1
+        count += len(run)
     return count
 
 

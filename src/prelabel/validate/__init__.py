@@ -32,19 +32,25 @@ $[0].predictions[0].result[0].value.rectanglelabels[0]  label.unknown  did you m
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .._lazy import lazy_module
 from ..config import LabelConfig
 from ..errors import ErrorRecord, ValidationError
 from ..tasks import Prediction, Task
 from ._codes import CODES
-from ._compile import compile_checkers, compile_control
-from ._conditions import check_conditions, compile_conditions
 from ._context import PredCtx, Sink, TaskCtx, ValidationStats
-from ._links import check_links
-from ._result import ResultChecker
 from ._show import MISSING, a_type, show
-from ._task import TASK_KEYS, check_data, check_envelope, compile_data_specs, compile_shape_specs
+
+if TYPE_CHECKING:
+    from . import _compile, _conditions, _links, _result, _task
+else:
+    # The checkers are imported by the first Validator, not by ``import prelabel``.
+    _compile = lazy_module("prelabel.validate._compile")
+    _conditions = lazy_module("prelabel.validate._conditions")
+    _links = lazy_module("prelabel.validate._links")
+    _result = lazy_module("prelabel.validate._result")
+    _task = lazy_module("prelabel.validate._task")
 
 __all__ = ["CODES", "ValidationStats", "Validator", "check", "validate"]
 
@@ -69,13 +75,18 @@ class Validator:
         self.config = config
         self.strict = strict
         self.stats = ValidationStats()
-        self._by_name = compile_checkers(config)
-        self._results = ResultChecker(
-            config, self._by_name, lambda control: compile_control(control, config)
+        self._by_name = _compile.compile_checkers(config)
+        self._results = _result.ResultChecker(
+            config, self._by_name, lambda control: _compile.compile_control(control, config)
         )
-        self._data_specs = compile_data_specs(config)
-        self._shapes = compile_shape_specs(config)
-        self._conditional = compile_conditions(self._by_name)
+        self._data_specs = _task.compile_data_specs(config)
+        self._shapes = _task.compile_shape_specs(config)
+        self._conditional = _conditions.compile_conditions(self._by_name)
+        self._task_keys = _task.TASK_KEYS
+        self._check_data = _task.check_data
+        self._check_envelope = _task.check_envelope
+        self._check_links = _links.check_links
+        self._check_conditions = _conditions.check_conditions
 
     def check(self, tasks: Iterable[Any]) -> list[ErrorRecord]:
         """Every record for ``tasks`` (a list or any iterable of task dicts / ``Task``s)."""
@@ -143,10 +154,11 @@ class Validator:
             data = None
         t = TaskCtx(sink, index, data)
         if data is not None:
-            check_data(data, self._data_specs, self._shapes, t, base)
-            if data is not task and not task.keys() <= TASK_KEYS:
+            self._check_data(data, self._data_specs, self._shapes, t, base)
+            task_keys = self._task_keys
+            if data is not task and not task.keys() <= task_keys:
                 for key in task:
-                    if key not in TASK_KEYS:
+                    if key not in task_keys:
                         sink.add(
                             "task.key_unknown",
                             (index, str(key)),
@@ -218,15 +230,15 @@ class Validator:
             )
             result = []
         p = PredCtx(t, container, k, list(result) if isinstance(result, tuple) else result)
-        check_envelope(pred, p, container)
+        self._check_envelope(pred, p, container)
         stats.results += len(result)
         if not result:
             return
         self._results.check_results(p.result, p)
         if p.linked or p.relations or len(p.by_id) < len(p.result):
-            check_links(p, self._results.lookup, self.config.relations)
+            self._check_links(p, self._results.lookup, self.config.relations)
         if self._conditional:
-            check_conditions(p, self._conditional, self._results.lookup)
+            self._check_conditions(p, self._conditional, self._results.lookup)
 
 
 def check(tasks: Iterable[Any], config: LabelConfig, *, strict: bool = False) -> list[ErrorRecord]:

@@ -1,0 +1,219 @@
+"""Run every benchmark and print one table: each case, the peer, both medians, the ratio, the
+target and PASS/FAIL.
+
+Run: ``make bench`` (installs the ``bench`` extra first), or ``.venv/bin/python
+benchmarks/run_all.py [--quick] [--check] [--only NAME ...] [--out FILE]``.
+
+* ``bench_predictions``: build (typed and numpy batch), validate and write 10,000 predictions of
+  20 boxes and a choice, against Label Studio's SDK and ``json.dumps``;
+* ``bench_stream_validate``: ``prelabel validate`` on a 1,000,000-result JSON Lines file, in a
+  subprocess, peak memory;
+* ``bench_import``: ``import prelabel`` in fresh interpreters;
+* ``bench_rle``: the brush RLE codec against the SDK's and the Rust crate.
+
+Each script also runs on its own and documents what it times. ``--check`` exits 1 when a target
+is missed; ``--out`` also writes the table (Markdown) to a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+import bench_import
+import bench_predictions
+import bench_rle
+import bench_stream_validate
+from _timing import Row, machine
+
+Unified = dict[str, Any]
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if value < 1.0:
+        return f"{value * 1000:.3g} ms"
+    return f"{value:.3g} s"
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}x"
+
+
+def from_predictions(rows: list[Row]) -> list[Unified]:
+    out = []
+    for r in rows:
+        per = (
+            f"{r['peer_s'] / r['items'] * 1e6:.2f} / {r['prelabel_s'] / r['items'] * 1e6:.2f} "
+            f"us per result"
+        )
+        out.append(
+            {
+                "case": r["case"],
+                "peer": r["peer"],
+                "peer_median": _seconds(r["peer_s"]),
+                "prelabel_median": _seconds(r["prelabel_s"]),
+                "ratio": _ratio(r["ratio"]),
+                "target": r["target"],
+                "ok": r["ok"],
+                "note": ", ".join(x for x in (per, r["note"]) if x),
+            }
+        )
+    return out
+
+
+def from_stream(rows: list[Row]) -> list[Unified]:
+    found = bench_stream_validate.problems(rows)
+    by_case = {r["case"]: r for r in rows}
+    out = []
+    for r in rows:
+        if r["case"] == "baseline":
+            continue
+        mine = [p for p in found if p.startswith(r["case"])]
+        target = f"peak < {bench_stream_validate.BOUND_MB:.0f} MB"
+        if r["case"] == "2x":
+            target += f", <= 1x + {bench_stream_validate.GROWTH_MB:.0f} MB"
+            growth = r["peak_mb"] - by_case["1x"]["peak_mb"]
+            if growth > bench_stream_validate.GROWTH_MB:
+                mine.append("grew")
+        out.append(
+            {
+                "case": f"stream-validate {r['results']:,} results (JSONL, CLI)",
+                "peer": "- (the SDK has no file validator)",
+                "peer_median": "-",
+                "prelabel_median": _seconds(r["validate_s"]),
+                "ratio": "-",
+                "target": target,
+                "ok": not mine,
+                "note": (
+                    f"peak {r['peak_mb']} MB ({by_case['baseline']['peak_mb']} MB to start "
+                    f"python and import), {r['file_mb']} MB file, {r['results_per_s']:,} "
+                    f"results/s, {r['errors']} errors found of {r['expected_errors']} planted"
+                ),
+            }
+        )
+    return out
+
+
+def from_import(rows: list[Row]) -> list[Unified]:
+    peer = next((r for r in rows if r["module"] != "prelabel"), None)
+    out = []
+    for r in rows:
+        if r is peer:
+            continue
+        ratio = peer["cpu_s"] / r["cpu_s"] if peer is not None else None
+        out.append(
+            {
+                "case": r["case"],
+                "peer": "import label_studio_sdk.label_interface" if peer else "-",
+                "peer_median": _seconds(peer["cpu_s"]) if peer else "-",
+                "prelabel_median": _seconds(r["cpu_s"]),
+                "ratio": _ratio(ratio),
+                "target": None if r["target"] is None else f"< {r['target']} s",
+                "ok": r["ok"],
+                "note": (
+                    f"CPU time; wall {_seconds(r['wall_s'])} (peer {_seconds(peer['wall_s'])}), "
+                    f"fastest wall {_seconds(r['min_wall_s'])}"
+                    if peer
+                    else ""
+                ),
+            }
+        )
+    return out
+
+
+def from_rle(rows: list[Row]) -> list[Unified]:
+    out = []
+    for r in rows:
+        ours, theirs, rust = r["prelabel_ms"], r["official_ms"], r["rust_ms"]
+        floor = (
+            bench_rle.MIN_ENCODE_VS_OFFICIAL
+            if r["op"] == "encode"
+            else bench_rle.MIN_DECODE_VS_OFFICIAL
+        )
+        ratio = theirs / ours if theirs is not None else None
+        ok = ratio is None or ratio >= floor
+        target = f">= {floor:g}x"
+        if r["op"] == "encode" and rust is not None:
+            ok = ok and rust > ours
+            target += ", faster than rust"
+        note = "" if rust is None else f"rust {rust:.3g} ms ({rust / ours:.1f}x ours)"
+        out.append(
+            {
+                "case": f"brush {r['op']} {r['case']}",
+                "peer": "label_studio_sdk.converter.brush",
+                "peer_median": "-" if theirs is None else _seconds(theirs / 1000),
+                "prelabel_median": _seconds(ours / 1000),
+                "ratio": _ratio(ratio),
+                "target": target,
+                "ok": ok if theirs is not None else None,
+                "note": note,
+            }
+        )
+    return out
+
+
+SUITES: dict[str, tuple[Callable[..., list[Row]], Callable[[list[Row]], list[Unified]]]] = {
+    "predictions": (bench_predictions.run, from_predictions),
+    "stream": (bench_stream_validate.run, from_stream),
+    "import": (bench_import.run, from_import),
+    "rle": (bench_rle.run, from_rle),
+}
+
+
+def table(rows: list[Unified]) -> str:
+    lines = [
+        "| case | peer | peer median | prelabel median | ratio | target | result | notes |",
+        "|---|---|---:|---:|---:|---|---|---|",
+    ]
+    for r in rows:
+        result = "-" if r["ok"] is None else "PASS" if r["ok"] else "**FAIL**"
+        lines.append(
+            f"| {r['case']} | {r['peer']} | {r['peer_median']} | {r['prelabel_median']} "
+            f"| {r['ratio']} | {r['target'] or '-'} | {result} | {r['note']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller data, fewer rounds")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--only", nargs="+", choices=sorted(SUITES), help="run these suites")
+    parser.add_argument("--out", type=Path, help="also write the table to this file")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    header = f"Machine: {machine()}"
+    print(header, flush=True)
+    rows: list[Unified] = []
+    for name, (run, convert) in SUITES.items():
+        if args.only and name not in args.only:
+            continue
+        print(f"running {name}...", file=sys.stderr, flush=True)
+        rows.extend(convert(run(quick=args.quick)))
+    text = table(rows)
+    print(text)
+    failed = [r for r in rows if r["ok"] is False]
+    for r in failed:
+        print(f"FAIL: {r['case']}: {r['ratio']} against {r['target']}")
+    targeted = [r for r in rows if r["ok"] is not None]
+    summary = (
+        f"{len(targeted) - len(failed)} of {len(targeted)} targets met "
+        f"({len(rows) - len(targeted)} rows are for information); "
+        f"{time.perf_counter() - started:.0f} s in all"
+    )
+    print(summary)
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(f"{header}\n\n{text}\n\n{summary}\n", encoding="utf-8")
+    return 1 if (failed and args.check) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
