@@ -1,7 +1,7 @@
 """Open tasks in Label Studio's real labeling editor (headless Chromium) and read what it shows.
 
 The server storing a prediction does not mean the annotator sees it (docs/integration.md,
-"Editor"). This module drives Debian's Chromium through Python playwright (launched with
+"The editor"). This module drives Debian's Chromium through Python playwright (launched with
 ``executable_path``: playwright's own browser download does not work offline) and reads the
 editor the way a person would look at it:
 
@@ -23,7 +23,8 @@ profile directory on its command line (only processes this module started carry 
 
 Loopback only: every request the page makes to a host other than 127.0.0.1 is answered by a
 stand-in (:func:`stand_ins`: a PNG of the declared size for an image URL, a WAV for audio, a
-bundled file for a CSV) or aborted, and Chromium resolves no other host name at all.
+bundled file for a CSV; also for Label Studio local-files URLs, which the test server cannot
+serve) or aborted, and Chromium resolves no other host name at all.
 """
 
 from __future__ import annotations
@@ -425,8 +426,8 @@ class Editor:
         self.timeout_s = timeout_s
         self.profile: Path | None = None
         self.stand_ins: dict[str, tuple[bytes, str]] = {}
-        self.served: list[str] = []  # external URLs answered with a stand-in
-        self.blocked: list[str] = []  # external URLs aborted (no stand-in)
+        self.served: list[str] = []  # URLs answered with a stand-in
+        self.blocked: list[str] = []  # URLs to other hosts, aborted (no stand-in)
         self.page_errors: list[str] = []
         self._playwright: Any = None
         self._context: Any = None
@@ -902,7 +903,7 @@ def differences(
         if kind and image is not None and _has_geometry(kind, value):
             out += _check_shape(where, kind, value, image, shapes.get(rid, []))
         elif result.get("type") in BRUSH_TYPES and image is not None:
-            out += _check_brush(where, result, brushes.get(rid))
+            out += _check_brush(where, result, brushes.get(rid), image)
         elif result.get("type") in SPAN_TYPES and "start" in value and "end" in value:
             obj = config.objects.get(str(result.get("to_name")))
             if obj is not None and obj.tag == "Text":
@@ -1035,7 +1036,10 @@ def mask_bbox(mask: Any) -> tuple[int, int, int, int] | None:
 
 
 def _check_brush(
-    where: str, result: Mapping[str, Any], brush: Mapping[str, Any] | None
+    where: str,
+    result: Mapping[str, Any],
+    brush: Mapping[str, Any] | None,
+    image_view: Mapping[str, Any],
 ) -> list[str]:
     if brush is None or not brush["images"]:
         return [f"{where}: no mask drawn"]
@@ -1050,6 +1054,14 @@ def _check_brush(
         out.append(f"{where}: mask drawn at alpha {image['alpha_max']}/255 (invisible below 255)")
     if not image["visible"] or image["opacity"] <= 0:
         out.append(f"{where}: mask hidden")
+    if image["box"] is not None:  # the mask image is stretched over the whole image
+        x0, y0, x1, y1 = _pct(image["box"], image_view["box"])
+        if any(
+            abs(a - b) > TOLERANCE_PCT
+            for a, b in zip((x0, y0, x1, y1), (0, 0, 100, 100), strict=True)
+        ):
+            shown = ",".join(f"{v:.2f}" for v in (x0, y0, x1, y1))
+            out.append(f"{where}: mask drawn over {shown} % of the image, not all of it")
     sent_mask = decode(result["value"]["rle"], height, width)
     expected = mask_bbox(sent_mask)
     got = tuple(image["bbox"]) if image["bbox"] else None
