@@ -75,7 +75,8 @@ class Region:
         results: the results, region's own first.
     """
 
-    __slots__ = ("_geometry", "_geometry_keys", "id", "results", "to_name")
+    # _geometry: the geometry dict, or (made lazily) the tuple of value keys it is read from
+    __slots__ = ("_geometry", "id", "results", "to_name")
 
     def __init__(
         self,
@@ -89,17 +90,16 @@ class Region:
         first = self.results[0]
         self.id: str = first["id"]
         self.to_name: str = first["to_name"]
-        self._geometry: dict[str, Any] | None = dict(geometry)
-        self._geometry_keys: tuple[str, ...] = ()
+        self._geometry: dict[str, Any] | tuple[str, ...] = dict(geometry)
 
     @property
     def geometry(self) -> dict[str, Any]:
         """The value keys that locate the region, as a dict (see the class docstring)."""
         geometry = self._geometry
-        if geometry is None:
+        if type(geometry) is tuple:
             value = self.results[0]["value"]
-            geometry = self._geometry = {k: value[k] for k in self._geometry_keys if k in value}
-        return geometry
+            geometry = self._geometry = {k: value[k] for k in geometry if k in value}
+        return geometry  # type: ignore[return-value]
 
     @classmethod
     def _trusted(cls, result: Result, geometry: dict[str, Any]) -> Region:
@@ -113,7 +113,6 @@ class Region:
         region.id = result["id"]
         region.to_name = result["to_name"]
         region._geometry = geometry
-        region._geometry_keys = ()
         return region
 
     @classmethod
@@ -124,8 +123,7 @@ class Region:
         region.results = [result]
         region.id = result["id"]
         region.to_name = result["to_name"]
-        region._geometry = None
-        region._geometry_keys = geometry_keys
+        region._geometry = geometry_keys
         return region
 
     @property

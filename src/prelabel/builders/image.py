@@ -98,6 +98,7 @@ _UNLABELED_TOOLS = frozenset(
 _fresh_ids = _ids.new_ids
 _fresh_id = _ids.new_id
 _new_region = object.__new__
+_object_id = id  # box() has a parameter named id
 
 
 def _quiet(func: Callable[P, T]) -> Callable[P, T]:
@@ -180,13 +181,16 @@ Start: TypeAlias = "tuple[tuple[int, int], dict[str, Any]]"
 class _Memo:
     """What builders keep per control: resolved labels, ``predicted_values``, templates."""
 
-    __slots__ = ("classes", "control", "labels", "predicted", "starts")
+    __slots__ = ("classes", "control", "labels", "predicted", "simple", "starts")
 
     def __init__(self, control: ControlTag) -> None:
         self.control = control  # held, so its id() cannot be reused while memoized
         self.labels: dict[str, tuple[str, ...]] = {}
         self.predicted: dict[str, str] | None = None
         self.starts: dict[Any, Start] = {}
+        # The usual call (no to_name, item_index, readonly, hidden), by image size: unscored
+        # calls in [False], scored ones in [True].
+        self.simple: tuple[dict[Any, Start], dict[Any, Start]] = ({}, {})
         # class_names (as a hashable key) -> {class id: its labels}, for class ids seen so far
         self.classes: dict[Any, dict[int, tuple[str, ...]]] = {}
 
@@ -219,11 +223,13 @@ def _start(
     score placeholder when ``scored``) and is kept per control and arguments, since a
     pipeline calls with the same ones over and over.
     """
+    memo = memo or _memo(control)
     if to_name is None and item_index is None and readonly is None and hidden is None:
-        key: Any = (image_wh, scored)  # the usual call: a shorter key
+        key: Any = image_wh  # the usual call: kept by image size alone
+        starts = memo.simple[scored]
     else:
         key = (image_wh, to_name, item_index, type(item_index), scored, readonly, hidden)
-    starts = (memo or _memo(control)).starts
+        starts = memo.starts
     try:
         found = starts.get(key) if type(image_wh) is tuple else None
     except TypeError:  # something unhashable: checked (and refused) below
@@ -382,7 +388,7 @@ def _class_labels(
         table_key = table = None
     if table is not None:
         try:
-            return [list(table[i]) for i in id_list]
+            return list(map(list, map(table.__getitem__, id_list)))  # a fresh list each
         except KeyError:  # a class id not seen yet with these names: resolved below
             pass
     resolved: dict[int, list[str]] = {}
@@ -890,7 +896,8 @@ def _fast_box(
         return None
     try:
         a, b, c, d = value
-        a, b, c, d = float(a), float(b), float(c), float(d)
+        if not type(a) is type(b) is type(c) is type(d) is float:
+            a, b, c, d = float(a), float(b), float(c), float(d)
     except (TypeError, ValueError):
         return None
     if fmt == "xyxy":
@@ -1089,8 +1096,7 @@ class _Batch:
             region.results = [result]  # type: ignore[list-item]
             region.id = region_id
             region.to_name = to_name
-            region._geometry = None
-            region._geometry_keys = geometry_keys
+            region._geometry = geometry_keys
             append(region)
         return out
 
@@ -1187,7 +1193,8 @@ class RectangleBuilder(_ImageTool):
             and cxcywh_px is cxcywh_norm is cxcywh_pct is corners_px is None
             and corners_norm is corners_pct is None
         ):
-            index, arg, value = 0, "xyxy_px", cast(Any, xyxy_px)
+            index, arg = 0, "xyxy_px"
+            value: Any = xyxy_px
         else:
             given = (
                 xyxy_px,
@@ -1207,17 +1214,31 @@ class RectangleBuilder(_ImageTool):
             if index < 0:
                 _pick("box", tuple(zip(_BOX_KEYWORDS, given, strict=True)))  # raises
             arg, value = _BOX_KEYWORDS[index], given[index]
-        memo = _memo(self)
-        wh, template = _start(
-            self, image_wh, to_name, item_index, score is not None, readonly, hidden, memo
-        )
-        if type(label) is str and label in memo.labels:
-            labels: list[str] | None = list(memo.labels[label])
-        else:
-            labels = _resolve_memo(self, label, memo)
+        memo = _memos.get(_object_id(self))
+        if memo is None or memo.control is not self:
+            memo = _memo(self)
+        start = None
+        if (
+            type(image_wh) is tuple
+            and to_name is None
+            and item_index is None
+            and readonly is None
+            and hidden is None
+        ):
+            start = memo.simple[score is not None].get(image_wh)  # as _start keeps them
+        if start is None:
+            start = _start(
+                self, image_wh, to_name, item_index, score is not None, readonly, hidden, memo
+            )
+        wh, template = start
+        found = memo.labels.get(label) if type(label) is str else None
+        labels = list(found) if found is not None else _resolve_memo(self, label, memo)
         fast = None
-        if angle_deg is None and index < _AXIS_ARGS:
-            fast = _fast_box(value, *_BOX_ARGS[arg], wh)
+        if angle_deg is None:
+            if index == 0:
+                fast = _fast_box(value, "xyxy", "px", wh)
+            elif index < _AXIS_ARGS:
+                fast = _fast_box(value, *_BOX_ARGS[arg], wh)
         if fast is not None:
             x, y, w, h = fast
             rotation = 0.0
@@ -1247,8 +1268,7 @@ class RectangleBuilder(_ImageTool):
         region.results = [result]  # type: ignore[list-item]
         region.id = region_id
         region.to_name = template["to_name"]
-        region._geometry = None
-        region._geometry_keys = _BOX_GEOMETRY
+        region._geometry = _BOX_GEOMETRY
         return region
 
     def boxes(
@@ -1326,7 +1346,8 @@ class RectangleBuilder(_ImageTool):
         index = _one_given(given)
         if index < 0:
             _pick("boxes", tuple(zip(_BOX_KEYWORDS, given, strict=True)))  # raises
-        arg, value = _BOX_KEYWORDS[index], cast(Any, given[index])
+        arg = _BOX_KEYWORDS[index]
+        value: Any = given[index]
         wh, template = _start(
             self, image_wh, to_name, item_index, scores is not None, readonly, hidden
         )

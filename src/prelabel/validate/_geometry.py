@@ -247,10 +247,15 @@ class RectangleChecker(ImageChecker):
         numbers = _NT
         rot = v.get("rotation")
         if (
-            type(x) in numbers
-            and type(y) in numbers
-            and type(w) in numbers
-            and type(h) in numbers
+            (
+                type(x) is type(y) is type(w) is type(h) is float  # the usual case, at once
+                or (
+                    type(x) in numbers
+                    and type(y) in numbers
+                    and type(w) in numbers
+                    and type(h) in numbers
+                )
+            )
             and x >= 0
             and y >= 0
             and w > 0
