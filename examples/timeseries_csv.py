@@ -73,7 +73,7 @@ def detect(values: np.ndarray, window: int = 25) -> tuple[np.ndarray, np.ndarray
 
 def guide_task() -> Task:
     label = LabelConfig.parse(GUIDE).control("label", TimeSeriesLabels)
-    values = np.loadtxt(DATA / "sensor.csv", delimiter=",", skiprows=1)
+    values = np.loadtxt(DATA / "sensor.csv", delimiter=",", skiprows=1, usecols=0)
     anomalies, drift = detect(values)
     regions = [
         *label.ranges_from_mask(anomalies, label="Anomaly", score=0.9),

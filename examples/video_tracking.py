@@ -32,7 +32,7 @@ DATA = Path(__file__).parent / "data" / "av"
 VIDEO = "/static/samples/opossum_snow.mp4"
 FRAME_WH = (1280, 720)
 FPS = 25.0
-FRAMES = 250  # 10 s at 25 fps
+FRAMES = 1050  # opossum_snow.mp4: 42 s at 25 fps (the editor overwrites a wrong length)
 
 TRACKING = """<View>
    <Labels name="videoLabels" toName="video" allowEmpty="true">

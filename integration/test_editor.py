@@ -51,13 +51,7 @@ TASKS_PER_EXAMPLE = 3
 
 # Examples the editor does not show as sent, with the reason; xfail(strict): an example that
 # starts to render as sent fails the run until it is taken off this list.
-KNOWN_FAILURES = {
-    "timeseries_csv": (
-        "examples/data/av/sensor.csv has one column and so no ',' anywhere: the editor's CSV "
-        "parser stops with 'Cannot find provided separator \",\"' and draws no chart (the "
-        "error box shows above the task); a second column or a time column fixes it"
-    ),
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _entries() -> list[dict[str, str]]:

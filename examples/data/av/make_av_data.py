@@ -6,8 +6,8 @@
 * ``tracks.csv``: a multi-object tracker's rows (0-based frame index, track id, box in pixels,
   class, score) for a 10 s, 25 fps, 1280x720 video; one person is occluded for a second and
   the dog walks out of the frame.
-* ``sensor.csv``: one channel (``first_column``) with spikes and a drift, no time column, as in
-  the Label Studio guide's time-series example.
+* ``sensor.csv``: ``first_column`` with spikes and a drift, and a ``second_column``, no time
+  column, as in the Label Studio guide's time-series example.
 * ``activity.json``: 60 s of 10 Hz velocity/acceleration with timestamps, and a per-row activity
   classifier's output.
 
@@ -147,8 +147,11 @@ def sensor() -> None:
     values[450:] += np.linspace(0, 2.5, n - 450)  # a drift
     with (HERE / "sensor.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["first_column"])
-        writer.writerows([[f"{v:.4f}"] for v in values])
+        # A second column: the editor's CSV parser needs a separator on every line, so a
+        # one-column file (as in the guide) shows "Cannot find provided separator" and no chart.
+        second = np.cos(np.arange(n) / 40.0) + rng.normal(0, 0.05, n)
+        writer.writerow(["first_column", "second_column"])
+        writer.writerows([[f"{v:.4f}", f"{w:.4f}"] for v, w in zip(values, second, strict=True)])
 
 
 def activity() -> None:
