@@ -23,6 +23,9 @@ What each case times (CPU seconds of this process, median of interleaved rounds,
   place for them.
 * **build, numpy batch** -- the same SDK loop (it has no batch builder) against
   ``RectangleLabels.boxes(xyxy_px=(20, 4) array, class_ids=, class_names=, scores=)`` per image.
+* **build, floor** (no target) -- the same task dicts written as dict literals from numbers
+  computed beforehand, with no checks at all: what creating the output alone costs. The SDK's
+  time over this one is the most any builder returning these dicts could reach here.
 * **validate** -- ``LabelInterface.validate_prediction(prediction)`` for each of the 10,000
   predictions that prelabel built, against ``Validator(config).check_task(task, i)`` (which also
   checks task data and runs many more checks, see docs/validation.md). Both must find nothing.
@@ -185,6 +188,62 @@ def batch_build(det: Detections, config: LabelConfig) -> list[dict[str, Any]]:
     return tasks
 
 
+def floor_inputs(det: Detections) -> list[tuple[Any, ...]]:
+    """Everything :func:`floor_build` needs, computed beforehand: percent rows, ids."""
+    from prelabel.ids import new_ids
+
+    out = []
+    for i in range(det.count):
+        width, height = det.sizes[i]
+        xywh = det.xyxy[i].copy()
+        xywh[:, 2:] -= xywh[:, :2]
+        pct = (xywh * [100.0 / width, 100.0 / height, 100.0 / width, 100.0 / height]).tolist()
+        out.append((width, height, pct, det.names[i], det.score_rows[i], new_ids(BOXES + 1)))
+    return out
+
+
+def floor_build(det: Detections, inputs: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """The same task dicts from precomputed numbers, with no checks: one comprehension of
+    dict literals per image. No builder that returns these dicts can be faster; the SDK's
+    time over this one caps the ratio any builder can reach on this machine."""
+    tasks = []
+    for i, (width, height, pct, names, scores, ids) in enumerate(inputs):
+        result: list[dict[str, Any]] = [
+            {
+                "id": region_id,
+                "type": "rectanglelabels",
+                "from_name": "label",
+                "to_name": "image",
+                "original_width": width,
+                "original_height": height,
+                "image_rotation": 0,
+                "value": {
+                    "x": x,
+                    "y": y,
+                    "width": w,
+                    "height": h,
+                    "rotation": 0.0,
+                    "rectanglelabels": [name],
+                },
+                "score": score,
+            }
+            for region_id, (x, y, w, h), name, score in zip(ids, pct, names, scores, strict=False)
+        ]
+        result.append(
+            {
+                "id": ids[-1],
+                "type": "choices",
+                "from_name": "scene",
+                "to_name": "image",
+                "value": {"choices": [det.scenes[i]]},
+                "score": 0.9,
+            }
+        )
+        prediction = {"model_version": MODEL, "score": 0.9, "result": result}
+        tasks.append({"data": {"image": det.images[i]}, "predictions": [prediction]})
+    return tasks
+
+
 def prelabel_validate(tasks: list[dict[str, Any]], config: LabelConfig) -> int:
     """How many records prelabel's validator reports."""
     validator = Validator(config)
@@ -223,21 +282,29 @@ def run(*, quick: bool = False, count: int | None = None) -> list[Row]:
     del sdk_tasks
 
     rows: list[Row] = []
+    inputs = floor_inputs(det)
+    _same_boxes(tasks, floor_build(det, inputs), det)
     builds: dict[str, Callable[[], object]] = {
         "peer": lambda: sdk_build(det, interface),
         "typed": lambda: typed_build(det, config),
         "batch": lambda: batch_build(det, config),
+        "floor": lambda: floor_build(det, inputs),
     }
     times = interleaved(builds, rounds, only={"peer": peer_rounds})
-    for case, key in (("build, typed", "typed"), ("build, numpy batch", "batch")):
+    for case, key, note in (
+        ("build, typed", "typed", ""),
+        ("build, numpy batch", "batch", ""),
+        ("build, floor", "floor", "dict literals from precomputed numbers, no checks"),
+    ):
         rows.append(
             ratio_row(
                 case,
                 "control.label() + PredictionValue.model_dump()",
                 times["peer"],
                 times[key],
-                target=TARGETS[case],
+                target=TARGETS.get(case),
                 items=det.results,
+                note=note,
             )
         )
 
@@ -338,9 +405,10 @@ def table(rows: list[Row]) -> str:
     ]
     for r in rows:
         per = f"{r['peer_s'] / r['items'] * 1e6:.2f} / {r['prelabel_s'] / r['items'] * 1e6:.2f} us"
+        verdict = "-" if r["ok"] is None else f"{r['target']} {'PASS' if r['ok'] else 'FAIL'}"
         lines.append(
             f"| {r['case']} | {r['peer']} | {r['peer_s']:.3f} | {r['prelabel_s']:.3f} | {per} "
-            f"| {r['ratio']:.1f}x | {r['target']} {'PASS' if r['ok'] else 'FAIL'} |"
+            f"| {r['ratio']:.1f}x | {verdict} |"
         )
     return "\n".join(lines)
 

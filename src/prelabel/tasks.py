@@ -97,9 +97,7 @@ class Prediction:
             self.score = score
         else:
             self.score = check_score(score)
-        self.extra = (
-            {k: v for k, v in extra.items() if k not in _PREDICTION_KEYS} if extra else {}
-        )
+        self.extra = {k: v for k, v in extra.items() if k not in _PREDICTION_KEYS} if extra else {}
 
     def to_dict(self) -> dict[str, Any]:
         """The prediction as Label Studio imports it (keys in a fixed order)."""
