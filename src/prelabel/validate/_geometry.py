@@ -243,7 +243,7 @@ class RectangleChecker(ImageChecker):
         try:
             x, y, w, h = _XYWH(v)
         except KeyError:
-            x = MISSING
+            x = y = w = h = MISSING  # all bound: the chained type test below reads every one
         numbers = _NT
         rot = v.get("rotation")
         if (
