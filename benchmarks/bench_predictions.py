@@ -29,6 +29,8 @@ What each case times (CPU seconds of this process, median of interleaved rounds,
 * **validate** -- ``LabelInterface.validate_prediction(prediction)`` for each of the 10,000
   predictions that prelabel built, against ``Validator(config).check_task(task, i)`` (which also
   checks task data and runs many more checks, see docs/validation.md). Both must find nothing.
+  The tasks go through a JSON round trip first, as when they are read from a file (and as they
+  reach Label Studio's server).
 * **write json / jsonl** -- ``json.dumps(tasks)`` (and one ``json.dumps`` per line for JSON
   Lines) written to a new file, against ``prelabel.io.write_json`` / ``write_jsonl``.
 
@@ -308,9 +310,11 @@ def run(*, quick: bool = False, count: int | None = None) -> list[Row]:
             )
         )
 
+    # Validated as read from a file (and as they reach the server): after a JSON round trip.
+    loaded = json.loads(json.dumps(tasks))
     checks: dict[str, Callable[[], object]] = {
-        "peer": lambda: sdk_validate(tasks, interface),
-        "prelabel": lambda: prelabel_validate(tasks, config),
+        "peer": lambda: sdk_validate(loaded, interface),
+        "prelabel": lambda: prelabel_validate(loaded, config),
     }
     times = interleaved(checks, rounds, only={"peer": peer_rounds})
     rows.append(

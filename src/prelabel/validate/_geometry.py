@@ -256,16 +256,17 @@ class RectangleChecker(ImageChecker):
                     and type(h) in numbers
                 )
             )
-            and x >= 0
-            and y >= 0
-            and w > 0
-            and h > 0
-            and x + w <= 100
-            and y + h <= 100
+            # float literals: a float compared with a float is the interpreter's fast case
+            and x >= 0.0
+            and y >= 0.0
+            and w > 0.0
+            and h > 0.0
+            and x + w <= 100.0
+            and y + h <= 100.0
             and type(rot) in _NO_ROTATION  # absent, null or a numeric zero (see _no_rotation)
             and not rot
         ):
-            if x + w <= 1 and y + h <= 1:
+            if x + w <= 1.0 and y + h <= 1.0:
                 self.fraction((x, y, w, h), i, p)
         else:
             self.box_slow(v, i, p, self.size_of(r), (i, "value"))

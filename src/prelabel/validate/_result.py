@@ -90,7 +90,7 @@ class ResultChecker:
         by_id = p.by_id
         remember = by_id.setdefault
         core = _CORE
-        plain_keys = _PLAIN_KEYS
+        plain_keys = _PLAIN_KEYS.issuperset
         numbers = _NT
         for i, r in enumerate(results):
             try:
@@ -112,7 +112,7 @@ class ResultChecker:
                         continue
                     v = r["value"]
             ck.check(v, r, i, p)
-            if not r.keys() <= plain_keys:
+            if not plain_keys(r):  # every key is one that needs no more checks
                 self.extra_result_keys(r, ck, i, p)
             rid = r.get("id")
             if rid is not None:
@@ -126,7 +126,10 @@ class ResultChecker:
                         else:
                             by_id[rid] = [prev, i]
             score = r.get("score")
-            if score is not None and (type(score) not in numbers or not 0 <= score <= 1):
+            if score is not None and not (
+                (type(score) is float and 0.0 <= score <= 1.0)
+                or (type(score) in numbers and 0 <= score <= 1)
+            ):
                 self.result_score(score, ck, i, p)
             if ck.post:
                 self.post(v, r, ck, i, p)
