@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 
@@ -30,13 +31,16 @@ _pool_lock = threading.Lock()
 os.register_at_fork(after_in_child=_pool.clear)  # a forked worker must not reuse its parent's
 
 
+_split = re.compile(f".{{{_LENGTH}}}").findall  # cuts the text into ids in one C call
+
+
 def _draw(count: int) -> list[str]:
     need = count * _LENGTH
     chars = b""
     while len(chars) < need:
         chars += os.urandom(need - len(chars) + 64).translate(_TABLE, _REJECT)
-    text = chars[:need].decode("ascii")
-    return [text[i : i + _LENGTH] for i in range(0, need, _LENGTH)]
+    ids: list[str] = _split(chars[:need].decode("ascii"))
+    return ids
 
 
 def _take(count: int) -> list[str]:

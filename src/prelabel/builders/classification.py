@@ -210,18 +210,18 @@ def _selected_values(result: Mapping[str, Any]) -> list[str]:
 
 # --- Choices ---------------------------------------------------------------------------------
 
-# id(control) -> (control, {choice: the values a result carries}), for single choices given as
-# a string; the control is held so its id() is not reused while it is memoized.
-_choice_memo: dict[int, tuple[ControlTag, dict[str, tuple[str, ...]]]] = {}
+# control -> (control, {choice: the values a result carries}), for single choices given as a
+# string (tags hash by identity).
+_choice_memo: dict[ControlTag, tuple[ControlTag, dict[str, tuple[str, ...]]]] = {}
 
 
 def _one_choice(control: ControlTag, choice: str) -> list[str]:
     """``control.resolve_labels([choice])``, remembered per control (it walks the label tree)."""
-    entry = _choice_memo.get(id(control))
+    entry = _choice_memo.get(control)
     if entry is None or entry[0] is not control:
         if len(_choice_memo) > 1024:
             _choice_memo.clear()
-        entry = _choice_memo[id(control)] = (control, {})
+        entry = _choice_memo[control] = (control, {})
     found = entry[1].get(choice)
     if found is None:
         labeling: LabelingControl = control  # type: ignore[assignment]

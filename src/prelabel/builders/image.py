@@ -98,7 +98,6 @@ _UNLABELED_TOOLS = frozenset(
 _fresh_ids = _ids.new_ids
 _fresh_id = _ids.new_id
 _new_region = object.__new__
-_object_id = id  # box() has a parameter named id
 
 
 def _quiet(func: Callable[P, T]) -> Callable[P, T]:
@@ -195,15 +194,17 @@ class _Memo:
         self.classes: dict[Any, dict[int, tuple[str, ...]]] = {}
 
 
-_memos: dict[int, _Memo] = {}
+# Keyed by the control itself: tags compare and hash by identity (dataclass eq=False), so
+# this is a cheap lookup that allocates nothing (id() would create an int each time).
+_memos: dict[ControlTag, _Memo] = {}
 
 
 def _memo(control: ControlTag) -> _Memo:
-    memo = _memos.get(id(control))
+    memo = _memos.get(control)
     if memo is None or memo.control is not control:
         if len(_memos) > 1024:
             _memos.clear()
-        memo = _memos[id(control)] = _Memo(control)
+        memo = _memos[control] = _Memo(control)
     return memo
 
 
@@ -1214,7 +1215,7 @@ class RectangleBuilder(_ImageTool):
             if index < 0:
                 _pick("box", tuple(zip(_BOX_KEYWORDS, given, strict=True)))  # raises
             arg, value = _BOX_KEYWORDS[index], given[index]
-        memo = _memos.get(_object_id(self))
+        memo = _memos.get(self)
         if memo is None or memo.control is not self:
             memo = _memo(self)
         start = None
@@ -1235,12 +1236,30 @@ class RectangleBuilder(_ImageTool):
         labels = list(found) if found is not None else _resolve_memo(self, label, memo)
         fast = None
         if angle_deg is None:
-            if index == 0:
-                fast = _fast_box(value, "xyxy", "px", wh)
+            if index == 0 and type(value) is list and len(value) == 4:
+                # _fast_box for the usual call, four floats in xyxy_px, written out (the same
+                # arithmetic and checks, in the same order)
+                a, b, c, d = value
+                if type(a) is type(b) is type(c) is type(d) is float:
+                    c, d = c - a, d - b
+                    fx, fy = 100.0 / wh[0], 100.0 / wh[1]
+                    x, y, w, h = a * fx, b * fy, c * fx, d * fy
+                    if (
+                        c > 0.0
+                        and d > 0.0
+                        and (a + c > 1.0 or b + d > 1.0)
+                        and x >= 0.0
+                        and y >= 0.0
+                        and x + w <= 100.0
+                        and y + h <= 100.0
+                    ):
+                        fast = True
             elif index < _AXIS_ARGS:
-                fast = _fast_box(value, *_BOX_ARGS[arg], wh)
-        if fast is not None:
-            x, y, w, h = fast
+                found_box = _fast_box(value, *_BOX_ARGS[arg], wh)
+                if found_box is not None:
+                    x, y, w, h = found_box
+                    fast = True
+        if fast:
             rotation = 0.0
         else:
             row = _boxes_pct(arg, value, angle_deg, wh=wh, clip=clip, single=True)[0].tolist()
