@@ -8,7 +8,7 @@ common case goes through :meth:`ResultChecker.diagnose`.
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._suggest import close_matches, did_you_mean
@@ -39,6 +39,9 @@ _PLAIN_KEYS = frozenset(
     }
 )  # fmt: skip
 _ORIGINS = ("prediction", "prediction-changed", "manual")
+# (result type, bound check method, post flag, checker): one dispatch entry of the walk
+_Check = Callable[[dict[str, Any], dict[str, Any], int, PredCtx], None]
+_Entry = tuple[str, _Check, bool, ControlChecker]
 _EXPANDED_CACHE = 1024
 _BOOL_KEYS = ("readonly", "hidden")
 
@@ -56,6 +59,11 @@ class ResultChecker:
         self.by_name = by_name
         self._compile_one = compile_one
         self._expanded: dict[str, Mapping[str, ControlChecker] | None] = {}
+        # by_name for the walk: what it reads of each checker, bound once
+        self._walk: dict[str, dict[str, _Entry]] = {
+            fn: {tn: (ck.type, ck.check, ck.post, ck) for tn, ck in targets.items()}
+            for fn, targets in by_name.items()
+        }
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -86,12 +94,13 @@ class ResultChecker:
 
     def check_results(self, results: list[Any], p: PredCtx) -> None:
         """Check every item of one ``result`` list."""
-        by_name = self.by_name
+        walk = self._walk
         by_id = p.by_id
         remember = by_id.setdefault
         core = _CORE
         plain_keys = _PLAIN_KEYS.issuperset
         numbers = _NT
+        check: _Check
         for i, r in enumerate(results):
             try:
                 fn, tn, t, v = core(r)
@@ -100,18 +109,23 @@ class ResultChecker:
                 if ck is None:
                     continue
                 v = r["value"]
+                check, post = ck.check, ck.post
             else:
-                targets = by_name.get(fn) if type(fn) is str else None
-                ck = targets.get(tn) if targets is not None and type(tn) is str else None
-                if ck is None or t != ck.type or type(v) is not dict:
+                targets = walk.get(fn) if type(fn) is str else None
+                entry = targets.get(tn) if targets is not None and type(tn) is str else None
+                if entry is not None and t == entry[0] and type(v) is dict:
+                    _, check, post, ck = entry
+                else:
                     if t == "relation":
                         p.relations.append(i)
                         continue
-                    ck = self.diagnose(r, i, p)
-                    if ck is None:
+                    found = self.diagnose(r, i, p)
+                    if found is None:
                         continue
+                    ck = found
                     v = r["value"]
-            ck.check(v, r, i, p)
+                    check, post = ck.check, ck.post
+            check(v, r, i, p)
             if not plain_keys(r):  # every key is one that needs no more checks
                 self.extra_result_keys(r, ck, i, p)
             rid = r.get("id")
@@ -131,7 +145,7 @@ class ResultChecker:
                 or (type(score) in numbers and 0 <= score <= 1)
             ):
                 self.result_score(score, ck, i, p)
-            if ck.post:
+            if post:
                 self.post(v, r, ck, i, p)
 
     def post(
