@@ -1,0 +1,454 @@
+"""Box arithmetic and checks: any box argument to Label Studio percent, with the fast paths
+for the usual call and the messages that say what is wrong."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from ... import units as _u
+from ..._lazy import lazy_module
+from ...errors import BuildError
+from ._inputs import (
+    EDGE_TOLERANCE_PCT,
+    _check_finite,
+    _floats,
+    _fmt,
+    _loc,
+    _quiet,
+    _unit_hint,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ._inputs import ArrayLike, FloatArray
+else:
+    np = lazy_module("numpy")
+
+ROTATED_TOLERANCE_PX = 1.0
+"""How far a rotated box's corner may stick out of the image, and how far four given corners
+may be from a true rectangle, in pixels (detectors and DOTA-style labels round corners)."""
+
+_UNIT_WORD = {"px": " px", "norm": "", "pct": "%"}
+_UNIT_LIMIT = {"norm": 1.0, "pct": 100.0}
+_BOX_FORMATS = {
+    "xyxy": "(x1, y1, x2, y2), top-left corner first",
+    "xywh": "(x, y, width, height) with x, y the top-left corner",
+    "cxcywh": "(centre x, centre y, width, height)",
+}
+
+_BOX_ARGS: dict[str, tuple[str, _u.Units]] = {
+    f"{fmt}_{units}": (fmt, units) for fmt in _BOX_FORMATS for units in _u.UNITS
+}
+_CORNER_ARGS: dict[str, _u.Units] = {f"corners_{units}": units for units in _u.UNITS}
+_BOX_KEYWORDS = (*_BOX_ARGS, *_CORNER_ARGS)
+_AXIS_ARGS = len(_BOX_ARGS)  # the keywords before this index are axis-aligned boxes
+_BOX_GEOMETRY = ("x", "y", "width", "height", "rotation")
+
+
+def _axis_boxes_pct(
+    raw: FloatArray,
+    *,
+    name: str,
+    fmt: str,
+    units: _u.Units,
+    wh: tuple[int, int],
+    clip: bool,
+    single: bool,
+) -> FloatArray:
+    """Checked ``(N, 4)`` Label Studio percent ``x, y, width, height`` of axis-aligned boxes."""
+    xywh = raw.copy()
+    if fmt == "xyxy":
+        xywh[:, 2:] -= raw[:, :2]
+    elif fmt == "cxcywh":
+        xywh[:, :2] -= raw[:, 2:] / 2.0
+    margins, offsets, scale = _margins(units, wh)
+    pct = xywh * scale
+    # The common case in three array operations: every margin of every box is >= 0 (NaN
+    # fails too). Anything else takes the slow path, which explains what is wrong.
+    if raw.shape[0] == 0 or (pct @ margins + offsets).min() >= 0.0:
+        return pct
+    _check_finite(raw, name, single=single)
+    for axis, (size_name, first, second) in enumerate(
+        (("width", "x1", "x2"), ("height", "y1", "y2"))
+    ):
+        size = xywh[:, 2 + axis]
+        bad = ~(size > 0)
+        if bad.any():
+            index = int(np.flatnonzero(bad)[0])
+            where = f"{_loc(name, None if single else index)}={_fmt(raw[index])}"
+            if size[index] == 0:
+                raise BuildError(f"{where} is empty: its {size_name} is 0")
+            if fmt == "xyxy":
+                start, end = raw[index, axis], raw[index, 2 + axis]
+                raise BuildError(
+                    f"{where} is inverted: {second} ({end:g}) < {first} ({start:g}); "
+                    f"xyxy is {_BOX_FORMATS['xyxy']}"
+                )
+            raise BuildError(
+                f"{where} has a negative {size_name} ({size[index]:g}); "
+                f"{fmt} is {_BOX_FORMATS[fmt]}"
+            )
+    left, top = pct[:, 0], pct[:, 1]
+    right, bottom = left + pct[:, 2], top + pct[:, 3]
+    low, high = -EDGE_TOLERANCE_PCT, 100.0 + EDGE_TOLERANCE_PCT
+    outside = (left < low) | (top < low) | (right > high) | (bottom > high)
+    if outside.any() and not clip:
+        index = int(np.flatnonzero(outside)[0])
+        edges = (
+            ("left", left[index], 0, wh[0]),
+            ("top", top[index], 0, wh[1]),
+            ("right", right[index], 1, wh[0]),
+            ("bottom", bottom[index], 1, wh[1]),
+        )
+        side, edge_pct, past, size_px = next(
+            e for e in edges if (e[1] < low if e[2] == 0 else e[1] > high)
+        )
+        limit = 0.0 if past == 0 else _limit(units, size_px)
+        edge = _from_pct(edge_pct, units, size_px)
+        unit = _UNIT_WORD[units]
+        op = "<" if past == 0 else ">"
+        hint = _unit_hint(name, units, raw[index]) or "; pass clip=True to clip it to the image"
+        raise BuildError(
+            f"{_loc(name, None if single else index)}={_fmt(raw[index])} reaches outside the "
+            f"{wh[0]}x{wh[1]} image: {side} edge at {edge:g}{unit} {op} {limit:g}{unit}{hint}"
+        )
+    if units == "px":
+        corners = np.concatenate([xywh[:, :2], xywh[:, :2] + xywh[:, 2:]], axis=1)
+        tiny = np.all(np.abs(corners) <= 1.0, axis=1)
+        if tiny.any():
+            index = int(np.flatnonzero(tiny)[0])
+            raise BuildError(
+                f"{_loc(name, None if single else index)}={_fmt(raw[index])} lies within 1 px "
+                f"of the image corner: the values look like 0-1 fractions; pass {fmt}_norm= "
+                "instead"
+            )
+    if not ((left < 0.0) | (top < 0.0) | (right > 100.0) | (bottom > 100.0)).any():
+        return pct  # the same numbers the fast paths give
+    x1, y1 = np.clip(left, 0.0, 100.0), np.clip(top, 0.0, 100.0)
+    x2, y2 = np.clip(right, 0.0, 100.0), np.clip(bottom, 0.0, 100.0)
+    if outside.any():
+        empty = ~((x2 > x1) & (y2 > y1))
+        if empty.any():
+            index = int(np.flatnonzero(empty)[0])
+            raise BuildError(
+                f"{_loc(name, None if single else index)}={_fmt(raw[index])} lies entirely "
+                f"outside the {wh[0]}x{wh[1]} image; nothing is left after clipping"
+            )
+    return np.stack([x1, y1, x2 - x1, y2 - y1], axis=1)
+
+
+Margins: TypeAlias = "tuple[FloatArray, FloatArray, FloatArray]"
+_margins_cache: dict[tuple[str, tuple[int, int]], Margins] = {}
+
+
+def _margins(units: str, wh: tuple[int, int]) -> Margins:
+    """``(M, b, scale)`` for the fast check of boxes ``P`` (``x, y, w, h`` percent rows).
+
+    ``P * scale`` turns ``units`` into percent, and ``P @ M + b`` gives each box's margins:
+    ``x``, ``y``, ``w``, ``h``, ``100 - x - w``, ``100 - y - h`` and, for pixels, how far
+    the far corner's ``x2 + y2`` exceeds 2 px (if all corners were within 1 px of the
+    origin, it could not). The margins are a little stricter than the rules, so a box on an
+    edge or a tiny one takes the slow path, which decides exactly.
+    """
+    key = (units, wh)
+    found = _margins_cache.get(key)
+    if found is None:
+        width, height = wh
+        # x / W * 100 is x * (100 / W): the scalar path in _fast_box uses the same factor.
+        fx, fy = {"px": (100.0 / width, 100.0 / height), "norm": (100.0, 100.0)}.get(
+            units, (1.0, 1.0)
+        )
+        columns: list[tuple[list[float], float]] = [
+            ([1, 0, 0, 0], 0.0),
+            ([0, 1, 0, 0], 0.0),
+            ([0, 0, 1, 0], -1e-12),
+            ([0, 0, 0, 1], -1e-12),
+            ([-1, 0, -1, 0], 100.0 - 1e-9),
+            ([0, -1, 0, -1], 100.0 - 1e-9),
+        ]
+        if units == "px":
+            sx, sy = width / 100.0, height / 100.0
+            columns.append(([sx, sy, sx, sy], -2.0 - 1e-9))
+        margins = np.array([c for c, _ in columns], dtype=np.float64).T
+        offsets = np.array([b for _, b in columns], dtype=np.float64)
+        if len(_margins_cache) > 256:
+            _margins_cache.clear()
+        found = _margins_cache[key] = (margins, offsets, np.array([fx, fy, fx, fy]))
+    return found
+
+
+def _limit(units: str, size_px: int) -> float:
+    return float(size_px) if units == "px" else _UNIT_LIMIT[units]
+
+
+def _from_pct(value: float, units: str, size_px: int) -> float:
+    if units == "px":
+        return float(value) / 100.0 * size_px
+    return float(value) / (100.0 if units == "norm" else 1.0)
+
+
+def _rotated_pct(
+    box_px: FloatArray,
+    raw: FloatArray,
+    *,
+    name: str,
+    units: _u.Units,
+    wh: tuple[int, int],
+    single: bool,
+) -> FloatArray:
+    """Checked ``(N, 5)`` percent ``x, y, width, height, rotation`` of canonical rotated boxes.
+
+    ``box_px`` is ``(N, 5)`` centre, size and angle in pixels, already closest to upright.
+    """
+    corners = _u._centre_corners_px(box_px)
+    # How far each corner sticks out of the image, in pixels (<= 0 inside).
+    over = np.maximum(
+        np.maximum(-corners[..., 0], corners[..., 0] - wh[0]),
+        np.maximum(-corners[..., 1], corners[..., 1] - wh[1]),
+    )
+    outside = over.max(axis=1) > ROTATED_TOLERANCE_PX
+    if outside.any():
+        index = int(np.flatnonzero(outside)[0])
+        worst = corners[index, int(np.argmax(over[index]))]
+        hint = _unit_hint(name, units, raw[index]) or (
+            "; a rotated box cannot be clipped and stay a rectangle: shrink it or drop it"
+        )
+        raise BuildError(
+            f"{_loc(name, None if single else index)}={_fmt(raw[index])} reaches outside the "
+            f"{wh[0]}x{wh[1]} image: a corner is at {_fmt(worst)} px{hint}"
+        )
+    pct = _u.rotated_px_to_percent(box_px, image_wh=wh, upright=False)
+    too_big = (pct[:, 2] > 100.0) | (pct[:, 3] > 100.0)
+    if too_big.any():
+        # Near 45 degrees the other description of the same box (sides swapped, turned a
+        # quarter) may fit Label Studio's width and height <= 100 percent where this one does not.
+        first = pct.copy()
+        other = box_px[too_big][:, [0, 1, 3, 2, 4]]
+        other[:, 4] += np.where(other[:, 4] < 0.0, 90.0, -90.0)
+        pct[too_big] = _u.rotated_px_to_percent(other, image_wh=wh, upright=False)
+        too_big = (pct[:, 2] > 100.0) | (pct[:, 3] > 100.0)
+    if too_big.any():
+        index = int(np.flatnonzero(too_big)[0])
+        (w1, h1), (w2, h2) = first[index, 2:4].tolist(), pct[index, 2:4].tolist()
+        raise BuildError(
+            f"{_loc(name, None if single else index)}={_fmt(raw[index])} does not fit Label "
+            f"Studio's percent bounds either way: its width and height are {w1:.4g}% and "
+            f"{h1:.4g}% of the image's, or {w2:.4g}% and {h2:.4g}% with the sides swapped; "
+            "its validator rejects either above 100"
+        )
+    # A corner may overshoot by rounding; keep the stored corner inside what the SDK accepts.
+    pct[:, 0] = np.clip(pct[:, 0], 0.0, 100.0)
+    pct[:, 1] = np.clip(pct[:, 1], 0.0, 100.0)
+    return pct
+
+
+@_quiet
+def _boxes_pct(
+    arg: str,
+    value: ArrayLike,
+    angle_deg: ArrayLike | None,
+    *,
+    wh: tuple[int, int],
+    clip: bool,
+    single: bool,
+) -> FloatArray:
+    """Any box argument to percent: ``(N, 4)`` ``x, y, width, height`` for axis-aligned boxes,
+    ``(N, 5)`` with ``rotation`` for rotated ones."""
+    if arg in _CORNER_ARGS:
+        units = _CORNER_ARGS[arg]
+        if angle_deg is not None:
+            raise BuildError(f"{arg} already fixes the angle; drop angle_deg")
+        if clip:
+            raise BuildError(_NO_CLIP_ROTATED)
+        raw = _floats(value, arg, (4, 2), single=single)
+        return _corner_boxes_pct(raw, name=arg, units=units, wh=wh, single=single)
+    fmt, units = _BOX_ARGS[arg]
+    if angle_deg is None:
+        try:
+            raw = _floats(value, arg, (4,), single=single, finite=False)
+        except BuildError:  # again, with the hint that the message may carry
+            raw = _floats(
+                value, arg, (4,), single=single, hint=_box_shape_hint(value, single), finite=False
+            )
+        return _axis_boxes_pct(raw, name=arg, fmt=fmt, units=units, wh=wh, clip=clip, single=single)
+    raw = _floats(value, arg, (4,), single=single, hint=_box_shape_hint(value, single))
+    if fmt != "cxcywh":
+        raise BuildError(
+            f"angle_deg turns a box about its centre; give the box as cxcywh_{units}= "
+            f"(centre x, centre y, width, height), not {arg}="
+        )
+    if clip:
+        raise BuildError(_NO_CLIP_ROTATED)
+    angles = np.asarray(angle_deg, dtype=np.float64)
+    if single and angles.shape != ():
+        raise BuildError(f"angle_deg must be one number, got shape {angles.shape}")
+    if not single:
+        angles = np.broadcast_to(angles, (raw.shape[0],)) if angles.ndim == 0 else angles
+        if angles.size == 0:
+            angles = angles.reshape(0)
+        if angles.shape != (raw.shape[0],):
+            raise BuildError(
+                f"angle_deg must be one number or have shape ({raw.shape[0]},), got {angles.shape}"
+            )
+    angles = np.atleast_1d(angles)
+    finite = np.isfinite(angles)
+    if not finite.all():
+        index = int(np.flatnonzero(~finite)[0])
+        raise BuildError(
+            f"{_loc('angle_deg', None if single else index)} must be finite, got {angles[index]}"
+        )
+    sizes = raw[:, 2:]
+    bad = ~(sizes > 0).all(axis=1)
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        which = "width" if not sizes[index, 0] > 0 else "height"
+        raise BuildError(
+            f"{_loc(arg, None if single else index)}={_fmt(raw[index])} has a "
+            f"{'zero' if sizes[index].min() == 0 else 'negative'} {which}"
+        )
+    fx, fy = _u._px_scale(units, wh)
+    box_px = np.empty((raw.shape[0], 5))
+    box_px[:, :4] = raw * np.array([fx, fy, fx, fy])
+    box_px[:, :4], box_px[:, 4] = _u.canonical_rotated(box_px[:, :4], angles)
+    return _rotated_pct(box_px, raw, name=arg, units=units, wh=wh, single=single)
+
+
+_NO_CLIP_ROTATED = (
+    "clip=True works on axis-aligned boxes only: a rotated box cannot be clipped and stay a "
+    f"rectangle (its corners may stick out by up to {ROTATED_TOLERANCE_PX:g} px)"
+)
+
+
+def _box_shape_hint(value: Any, single: bool) -> str:
+    shape: tuple[int, ...] = np.shape(value) if not isinstance(value, (str, bytes)) else ()
+    if single and len(shape) == 2 and shape[0] == 1:
+        return "; for one box pass a flat (4,) row, for many use boxes()"
+    if single and len(shape) == 2 and shape[1] == 4:
+        return "; for many boxes use boxes()"
+    if (single and shape == (4, 2)) or (not single and shape[1:] == (4, 2)):
+        return "; for four corner points use corners_px= / corners_norm= / corners_pct="
+    if shape[-1:] == (5,):
+        return "; for a rotated box pass cxcywh_* with angle_deg="
+    return ""
+
+
+def _corner_boxes_pct(
+    raw: FloatArray, *, name: str, units: _u.Units, wh: tuple[int, int], single: bool
+) -> FloatArray:
+    fx, fy = _u._px_scale(units, wh)
+    pts_px = raw * np.array([fx, fy])
+    nxt = np.roll(pts_px, -1, axis=1)
+    area = np.abs(np.sum(pts_px[..., 0] * nxt[..., 1] - nxt[..., 0] * pts_px[..., 1], axis=1))
+    flat = ~(area > 1e-9)
+    if flat.any():
+        index = int(np.flatnonzero(flat)[0])
+        raise BuildError(
+            f"{_loc(name, None if single else index)}={_fmt(raw[index])} has zero area "
+            "(the corners are on one line)"
+        )
+    fitted = _u.corners_to_rotated(pts_px, units="px", image_wh=wh)
+    residual = _u.corner_residual_px(pts_px, fitted)
+    skew = residual > ROTATED_TOLERANCE_PX
+    if skew.any():
+        index = int(np.flatnonzero(skew)[0])
+        raise BuildError(
+            f"{_loc(name, None if single else index)}={_fmt(raw[index])} is not a rectangle: "
+            f"a corner is {residual[index]:.3g} px from the best-fitting rectangle "
+            f"(tolerance {ROTATED_TOLERANCE_PX:g} px); the corners must go around the box in "
+            "order, and a quadrilateral belongs to a polygon tool"
+        )
+    return _rotated_pct(fitted, raw, name=name, units=units, wh=wh, single=single)
+
+
+def _fast_box(
+    value: Any, fmt: str, units: str, wh: tuple[int, int]
+) -> tuple[float, float, float, float] | None:
+    """Percent ``x, y, w, h`` of one ordinary box in plain Python, or None to take the
+    checked numpy path (which also writes every error message)."""
+    kind = type(value)
+    if kind is not list and kind is not tuple and isinstance(value, (str, bytes)):
+        return None
+    try:
+        a, b, c, d = value
+        if not type(a) is type(b) is type(c) is type(d) is float:
+            a, b, c, d = float(a), float(b), float(c), float(d)
+    except (TypeError, ValueError):
+        return None
+    if fmt == "xyxy":
+        c, d = c - a, d - b
+    elif fmt == "cxcywh":
+        a, b = a - c / 2.0, b - d / 2.0
+    if not (c > 0 and d > 0):  # also false for NaN
+        return None
+    if units == "px":
+        # With a, b >= 0 (checked below through x, y), "every corner within 1 px of the
+        # origin" is this: such a box looks like 0-1 fractions and takes the slow path.
+        if a + c <= 1.0 and b + d <= 1.0:
+            return None
+        fx, fy = 100.0 / wh[0], 100.0 / wh[1]  # as in _margins, so both paths agree exactly
+        x, y, w, h = a * fx, b * fy, c * fx, d * fy
+    elif units == "norm":
+        x, y, w, h = a * 100.0, b * 100.0, c * 100.0, d * 100.0
+    else:
+        x, y, w, h = a, b, c, d
+    # True only for finite numbers: NaN fails every comparison and infinity the sums.
+    if x >= 0.0 and y >= 0.0 and x + w <= 100.0 and y + h <= 100.0:
+        return x, y, w, h
+    return None
+
+
+_PY_BOXES = 64  # up to this many boxes, plain Python beats numpy's per-call costs
+
+
+def _small_float_boxes(value: Any) -> bool:
+    """A float array of shape ``(N, 4)``, 0 < N <= ``_PY_BOXES``."""
+    return (
+        type(value) is np.ndarray
+        and value.ndim == 2
+        and value.shape[1] == 4
+        and 0 < value.shape[0] <= _PY_BOXES
+        and value.dtype.kind == "f"
+    )
+
+
+def _fast_box_values(
+    value: FloatArray,
+    fmt: str,
+    units: str,
+    wh: tuple[int, int],
+    key: str,
+    labels: list[list[str]] | None,
+) -> list[dict[str, Any]] | None:
+    """:func:`_fast_box` over the rows of a small float array (:func:`_small_float_boxes`),
+    straight into result values: one per box when every box is ordinary, else None (the
+    numpy path then decides and explains).
+
+    The arithmetic is the numpy path's, in the same order, so both give the same numbers.
+    """
+    if units == "px":
+        fx, fy = 100.0 / wh[0], 100.0 / wh[1]  # as in _margins
+    elif units == "norm":
+        fx = fy = 100.0
+    else:
+        fx = fy = 1.0
+    tiny = units == "px"
+    xyxy, centred = fmt == "xyxy", fmt == "cxcywh"
+    out: list[dict[str, Any]] = []
+    append = out.append
+    for index, (a, b, c, d) in enumerate(value.tolist()):
+        if xyxy:
+            c, d = c - a, d - b
+        elif centred:
+            a, b = a - c / 2.0, b - d / 2.0
+        x, y, w, h = a * fx, b * fy, c * fx, d * fy
+        # False for NaN and infinity too (see _fast_box).
+        if not (c > 0 and d > 0 and x >= 0.0 and y >= 0.0 and x + w <= 100.0 and y + h <= 100.0):
+            return None
+        if tiny and a + c <= 1.0 and b + d <= 1.0:
+            return None
+        if labels is None:
+            append({"x": x, "y": y, "width": w, "height": h, "rotation": 0.0})
+        else:
+            append({"x": x, "y": y, "width": w, "height": h, "rotation": 0.0, key: labels[index]})
+    return out

@@ -1,0 +1,353 @@
+"""What one builder call needs before its geometry: the image keys, a result template kept
+per control, and the labels, scores and ids of each region."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
+
+from ... import ids as _ids
+from ..._lazy import lazy_module
+from ...errors import BuildError, LabelError
+from ...tags.base import ControlTag
+from .._common import check_id, make_result, pick_target
+from ._inputs import Label, _check_image_wh
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ._inputs import ArrayLike
+else:
+    np = lazy_module("numpy")
+
+if TYPE_CHECKING:
+    from ...tags.controls import LabelingControl
+
+_fresh_ids = _ids.new_ids
+
+
+def _image_keys(
+    control: ControlTag, image_wh: Any, to_name: str | None, item_index: int | None
+) -> tuple[str, tuple[int, int], dict[str, Any]]:
+    """Target name, checked image size and the result-level keys of an image result."""
+    target = pick_target(control, to_name)
+    wh = _check_image_wh(image_wh)
+    keys: dict[str, Any] = {"original_width": wh[0], "original_height": wh[1], "image_rotation": 0}
+    if getattr(target, "value_list", False):
+        if item_index is None:
+            raise BuildError(
+                f"<{target.tag} name={target.name!r}> shows a list of images (valueList); "
+                "pass item_index= (0-based) to say which image the region is on"
+            )
+        if isinstance(item_index, bool) or not isinstance(item_index, (int, np.integer)):
+            raise BuildError(f"item_index must be an integer, got {type(item_index).__name__}")
+        if item_index < 0:
+            raise BuildError(f"item_index must be 0 or more, got {item_index}")
+        keys["item_index"] = int(item_index)
+    elif item_index is not None:
+        raise BuildError(
+            f"<{target.tag} name={target.name!r}> shows one image; item_index= is only for "
+            "images with valueList"
+        )
+    return target.name, wh, keys
+
+
+Start: TypeAlias = "tuple[tuple[int, int], dict[str, Any]]"
+
+
+class _Memo:
+    """What builders keep per control: resolved labels, ``predicted_values``, templates."""
+
+    __slots__ = ("classes", "control", "labels", "predicted", "simple", "starts")
+
+    def __init__(self, control: ControlTag) -> None:
+        self.control = control  # held, so its id() cannot be reused while memoized
+        self.labels: dict[str, tuple[str, ...]] = {}
+        self.predicted: dict[str, str] | None = None
+        self.starts: dict[Any, Start] = {}
+        # The usual call (no to_name, item_index, readonly, hidden), by image size: unscored
+        # calls in [False], scored ones in [True].
+        self.simple: tuple[dict[Any, Start], dict[Any, Start]] = ({}, {})
+        # class_names (as a hashable key) -> {class id: its labels}, for class ids seen so far
+        self.classes: dict[Any, dict[int, tuple[str, ...]]] = {}
+
+
+# Keyed by the control itself: tags compare and hash by identity (dataclass eq=False), so
+# this is a cheap lookup that allocates nothing (id() would create an int each time).
+_memos: dict[ControlTag, _Memo] = {}
+
+
+def _memo(control: ControlTag) -> _Memo:
+    memo = _memos.get(control)
+    if memo is None or memo.control is not control:
+        if len(_memos) > 1024:
+            _memos.clear()
+        memo = _memos[control] = _Memo(control)
+    return memo
+
+
+def _start(
+    control: ControlTag,
+    image_wh: Any,
+    to_name: str | None,
+    item_index: int | None,
+    scored: bool,
+    readonly: bool | None,
+    hidden: bool | None,
+    memo: _Memo | None = None,
+) -> Start:
+    """The checked image size and the result template of a builder call.
+
+    The template comes from :func:`make_result` (key order, target, image keys, flags, a
+    score placeholder when ``scored``) and is kept per control and arguments, since a
+    pipeline calls with the same ones over and over.
+    """
+    memo = memo or _memo(control)
+    if to_name is None and item_index is None and readonly is None and hidden is None:
+        key: Any = image_wh  # the usual call: kept by image size alone
+        starts = memo.simple[scored]
+    else:
+        key = (image_wh, to_name, item_index, type(item_index), scored, readonly, hidden)
+        starts = memo.starts
+    try:
+        found = starts.get(key) if type(image_wh) is tuple else None
+    except TypeError:  # something unhashable: checked (and refused) below
+        found, key = None, None
+    if found is not None:
+        return found
+    target, wh, keys = _image_keys(control, image_wh, to_name, item_index)
+    template = make_result(
+        control,
+        {},
+        to_name=target,
+        id="template",
+        score=0.0 if scored else None,
+        readonly=readonly,
+        hidden=hidden,
+        **keys,
+    )
+    start = (wh, cast("dict[str, Any]", template))
+    if key is not None and type(image_wh) is tuple:
+        if len(starts) > 256:
+            starts.clear()
+        starts[key] = start
+    return start
+
+
+def _resolve(control: ControlTag, label: Label | None) -> list[str] | None:
+    """The labels a result carries, or None for a tool without labels."""
+    return _resolve_memo(control, label, None)
+
+
+def _resolve_memo(control: ControlTag, label: Label | None, memo: _Memo | None) -> list[str] | None:
+    """:func:`_resolve` with the control's memo at hand."""
+    if not control.has_labels:
+        if label is not None:
+            raise BuildError(
+                f"<{control.tag} name={control.name!r}> draws regions without labels and takes "
+                f"no label; label its regions with a <Labels> control: "
+                f"labels.for_region(region, {label!r})"
+            )
+        return None
+    if label is None:
+        labeling = cast("LabelingControl", control)
+        raise LabelError(
+            f"<{control.tag} name={control.name!r}> needs a label: pass label=... "
+            f"(labels: {', '.join(repr(v) for v in labeling.label_values[:10])})"
+        )
+    return _labels_of(cast("LabelingControl", control), label, memo)
+
+
+def _labels_of(control: LabelingControl, label: Label, memo: _Memo | None = None) -> list[str]:
+    """``control.resolve_labels(label)`` as plain strings, kept for single labels (it walks
+    the whole label tree on every call)."""
+    if not isinstance(label, str):
+        return [str(v) for v in control.resolve_labels(label)]
+    cache = (memo or _memo(control)).labels
+    found = cache.get(label)
+    if found is None:
+        found = tuple(str(v) for v in control.resolve_labels(label))
+        cache[label] = found
+    return list(found)
+
+
+def _batch_labels(
+    control: ControlTag,
+    count: int,
+    what: str,
+    *,
+    label: Label | None,
+    labels: Sequence[Label] | None,
+    class_ids: ArrayLike | None,
+    class_names: Sequence[str] | Mapping[int, str] | None,
+) -> list[list[str]] | None:
+    """One label list per region from ``label``, ``labels`` or ``class_ids`` + ``class_names``."""
+    given = [
+        n
+        for n, v in (("label", label), ("labels", labels), ("class_ids", class_ids))
+        if v is not None
+    ]
+    if not control.has_labels:
+        if given or class_names is not None:
+            raise BuildError(
+                f"<{control.tag} name={control.name!r}> draws regions without labels and takes "
+                f"no {given[0] if given else 'class_names'}; label its regions with a <Labels> "
+                "control: labels.for_regions(regions, ...)"
+            )
+        return None
+    if len(given) != 1:
+        raise LabelError(
+            f"<{control.tag} name={control.name!r}> needs labels: pass one of label= (the same "
+            f"for every region), labels= (one per region) or class_ids= with class_names="
+            + (f"; got {', '.join(given)}" if given else "")
+        )
+    labeling = cast("LabelingControl", control)
+    if label is not None:
+        resolved = _labels_of(labeling, label)
+        return [list(resolved) for _ in range(count)]
+    if labels is not None:
+        if isinstance(labels, str):
+            raise LabelError(
+                f"labels= takes one label per region (a list); for the same label on every "
+                f"region pass label={labels!r}"
+            )
+        items = list(labels)
+        if len(items) != count:
+            raise LabelError(f"labels has {len(items)} items; expected {count}, one per {what}")
+        cache: dict[Any, list[str]] = {}
+        out = []
+        for index, item in enumerate(items):
+            key = item if isinstance(item, str) else tuple(item) if isinstance(item, list) else None
+            found = None if key is None else cache.get(key)
+            if found is None:
+                try:
+                    found = _labels_of(labeling, item)
+                except LabelError as error:
+                    raise LabelError(f"labels[{index}]: {error}") from None
+                if key is not None:
+                    cache[key] = found
+            out.append(list(found))
+        return out
+    return _class_labels(labeling, count, what, cast("ArrayLike", class_ids), class_names)
+
+
+def _class_labels(
+    control: LabelingControl,
+    count: int,
+    what: str,
+    class_ids: ArrayLike,
+    class_names: Sequence[str] | Mapping[int, str] | None,
+) -> list[list[str]]:
+    if class_names is None:
+        raise LabelError(
+            "class_ids needs class_names= (the model's class names: a list, or a dict "
+            "{class_id: name})"
+        )
+    ids = np.asarray(class_ids)
+    if ids.size == 0:
+        ids = ids.reshape(0)
+    if ids.shape != (count,):
+        raise BuildError(f"class_ids must have shape ({count},), one per {what}, got {ids.shape}")
+    if ids.dtype.kind == "f":
+        whole = np.isfinite(ids) & (ids == np.round(ids))
+        if not whole.all():
+            bad = int(np.flatnonzero(~whole)[0])
+            raise BuildError(f"class_ids[{bad}] = {ids[bad]} is not a whole number")
+        ids = ids.astype(np.int64)
+    elif ids.dtype.kind not in "iu":
+        raise BuildError(f"class_ids must be integers, got dtype {ids.dtype}")
+    names = class_names
+    mapping = isinstance(names, Mapping)
+    id_list: list[int] = ids.tolist()
+    tables = _memo(control).classes
+    try:
+        table_key: Any = tuple(names.items()) if mapping else tuple(names)  # type: ignore[union-attr]
+        table = tables.get(table_key)
+    except TypeError:  # unhashable names: nothing is kept
+        table_key = table = None
+    if table is not None:
+        try:
+            return list(map(list, map(table.__getitem__, id_list)))  # a fresh list each
+        except KeyError:  # a class id not seen yet with these names: resolved below
+            pass
+    resolved: dict[int, list[str]] = {}
+    for class_id in set(id_list):
+        if (class_id not in names) if mapping else not (0 <= class_id < len(names)):
+            raise LabelError(
+                f"class_ids[{id_list.index(class_id)}] = {class_id} has no name in class_names "
+                f"(it has {len(names)})"
+            )
+        name = str(names[class_id])
+        predicted = _predicted_values(control).get(name)
+        if predicted is not None:
+            resolved[class_id] = [predicted]
+            continue
+        try:
+            resolved[class_id] = _labels_of(control, name)
+        except LabelError as error:
+            raise LabelError(
+                f"class_ids[{id_list.index(class_id)}] = {class_id}: {error}; keep only "
+                "detections of classes the config labels, or map class names to labels"
+            ) from None
+    if table_key is not None:
+        if table is None:
+            if len(tables) > 64:
+                tables.clear()
+            table = tables[table_key] = {}
+        table.update((i, tuple(found)) for i, found in resolved.items())
+    return [list(resolved[i]) for i in id_list]
+
+
+def _predicted_values(control: LabelingControl) -> dict[str, str]:
+    """Model class names mapped to labels by the config's ``predicted_values="a,b"``."""
+    memo = _memo(control)
+    if memo.predicted is None:
+        memo.predicted = {
+            alias: node.result_value
+            for node in control.iter_labels()
+            for alias in node.predicted_values
+        }
+    return memo.predicted
+
+
+def _batch_scores(scores: ArrayLike | None, count: int, what: str) -> list[float] | None:
+    if scores is None:
+        return None
+    array = np.asarray(scores, dtype=np.float64)
+    if array.size == 0:
+        array = array.reshape(0)
+    if array.shape != (count,):
+        raise BuildError(f"scores must have shape ({count},), one per {what}, got {array.shape}")
+    out: list[float] = array.tolist()
+    if count == 0:
+        return out
+    # min() and max() skip a NaN that is not first, the sum does not: all three, or numpy.
+    low, high, total = min(out), max(out), sum(out)
+    if low >= 0.0 and high <= 1.0 and total == total:
+        return out
+    bad = ~((array >= 0.0) & (array <= 1.0))
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        value = float(array[index])
+        hint = " (looks like a percentage: divide by 100)" if 1.0 < value <= 100.0 else ""
+        raise BuildError(f"scores[{index}] must be between 0 and 1, got {value}{hint}")
+    return cast("list[float]", array.tolist())
+
+
+def _batch_ids(ids: Sequence[str] | None, count: int, what: str) -> list[str]:
+    if ids is None:
+        return _fresh_ids(count)
+    if isinstance(ids, str):
+        raise BuildError("ids= takes one id per region (a list of strings), not one string")
+    out = [check_id(i) for i in ids]
+    if len(out) != count:
+        raise BuildError(f"ids has {len(out)} items; expected {count}, one per {what}")
+    seen: set[str] = set()
+    for region_id in out:
+        if region_id in seen:
+            raise BuildError(
+                f"ids repeats {region_id!r}; every region needs its own id (Label Studio "
+                "merges regions that share one)"
+            )
+        seen.add(region_id)
+    return out
