@@ -13,7 +13,9 @@ from ._inputs import (
     _check_finite,
     _floats,
     _fmt,
+    _fractions_error,
     _loc,
+    _per_row,
     _quiet,
     _unit_hint,
 )
@@ -118,10 +120,8 @@ def _axis_boxes_pct(
         tiny = np.all(np.abs(corners) <= 1.0, axis=1)
         if tiny.any():
             index = int(np.flatnonzero(tiny)[0])
-            raise BuildError(
-                f"{_loc(name, None if single else index)}={_fmt(raw[index])} lies within 1 px "
-                f"of the image corner: the values look like 0-1 fractions; pass {fmt}_norm= "
-                "instead"
+            raise _fractions_error(
+                f"{_loc(name, None if single else index)}={_fmt(raw[index])} lies", name
             )
     if not ((left < 0.0) | (top < 0.0) | (right > 100.0) | (bottom > 100.0)).any():
         return pct  # the same numbers the fast paths give
@@ -280,24 +280,7 @@ def _boxes_pct(
         )
     if clip:
         raise BuildError(_NO_CLIP_ROTATED)
-    angles = np.asarray(angle_deg, dtype=np.float64)
-    if single and angles.shape != ():
-        raise BuildError(f"angle_deg must be one number, got shape {angles.shape}")
-    if not single:
-        angles = np.broadcast_to(angles, (raw.shape[0],)) if angles.ndim == 0 else angles
-        if angles.size == 0:
-            angles = angles.reshape(0)
-        if angles.shape != (raw.shape[0],):
-            raise BuildError(
-                f"angle_deg must be one number or have shape ({raw.shape[0]},), got {angles.shape}"
-            )
-    angles = np.atleast_1d(angles)
-    finite = np.isfinite(angles)
-    if not finite.all():
-        index = int(np.flatnonzero(~finite)[0])
-        raise BuildError(
-            f"{_loc('angle_deg', None if single else index)} must be finite, got {angles[index]}"
-        )
+    angles = _per_row(angle_deg, "angle_deg", raw.shape[0], single=single)
     sizes = raw[:, 2:]
     bad = ~(sizes > 0).all(axis=1)
     if bad.any():

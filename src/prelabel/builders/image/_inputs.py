@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeAlias, TypeVar, cast
 
+from ... import units as _u
 from ..._lazy import lazy_module
 from ...errors import BuildError
 
@@ -160,3 +161,46 @@ def _one_given(values: tuple[Any, ...]) -> int:
                 return -1
             found = index
     return found
+
+
+def _pick_units(kind: str, stem: str, values: tuple[Any, Any, Any]) -> tuple[str, Any, _u.Units]:
+    """The one of ``<stem>_px``, ``<stem>_norm``, ``<stem>_pct`` given, its value and units."""
+    arg, value = _pick(kind, tuple(zip(_unit_args(stem), values, strict=True)))
+    return arg, value, cast("_u.Units", arg.rsplit("_", 1)[1])
+
+
+@functools.cache
+def _unit_args(stem: str) -> tuple[str, ...]:
+    return tuple(f"{stem}_{units}" for units in _u.UNITS)
+
+
+def _per_row(
+    values: ArrayLike, name: str, count: int, *, single: bool, finite: bool = True
+) -> FloatArray:
+    """``values`` as ``(count,)`` floats: one number for every row, or (batch) one per row.
+
+    With ``finite`` (the default) NaN and infinity are refused, naming the row when one was
+    given per row.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 0:
+        array = np.broadcast_to(array, (count,))
+    else:
+        if array.size == 0:
+            array = array.reshape(0)
+        if single or array.shape != (count,):
+            want = "one number" if single else f"one number or have shape ({count},)"
+            raise BuildError(f"{name} must be {want}, got shape {array.shape}")
+    if finite and not np.isfinite(array).all():
+        index = int(np.flatnonzero(~np.isfinite(array))[0])
+        where = name if np.ndim(values) == 0 else f"{name}[{index}]"
+        raise BuildError(f"{where} must be finite, got {array[index]}")
+    return array
+
+
+def _fractions_error(subject: str, name: str) -> BuildError:
+    """The error for px numbers that all fit in 1 px: ``subject`` says what lies there."""
+    return BuildError(
+        f"{subject} within 1 px of the image corner: the values look like 0-1 fractions; "
+        f"pass {name.rsplit('_', 1)[0]}_norm= instead"
+    )

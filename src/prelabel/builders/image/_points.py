@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ... import units as _u
 from ..._lazy import lazy_module
 from ...errors import BuildError
-from ._inputs import EDGE_TOLERANCE_PCT, _floats, _fmt, _loc, _quiet, _unit_hint
+from ._inputs import EDGE_TOLERANCE_PCT, _floats, _fmt, _fractions_error, _loc, _quiet, _unit_hint
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,19 +27,22 @@ def _points_hint(value: Any) -> str:
 
 @_quiet
 def _points_pct(
-    parts: list[FloatArray],
+    value: Any,
     *,
     name: str,
     units: _u.Units,
     wh: tuple[int, int],
     clip: bool,
     single: bool,
+    what: str,
     close_duplicate: bool,
     min_points: int,
     kind: str,
     max_points: int | None = None,
 ) -> list[list[list[float]]]:
-    """Checked percent points of several point sets (polygons, vectors), in one pass."""
+    """Checked percent points of one (``single``) or several point sets (polygons, vectors),
+    in one pass; ``what`` names one set, ``kind`` says what it must be in messages."""
+    parts = _point_parts(value, name, single=single, what=what)
     if close_duplicate:
         trimmed = []
         for part in parts:
@@ -66,20 +69,13 @@ def _points_pct(
     raw = np.concatenate(parts, axis=0)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     owner = np.repeat(np.arange(len(parts)), counts)
-    if units == "px":
-        pct = raw / np.array([wh[0], wh[1]], dtype=np.float64) * 100.0
-    else:
-        pct = raw * (100.0 if units == "norm" else 1.0)
-    low, high = -EDGE_TOLERANCE_PCT, 100.0 + EDGE_TOLERANCE_PCT
-    outside = ((pct < low) | (pct > high)).any(axis=1)
+    pct, outside = _xy_pct(raw, units, wh)
     if outside.any() and not clip:
         flat = int(np.flatnonzero(outside)[0])
         which = int(owner[flat])
         point = flat - int(starts[which])
         where = f"{name}[{point}]" if single else f"{name}[{which}][{point}]"
-        hint = _unit_hint(name, units, parts[which]) or (
-            "; pass clip=True to move points onto the image edge"
-        )
+        hint = _unit_hint(name, units, parts[which]) or _CLIP_HINT
         raise BuildError(f"{where}={_fmt(raw[flat])} lies outside the {wh[0]}x{wh[1]} image{hint}")
     pct = np.clip(pct, 0.0, 100.0)
     if units == "px":
@@ -87,11 +83,7 @@ def _points_pct(
         tiny = big <= 1.0
         if tiny.any():
             index = int(np.flatnonzero(tiny)[0])
-            raise BuildError(
-                f"{_loc(name, None if single else index)} lies within 1 px of the image corner: "
-                f"the values look like 0-1 fractions; pass {name.rsplit('_', 1)[0]}_norm= "
-                "instead"
-            )
+            raise _fractions_error(f"{_loc(name, None if single else index)} lies", name)
     if min_points >= 3:
         # Twice the signed area of each ring (shoelace), summed per part in one pass.
         following = np.arange(raw.shape[0]) + 1
@@ -141,25 +133,30 @@ def _keypoints_pct(
     single: bool,
 ) -> FloatArray:
     """Checked percent ``(N, 2)`` points; ``clip=None`` for callers that cannot clip."""
-    if units == "px":
-        pct = raw / np.array([wh[0], wh[1]], dtype=np.float64) * 100.0
-    else:
-        pct = raw * (100.0 if units == "norm" else 1.0)
-    low, high = -EDGE_TOLERANCE_PCT, 100.0 + EDGE_TOLERANCE_PCT
-    outside = ((pct < low) | (pct > high)).any(axis=1)
+    pct, outside = _xy_pct(raw, units, wh)
     if outside.any() and not clip:
         index = int(np.flatnonzero(outside)[0])
         hint = _unit_hint(name, units, raw[index])
         if not hint and clip is not None:
-            hint = "; pass clip=True to move points onto the image edge"
+            hint = _CLIP_HINT
         raise BuildError(
             f"{_loc(name, None if single else index)}={_fmt(raw[index])} lies outside the "
             f"{wh[0]}x{wh[1]} image{hint}"
         )
     if units == "px" and raw.size and float(np.abs(raw).max()) <= 1.0:
         what = f"{name}={_fmt(raw[0])} lies" if single else f"all {raw.shape[0]} {name} lie"
-        raise BuildError(
-            f"{what} within 1 px of the image corner: the values look like 0-1 fractions; "
-            f"pass {name.rsplit('_', 1)[0]}_norm= instead"
-        )
+        raise _fractions_error(what, name)
     return np.clip(pct, 0.0, 100.0)
+
+
+_CLIP_HINT = "; pass clip=True to move points onto the image edge"
+
+
+def _xy_pct(raw: FloatArray, units: _u.Units, wh: tuple[int, int]) -> tuple[FloatArray, Any]:
+    """``(N, 2)`` points in percent, unclipped, and which of them lie outside the image."""
+    if units == "px":
+        pct = raw / np.array([wh[0], wh[1]], dtype=np.float64) * 100.0
+    else:
+        pct = raw * (100.0 if units == "norm" else 1.0)
+    low, high = -EDGE_TOLERANCE_PCT, 100.0 + EDGE_TOLERANCE_PCT
+    return pct, ((pct < low) | (pct > high)).any(axis=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from ... import units as _u
 from ..._lazy import lazy_module
@@ -17,7 +17,8 @@ from ._inputs import (
     _floats,
     _fmt,
     _loc,
-    _pick,
+    _per_row,
+    _pick_units,
     _quiet,
     _unit_hint,
 )
@@ -138,30 +139,14 @@ def _ellipses_pct(
     wh: tuple[int, int],
     single: bool,
 ) -> list[dict[str, Any]]:
-    c_arg, c_value = _pick(
-        "centre", tuple(zip(("center_px", "center_norm", "center_pct"), centers, strict=True))
-    )
-    r_arg, r_value = _pick(
-        "radii", tuple(zip(("radii_px", "radii_norm", "radii_pct"), radii, strict=True))
-    )
+    c_arg, c_value, c_units = _pick_units("centre", "center", centers)
+    r_arg, r_value, r_units = _pick_units("radii", "radii", radii)
     center = _floats(c_value, c_arg, (2,), single=single)
     radius = _floats(r_value, r_arg, (2,), single=single)
     if center.shape[0] != radius.shape[0]:
         raise BuildError(f"{c_arg} has {center.shape[0]} rows but {r_arg} has {radius.shape[0]}")
     count = center.shape[0]
-    angles = np.asarray(angle_deg, dtype=np.float64)
-    if angles.ndim == 0:
-        angles = np.broadcast_to(angles, (count,))
-    elif single or angles.shape != (count,):
-        raise BuildError(
-            f"angle_deg must be one number{'' if single else f' or have shape ({count},)'}, "
-            f"got shape {angles.shape}"
-        )
-    if not np.isfinite(angles).all():
-        index = int(np.flatnonzero(~np.isfinite(angles))[0])
-        raise BuildError(f"angle_deg must be finite, got {angles[index]}")
-    c_units = cast("_u.Units", c_arg.rsplit("_", 1)[1])
-    r_units = cast("_u.Units", r_arg.rsplit("_", 1)[1])
+    angles = _per_row(angle_deg, "angle_deg", count, single=single)
     centre_pct = _keypoints_pct(center, name=c_arg, units=c_units, wh=wh, clip=None, single=single)
     bad = ~(radius > 0).all(axis=1)
     if bad.any():

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, cast
 
-from ... import units as _u
 from ..._lazy import lazy_module
 from ...errors import BuildError
 from ...results import Region
 from ._calls import _resolve, _start
-from ._inputs import ImageWH, Label, _floats, _pick, _quiet
+from ._inputs import ImageWH, Label, _floats, _per_row, _pick_units, _quiet
 from ._points import _keypoints_pct
 from ._regions import _Batch, _emit, _ImageTool
 
@@ -42,12 +41,7 @@ def _keypoint_widths(
     given = width_px if width_px is not None else width_pct
     if given is None:
         return [KEYPOINT_WIDTH_PCT] * count
-    array = np.asarray(given, dtype=np.float64)
-    if array.ndim == 0:
-        array = np.broadcast_to(array, (count,))
-    elif single or array.shape != (count,):
-        want = "one number" if single else f"one number or shape ({count},)"
-        raise BuildError(f"{name} must be {want}, got shape {array.shape}")
+    array = _per_row(given, name, count, single=single, finite=False)
     bad = ~(np.isfinite(array) & (array > 0))
     if bad.any():
         index = int(np.flatnonzero(bad)[0])
@@ -108,13 +102,12 @@ class KeyPointBuilder(_ImageTool):
         ...     xy_px=(300, 100), image_wh=(600, 400), label="Nose").result["value"]
         {'x': 50.0, 'y': 25.0, 'width': 0.5, 'keypointlabels': ['Nose']}
         """
-        arg, value = _pick("point", (("xy_px", xy_px), ("xy_norm", xy_norm), ("xy_pct", xy_pct)))
+        arg, value, units = _pick_units("point", "xy", (xy_px, xy_norm, xy_pct))
         wh, template = _start(
             self, image_wh, to_name, item_index, score is not None, readonly, hidden
         )
         labels = _resolve(self, label)
         raw = _floats(value, arg, (2,), single=True)
-        units = cast("_u.Units", arg.rsplit("_", 1)[1])
         pct = _keypoints_pct(raw, name=arg, units=units, wh=wh, clip=clip, single=True)
         width = _keypoint_widths(width_px, width_pct, 1, wh, single=True)[0]
         x, y = pct[0].tolist()
@@ -152,12 +145,11 @@ class KeyPointBuilder(_ImageTool):
             BuildError: as :meth:`point`; the check for 0-1 fractions in px looks at all N
                 points together.
         """
-        arg, value = _pick("points", (("xy_px", xy_px), ("xy_norm", xy_norm), ("xy_pct", xy_pct)))
+        arg, value, units = _pick_units("points", "xy", (xy_px, xy_norm, xy_pct))
         wh, template = _start(
             self, image_wh, to_name, item_index, scores is not None, readonly, hidden
         )
         raw = _floats(value, arg, (2,), single=False)
-        units = cast("_u.Units", arg.rsplit("_", 1)[1])
         pct = _keypoints_pct(raw, name=arg, units=units, wh=wh, clip=clip, single=False)
         widths = _keypoint_widths(width_px, width_pct, raw.shape[0], wh, single=False)
         batch = _Batch(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any
 
 from ... import units as _u
 from ...results import Region
 from ._calls import _resolve, _start
-from ._inputs import ImageWH, Label, _pick
-from ._points import _point_parts, _points_pct
+from ._inputs import ImageWH, Label, _pick_units
+from ._points import _points_pct
 from ._regions import _Batch, _emit, _ImageTool
 
 if TYPE_CHECKING:
@@ -62,27 +62,12 @@ class PolygonBuilder(_ImageTool):
         >>> poly.result["value"]
         {'points': [[0.0, 0.0], [50.0, 0.0], [50.0, 50.0]], 'closed': True}
         """
-        arg, value = _pick(
-            "polygon",
-            (("points_px", points_px), ("points_norm", points_norm), ("points_pct", points_pct)),
-        )
-        units = cast("_u.Units", arg.rsplit("_", 1)[1])
+        arg, value, units = _pick_units("polygon", "points", (points_px, points_norm, points_pct))
         wh, template = _start(
             self, image_wh, to_name, item_index, score is not None, readonly, hidden
         )
         labels = _resolve(self, label)
-        parts = _point_parts(value, arg, single=True, what="polygon")
-        points = _points_pct(
-            parts,
-            name=arg,
-            units=units,
-            wh=wh,
-            clip=clip,
-            single=True,
-            close_duplicate=True,
-            min_points=3,
-            kind="a polygon",
-        )[0]
+        points = _rings(value, arg, units, wh, clip, single=True)[0]
         return _emit(self, {"points": points, "closed": True}, labels, template, id, score)
 
     def polygons(
@@ -114,26 +99,11 @@ class PolygonBuilder(_ImageTool):
         Raises:
             BuildError: as :meth:`polygon`, naming the polygon and point (``points_px[2][5]``).
         """
-        arg, value = _pick(
-            "polygons",
-            (("points_px", points_px), ("points_norm", points_norm), ("points_pct", points_pct)),
-        )
-        units = cast("_u.Units", arg.rsplit("_", 1)[1])
+        arg, value, units = _pick_units("polygons", "points", (points_px, points_norm, points_pct))
         wh, template = _start(
             self, image_wh, to_name, item_index, scores is not None, readonly, hidden
         )
-        parts = _point_parts(value, arg, single=False, what="polygon")
-        rings = _points_pct(
-            parts,
-            name=arg,
-            units=units,
-            wh=wh,
-            clip=clip,
-            single=False,
-            close_duplicate=True,
-            min_points=3,
-            kind="a polygon",
-        )
+        rings = _rings(value, arg, units, wh, clip, single=False)
         batch = _Batch(
             self,
             len(rings),
@@ -147,3 +117,21 @@ class PolygonBuilder(_ImageTool):
             ids,
         )
         return batch.regions({"points": ring, "closed": True} for ring in rings)
+
+
+def _rings(
+    value: Any, name: str, units: _u.Units, wh: tuple[int, int], clip: bool, *, single: bool
+) -> list[list[list[float]]]:
+    """Checked percent rings of K >= 3 points, without a repeated closing point."""
+    return _points_pct(
+        value,
+        name=name,
+        units=units,
+        wh=wh,
+        clip=clip,
+        single=single,
+        what="polygon",
+        close_duplicate=True,
+        min_points=3,
+        kind="a polygon",
+    )

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from ... import units as _u
 from ...results import Region
 from .._common import check_id
 from ._calls import _resolve, _start
-from ._inputs import ImageWH, Label, _pick
-from ._points import _point_parts, _points_pct
+from ._inputs import ImageWH, Label, _pick_units
+from ._points import _points_pct
 from ._regions import _Batch, _emit, _fresh_id, _ImageTool
 
 if TYPE_CHECKING:
-    from ._inputs import ArrayLike, FloatArray
+    from ._inputs import ArrayLike
 
 __all__ = ["VectorBuilder"]
 
@@ -60,17 +60,12 @@ class VectorBuilder(_ImageTool):
                       {'id': 'v1_1', 'x': 40.0, 'y': 12.0, 'prevPointId': 'v1_0'}],
          'closed': False}
         """
-        arg, value = _pick(
-            "vector",
-            (("points_px", points_px), ("points_norm", points_norm), ("points_pct", points_pct)),
-        )
-        units = cast("_u.Units", arg.rsplit("_", 1)[1])
+        arg, value, units = _pick_units("vector", "points", (points_px, points_norm, points_pct))
         wh, template = _start(
             self, image_wh, to_name, item_index, score is not None, readonly, hidden
         )
         labels = _resolve(self, label)
-        parts = _point_parts(value, arg, single=True, what="vector")
-        path = self._paths(parts, arg, units, wh, clip, single=True)[0]
+        path = self._paths(value, arg, units, wh, clip, single=True)[0]
         region_id = _fresh_id() if id is None else check_id(id)
         return _emit(
             self,
@@ -101,16 +96,11 @@ class VectorBuilder(_ImageTool):
         clip: bool = False,
     ) -> list[Region]:
         """N vector paths as N regions (e.g. lane lines), converted in one pass."""
-        arg, value = _pick(
-            "vectors",
-            (("points_px", points_px), ("points_norm", points_norm), ("points_pct", points_pct)),
-        )
-        units = cast("_u.Units", arg.rsplit("_", 1)[1])
+        arg, value, units = _pick_units("vectors", "points", (points_px, points_norm, points_pct))
         wh, template = _start(
             self, image_wh, to_name, item_index, scores is not None, readonly, hidden
         )
-        parts = _point_parts(value, arg, single=False, what="vector")
-        paths = self._paths(parts, arg, units, wh, clip, single=False)
+        paths = self._paths(value, arg, units, wh, clip, single=False)
         batch = _Batch(
             self, len(paths), "vector", template, label, labels, class_ids, class_names, scores, ids
         )
@@ -126,7 +116,7 @@ class VectorBuilder(_ImageTool):
 
     def _paths(
         self,
-        parts: list[FloatArray],
+        value: Any,
         name: str,
         units: _u.Units,
         wh: tuple[int, int],
@@ -136,12 +126,13 @@ class VectorBuilder(_ImageTool):
     ) -> list[list[list[float]]]:
         min_points = max(2, getattr(self, "min_points", None) or 0)
         return _points_pct(
-            parts,
+            value,
             name=name,
             units=units,
             wh=wh,
             clip=clip,
             single=single,
+            what="vector",
             close_duplicate=self._closed,
             min_points=min_points,
             kind=f"a path of <{self.tag} name={self.name!r}>",
