@@ -13,6 +13,7 @@ control handles, validate every task before Label Studio sees it, and write task
 """
 
 from . import units
+from .batch import PredictionBatch
 from .builders.image import KEYPOINT_WIDTH_PCT, mask_to_data_url
 from .builders.relations import relation
 from .builders.text import html_text
@@ -116,6 +117,7 @@ __all__ = [
     "Polygon",
     "PolygonLabels",
     "Prediction",
+    "PredictionBatch",
     "PrelabelError",
     "RLEError",
     "RLEHeader",

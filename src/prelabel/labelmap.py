@@ -127,18 +127,27 @@ class LabelMap:
             self._unmapped([key])
         return label
 
-    def map(self, classes: Iterable[str | int]) -> list[str | None]:
-        """Labels for many classes (None where dropped); all unmapped classes named at once."""
+    def map(
+        self, classes: Iterable[str | int], *, counts: Sequence[int] | None = None
+    ) -> list[str | None]:
+        """Labels for many classes (None where dropped); all unmapped classes named at once.
+
+        ``counts`` says how many detections each class stands for, when the caller maps each
+        distinct class once: :attr:`dropped` then counts the detections.
+        """
         keys = [int(c) if isinstance(c, (int, np.integer)) else str(c) for c in classes]
+        weights = [1] * len(keys) if counts is None else list(counts)
+        if len(weights) != len(keys):
+            raise ValueError(f"counts has {len(weights)} items for {len(keys)} classes")
         for key in set(keys) - self._cache.keys():
             self._cache[key] = self._resolve(key)
         missing = [k for k in dict.fromkeys(keys) if self._cache[k] is None]
         if missing:
             if self.unmapped == "error":
                 self._unmapped(missing)
-            for key in keys:
+            for key, weight in zip(keys, weights, strict=True):
                 if self._cache[key] is None:
-                    self.dropped[self._name(key)] += 1
+                    self.dropped[self._name(key)] += weight
         return [self._cache[k] for k in keys]
 
     def map_ids(self, class_ids: ArrayLike) -> tuple[list[str], NDArray[np.bool_]]:

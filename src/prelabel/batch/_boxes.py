@@ -1,0 +1,334 @@
+"""Rectangles of a whole dataset, checked and converted to percent in a few array operations.
+
+The numbers are the ones :meth:`RectangleLabels.boxes` gives for the same image: the same
+arithmetic in the same order. A task with a box that is not ordinary (on or past an edge,
+empty, inverted, NaN) is handed to that builder as it is, which clips it or explains what is
+wrong, so the batch accepts and refuses exactly what the per-image builder does.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from .._lazy import lazy_module
+from ..errors import BuildError
+from ..ids import new_ids
+from ..tags.controls import LabelingControl, Rectangle, RectangleLabels
+from ._labels import ClassNames, RowLabels, row_labels
+from ._ragged import Grouping, group_rows
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+else:
+    np = lazy_module("numpy")
+
+__all__ = ["BOX_ARGS", "BoxPart"]
+
+BoxControl = RectangleLabels | Rectangle
+Units = Literal["px", "norm", "pct"]
+
+BOX_ARGS: dict[str, tuple[str, Units]] = {
+    f"{fmt}_{units}": (fmt, units)
+    for fmt in ("xyxy", "xywh", "cxcywh")
+    for units in ("px", "norm", "pct")
+}
+
+
+class BoxPart:
+    """One box control's results for every task of a batch, kept as columns."""
+
+    def __init__(
+        self,
+        control: BoxControl,
+        tasks: int,
+        *,
+        arg: str,
+        boxes: ArrayLike,
+        image_wh: ArrayLike,
+        task_index: ArrayLike | None,
+        counts: ArrayLike | None,
+        label: str | Sequence[str] | None,
+        labels: Sequence[str | Sequence[str]] | None,
+        class_ids: ArrayLike | None,
+        class_names: ClassNames | None,
+        scores: ArrayLike | None,
+        to_name: str | None,
+        clip: bool,
+    ) -> None:
+        self.control = control
+        self.arg = arg
+        self.clip = clip
+        raw = _box_rows(boxes, arg)
+        rows = raw.shape[0]
+        found = _labels(control, rows, label, labels, class_ids, class_names)
+        score_rows = _scores(scores, rows)
+        if found is not None and found.keep is not None:  # a LabelMap dropped some classes
+            raw, rows = raw[found.keep], int(found.keep.sum())
+            score_rows = None if score_rows is None else score_rows[found.keep]
+            task_index = None if task_index is None else _kept(task_index, found.keep)
+            counts = None if counts is None else _kept_counts(counts, found.keep, tasks)
+        group = group_rows(tasks, rows, task_index=task_index, counts=counts, what="box")
+        self.offsets = group.offsets
+        self.sizes = _image_sizes(image_wh, tasks)
+        raw = group.take(raw)
+        self.label_table = None if found is None else found.table
+        self.label_index = None if found is None else group.take(found.index)
+        self.scores = None if score_rows is None else group.take(score_rows)
+        self.ids = new_ids(rows)
+        self.to_name = to_name
+        self._templates: dict[tuple[int, int], dict[str, Any]] = {}
+        self._base = self._first_template()
+        self.pct, unusual = _fast_pct(raw, *BOX_ARGS[arg], self.sizes, group.task_of_row)
+        # Tasks with an unusual box: built by the per-image builder, which clips or refuses.
+        self.overrides: dict[int, list[dict[str, Any]]] = {}
+        for task in np.unique(group.task_of_row[unusual]).tolist():
+            self.overrides[task] = self._per_image(task, raw, group)
+
+    @property
+    def count(self) -> int:
+        """How many boxes the part holds."""
+        return len(self.ids)
+
+    def _per_image(self, task: int, raw: NDArray[np.float64], group: Grouping) -> list[Any]:
+        """Task ``task``'s result values from the per-image builder (or its error, located)."""
+        start, stop = int(self.offsets[task]), int(self.offsets[task + 1])
+        first = group.original_row(start)
+        try:
+            geometry: dict[str, Any] = {self.arg: raw[start:stop]}
+            regions = self.control.boxes(
+                **geometry,
+                image_wh=tuple(self.sizes[task].tolist()),
+                labels=self._labels_of(start, stop),
+                scores=None if self.scores is None else self.scores[start:stop],
+                ids=self.ids[start:stop],
+                to_name=self.to_name,
+                clip=self.clip,
+            )
+        except BuildError as error:
+            where = f"task {task}" + (
+                f" ({self.arg} rows from {first} on)" if group.order is None else ""
+            )
+            raise type(error)(f"{where}: {error}") from None
+        return [region.result["value"] for region in regions]
+
+    def _labels_of(self, start: int, stop: int) -> list[list[str]] | None:
+        if self.label_table is None or self.label_index is None:
+            return None
+        table = self.label_table
+        return [list(table[i]) for i in self.label_index[start:stop].tolist()]
+
+    def _first_template(self) -> dict[str, Any]:
+        """A result of this control made by its own builder: the keys, their order, the
+        target. Made now, so a call the builder refuses (no ``to_name`` for a control on two
+        images) fails here and not when the tasks are written."""
+        regions = self.control.boxes(
+            xyxy_pct=[[0.0, 0.0, 50.0, 50.0]],
+            image_wh=(100, 100),
+            labels=None if not self.label_table else [list(self.label_table[0])],
+            label=None if self.label_table is None or self.label_table else _any_label(self),
+            scores=None if self.scores is None else [0.5],
+            to_name=self.to_name,
+        )
+        return dict(regions[0].result)
+
+    def template(self, task: int) -> dict[str, Any]:
+        """The result keys every box of ``task`` shares, in the builder's order."""
+        width, height = int(self.sizes[task, 0]), int(self.sizes[task, 1])
+        found = self._templates.get((width, height))
+        if found is None:
+            found = self._base.copy()
+            found["original_width"], found["original_height"] = width, height
+            if len(self._templates) > 4096:
+                self._templates.clear()
+            self._templates[width, height] = found
+        return found
+
+    def results(self, start: int, stop: int) -> list[list[dict[str, Any]]]:
+        """The result dicts of tasks ``start`` to ``stop``, a fresh list per task."""
+        first, last = int(self.offsets[start]), int(self.offsets[stop])
+        xs, ys, ws, hs = self.pct[first:last].T.tolist()
+        ids = self.ids[first:last]
+        scores = None if self.scores is None else self.scores[first:last].tolist()
+        table = self.label_table
+        names = None if self.label_index is None else self.label_index[first:last].tolist()
+        key = self.control.value_key
+        bounds = self.offsets[start : stop + 1].tolist()
+        sizes = self.sizes[start:stop].tolist()
+        overrides = self.overrides
+        out: list[list[dict[str, Any]]] = []
+        for offset, (a, b) in enumerate(itertools.pairwise(bounds)):
+            a, b = a - first, b - first
+            if a == b:
+                out.append([])
+                continue
+            width, height = sizes[offset]
+            template = self._templates.get((width, height)) or self.template(start + offset)
+            copy = template.copy
+            override = overrides.get(start + offset) if overrides else None
+            result_list: list[dict[str, Any]] = []
+            append = result_list.append
+            for row in range(a, b):
+                result = copy()
+                result["id"] = ids[row]
+                if override is not None:
+                    value = dict(override[row - a])
+                    if key in value:
+                        value[key] = list(value[key])
+                elif names is None:
+                    value = {"x": xs[row], "y": ys[row], "width": ws[row], "height": hs[row]}
+                    value["rotation"] = 0.0
+                else:
+                    value = {
+                        "x": xs[row],
+                        "y": ys[row],
+                        "width": ws[row],
+                        "height": hs[row],
+                        "rotation": 0.0,
+                        key: list(table[names[row]]),  # type: ignore[index]
+                    }
+                result["value"] = value
+                if scores is not None:
+                    result["score"] = scores[row]
+                append(result)
+            out.append(result_list)
+        return out
+
+
+def _any_label(part: BoxPart) -> str | None:
+    """A label of the control, for the template when every row was dropped."""
+    control = part.control
+    return control.label_values[0] if isinstance(control, LabelingControl) else None
+
+
+def _box_rows(boxes: ArrayLike, arg: str) -> NDArray[np.float64]:
+    if isinstance(boxes, (str, bytes)):
+        raise BuildError(f"{arg} must be numbers, got {type(boxes).__name__}")
+    try:
+        raw = np.asarray(boxes, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise BuildError(f"{arg} must be numbers, got {type(boxes).__name__}") from None
+    if raw.size == 0 and raw.ndim < 2:
+        raw = raw.reshape(0, 4)
+    if raw.ndim != 2 or raw.shape[1] != 4:
+        raise BuildError(
+            f"{arg} must have shape (M, 4), every box of the batch in one array, got {raw.shape}"
+        )
+    return raw
+
+
+def _labels(
+    control: BoxControl,
+    rows: int,
+    label: str | Sequence[str] | None,
+    labels: Sequence[str | Sequence[str]] | None,
+    class_ids: ArrayLike | None,
+    class_names: ClassNames | None,
+) -> RowLabels | None:
+    if isinstance(control, LabelingControl):
+        return row_labels(
+            control, rows, label=label, labels=labels, class_ids=class_ids, class_names=class_names
+        )
+    if label is not None or labels is not None or class_ids is not None or class_names is not None:
+        raise BuildError(
+            f"<{control.tag} name={control.name!r}> draws boxes without labels and takes none; "
+            "label them with a <Labels> control, or use <RectangleLabels>"
+        )
+    return None
+
+
+def _scores(scores: ArrayLike | None, rows: int) -> NDArray[np.float64] | None:
+    if scores is None:
+        return None
+    array = np.asarray(scores, dtype=np.float64)
+    if array.size == 0:
+        array = array.reshape(0)
+    if array.shape != (rows,):
+        raise BuildError(f"scores must have shape ({rows},), one per box, got {array.shape}")
+    bad = ~((array >= 0.0) & (array <= 1.0))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        value = float(array[row])
+        hint = " (looks like a percentage: divide by 100)" if 1.0 < value <= 100.0 else ""
+        raise BuildError(f"scores[{row}] must be between 0 and 1, got {value}{hint}")
+    return array
+
+
+def _kept(task_index: ArrayLike, keep: NDArray[np.bool_]) -> NDArray[Any]:
+    index = np.asarray(task_index)
+    if index.shape != keep.shape:
+        raise BuildError(f"task_index must have shape {keep.shape}, one per box, got {index.shape}")
+    return index[keep]
+
+
+def _kept_counts(counts: ArrayLike, keep: NDArray[np.bool_], tasks: int) -> NDArray[np.int64]:
+    per_task = np.asarray(counts, dtype=np.int64)
+    if per_task.shape != (tasks,) or int(per_task.sum()) != keep.shape[0]:
+        raise BuildError(
+            f"counts must have shape ({tasks},) and add up to the {keep.shape[0]} boxes given"
+        )
+    owner = np.repeat(np.arange(tasks), per_task)
+    return np.bincount(owner[keep], minlength=tasks).astype(np.int64)
+
+
+def _image_sizes(image_wh: ArrayLike, tasks: int) -> NDArray[np.int64]:
+    """``(tasks, 2)`` image sizes from one ``(width, height)`` or one per task."""
+    try:
+        sizes = np.asarray(image_wh, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise BuildError(
+            "image_wh must be (width, height) in pixels, or one such pair per task"
+        ) from None
+    if sizes.shape == (2,):
+        sizes = np.broadcast_to(sizes, (tasks, 2))
+    if sizes.shape != (tasks, 2):
+        raise BuildError(
+            f"image_wh must be (width, height) or have shape ({tasks}, 2), one per task, "
+            f"got {sizes.shape}"
+        )
+    good = np.isfinite(sizes) & (sizes > 0) & (sizes == np.round(sizes))
+    if not good.all():
+        task = int(np.flatnonzero(~good.all(axis=1))[0])
+        raise BuildError(
+            f"image_wh[{task}] = {sizes[task].tolist()} must be two positive whole numbers "
+            "of pixels"
+        )
+    return sizes.astype(np.int64)
+
+
+def _fast_pct(
+    raw: NDArray[np.float64],
+    fmt: str,
+    units: Units,
+    sizes: NDArray[np.int64],
+    task_of_row: NDArray[np.int64],
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Percent ``x, y, width, height`` of every box, and which boxes are not ordinary.
+
+    Ordinary: positive size, inside the image, and (in pixels) not within 1 px of the corner
+    as 0-1 fractions would be. The arithmetic is the per-image builder's fast path, in the
+    same order, so both give the same numbers.
+    """
+    a, b, c, d = raw.T
+    if fmt == "xyxy":
+        c, d = c - a, d - b
+    elif fmt == "cxcywh":
+        a, b = a - c / 2.0, b - d / 2.0
+    if units == "px":
+        fx = (100.0 / sizes[:, 0].astype(np.float64))[task_of_row]
+        fy = (100.0 / sizes[:, 1].astype(np.float64))[task_of_row]
+    else:
+        fx = fy = np.float64(100.0 if units == "norm" else 1.0)  # type: ignore[assignment]
+    pct = np.empty_like(raw)
+    x = np.multiply(a, fx, out=pct[:, 0])
+    y = np.multiply(b, fy, out=pct[:, 1])
+    w = np.multiply(c, fx, out=pct[:, 2])
+    h = np.multiply(d, fy, out=pct[:, 3])
+    with np.errstate(invalid="ignore", over="ignore"):
+        ordinary = (c > 0) & (d > 0) & (x >= 0.0) & (y >= 0.0)
+        ordinary &= (x + w <= 100.0) & (y + h <= 100.0)
+        if units == "px":
+            ordinary &= ~((a + c <= 1.0) & (b + d <= 1.0))
+    return pct, ~ordinary

@@ -1,0 +1,144 @@
+"""One classification per task (an image's scene, a document's topic), for a whole dataset.
+
+Each distinct choice is built once by :meth:`Choices.choose`, which checks it against the
+config; every task then gets a copy with its own id and score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .._lazy import lazy_module
+from ..errors import BuildError, LabelError
+from ..ids import new_ids
+from ..tags.controls import Choices
+from ._labels import ClassNames, row_labels
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+else:
+    np = lazy_module("numpy")
+
+__all__ = ["ChoicePart"]
+
+Choice = str | Sequence[str]
+
+
+class ChoicePart:
+    """One choices control's result for each task of a batch (or none, where ``None``)."""
+
+    def __init__(
+        self,
+        control: Choices,
+        tasks: int,
+        *,
+        choices: Sequence[Choice | None] | None,
+        class_ids: ArrayLike | None,
+        class_names: ClassNames | None,
+        scores: ArrayLike | None,
+        to_name: str | None,
+    ) -> None:
+        self.control = control
+        if (choices is None) == (class_ids is None):
+            raise LabelError(
+                f"<{control.tag} name={control.name!r}> needs one choice per task: pass "
+                "choices= (a choice, a list of choices, or None for no result) or class_ids= "
+                "with class_names="
+            )
+        self.scores = _task_scores(scores, tasks)
+        self.templates: list[dict[str, Any]] = []
+        if choices is not None:
+            self.slot = self._from_choices(choices, tasks, to_name)
+        else:
+            found = row_labels(
+                control,
+                tasks,
+                label=None,
+                labels=None,
+                class_ids=class_ids,
+                class_names=class_names,
+            )
+            self.slot = np.full(tasks, -1, dtype=np.int64)
+            kept = np.arange(tasks) if found.keep is None else np.flatnonzero(found.keep)
+            self.slot[kept] = found.index
+            self.templates = [self._build(list(labels), to_name) for labels in found.table]
+        self.ids = new_ids(int((self.slot >= 0).sum()))
+        # id of task k: ids[rank[k]] where the task has a result
+        self.rank = np.cumsum(self.slot >= 0) - 1
+
+    @property
+    def count(self) -> int:
+        """How many results the part holds."""
+        return len(self.ids)
+
+    def _build(self, choice: Choice, to_name: str | None) -> dict[str, Any]:
+        scored = None if self.scores is None else 0.5
+        return dict(self.control.choose(choice, score=scored, to_name=to_name))
+
+    def _from_choices(
+        self, choices: Sequence[Choice | None], tasks: int, to_name: str | None
+    ) -> NDArray[np.int64]:
+        if isinstance(choices, str):
+            raise BuildError(
+                f"choices= takes one choice per task (a list of {tasks}), not one string"
+            )
+        items = list(choices)
+        if len(items) != tasks:
+            raise BuildError(f"choices has {len(items)} items; expected {tasks}, one per task")
+        slots: dict[Any, int] = {}
+        out = np.empty(tasks, dtype=np.int64)
+        for task, item in enumerate(items):
+            key: Any = item if item is None or isinstance(item, str) else tuple(item)
+            slot = slots.get(key)
+            if slot is None:
+                if key is None:
+                    slot = -1
+                else:
+                    try:
+                        built = self._build(item if isinstance(item, str) else list(key), to_name)
+                    except BuildError as error:
+                        raise type(error)(f"choices[{task}]: {error}") from None
+                    slot = len(self.templates)
+                    self.templates.append(built)
+                slots[key] = slot
+            out[task] = slot
+        return out
+
+    def results(self, start: int, stop: int) -> list[list[dict[str, Any]]]:
+        """The results of tasks ``start`` to ``stop``: a list of zero or one result each."""
+        slots = self.slot[start:stop].tolist()
+        ranks = self.rank[start:stop].tolist()
+        scores = None if self.scores is None else self.scores[start:stop].tolist()
+        templates, ids = self.templates, self.ids
+        out: list[list[dict[str, Any]]] = []
+        for offset, slot in enumerate(slots):
+            if slot < 0:
+                out.append([])
+                continue
+            template = templates[slot]
+            result = template.copy()
+            result["id"] = ids[ranks[offset]]
+            result["value"] = {"choices": list(template["value"]["choices"])}
+            if scores is not None:
+                result["score"] = scores[offset]
+            out.append([result])
+        return out
+
+
+def _task_scores(scores: ArrayLike | None, tasks: int) -> NDArray[np.float64] | None:
+    if scores is None:
+        return None
+    array = np.asarray(scores, dtype=np.float64)
+    if array.shape == ():
+        array = np.broadcast_to(array, (tasks,))
+    if array.shape != (tasks,):
+        raise BuildError(
+            f"scores must be one number or have shape ({tasks},), one per task, got {array.shape}"
+        )
+    bad = ~((array >= 0.0) & (array <= 1.0))
+    if bad.any():
+        task = int(np.flatnonzero(bad)[0])
+        raise BuildError(f"scores[{task}] must be between 0 and 1, got {float(array[task])}")
+    return array

@@ -1,0 +1,351 @@
+"""A dataset's predictions as columns: built in a few array operations, read as task dicts.
+
+Per-image builders return dicts, and building a dict per result costs about a microsecond
+however it is done. A whole dataset's model output is arrays; :class:`PredictionBatch` checks
+and converts them as arrays and keeps them so (tens of bytes per result, not a kilobyte), and
+makes each task's dict only when it is read, written or validated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, overload
+
+from .._lazy import lazy_module
+from ..config import LabelConfig
+from ..errors import BuildError
+from ..tags.controls import Choices, Rectangle, RectangleLabels
+from ._boxes import BOX_ARGS, BoxPart
+from ._choices import Choice, ChoicePart
+from ._labels import ClassNames
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+else:
+    np = lazy_module("numpy")
+
+__all__ = ["PredictionBatch"]
+
+_CHUNK = 1024  # tasks made at a time while iterating
+
+
+class _Part(Protocol):
+    @property
+    def count(self) -> int: ...
+
+    def results(self, start: int, stop: int) -> list[list[dict[str, Any]]]: ...
+
+
+class PredictionBatch(Sequence[dict[str, Any]]):
+    """One prediction per task for a whole dataset, from arrays.
+
+    Give the tasks' data, then add each control's output for all tasks at once with
+    :meth:`boxes` and :meth:`choices`. The batch is a sequence of task dicts, the same as
+    the per-image builders give, made when read: pass it to :func:`prelabel.io.write_jsonl`,
+    iterate it, or index it.
+
+    Args:
+        config: the labeling config the predictions are for.
+        data: the tasks' data, a dict per task, or columns ``{"image": [url, ...]}``.
+        model_version: the model's name, shown with every prediction.
+        score: the prediction-level confidence: one number, or one per task.
+
+    >>> from prelabel import LabelConfig
+    >>> config = LabelConfig.parse('<View><Image name="image" value="$image"/>'
+    ...     '<RectangleLabels name="box" toName="image"><Label value="Car"/></RectangleLabels>'
+    ...     '</View>')
+    >>> batch = PredictionBatch(config, {"image": ["a.jpg", "b.jpg"]}, model_version="v1")
+    >>> batch = batch.boxes("box", xyxy_px=[[0, 0, 320, 240], [64, 48, 128, 96]],
+    ...                     counts=[1, 1], image_wh=(640, 480), class_ids=[0, 0],
+    ...                     class_names=["car"], scores=[0.9, 0.6])
+    >>> task = batch[1]
+    >>> task["data"], task["predictions"][0]["result"][0]["value"]["rectanglelabels"]
+    ({'image': 'b.jpg'}, ['Car'])
+    >>> [round(v, 6) for v in task["predictions"][0]["result"][0]["value"].values()][:4]
+    [10.0, 10.0, 10.0, 10.0]
+    >>> len(batch), batch.result_count
+    (2, 2)
+    """
+
+    def __init__(
+        self,
+        config: LabelConfig,
+        data: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]],
+        *,
+        model_version: str | None = None,
+        score: float | ArrayLike | None = None,
+    ) -> None:
+        self.config = config
+        self._data, self._columns = _task_data(config, data)
+        self._tasks = len(self._data) if self._columns is None else _column_length(self._columns)
+        if model_version is not None and not isinstance(model_version, str):
+            raise BuildError(f"model_version must be a string, got {type(model_version).__name__}")
+        self.model_version = model_version
+        self._score = _prediction_scores(score, self._tasks)
+        self._parts: list[_Part] = []
+
+    # --- adding results ----------------------------------------------------------------------
+
+    def boxes(
+        self,
+        control: str | RectangleLabels | Rectangle,
+        *,
+        xyxy_px: ArrayLike | None = None,
+        xyxy_norm: ArrayLike | None = None,
+        xyxy_pct: ArrayLike | None = None,
+        xywh_px: ArrayLike | None = None,
+        xywh_norm: ArrayLike | None = None,
+        xywh_pct: ArrayLike | None = None,
+        cxcywh_px: ArrayLike | None = None,
+        cxcywh_norm: ArrayLike | None = None,
+        cxcywh_pct: ArrayLike | None = None,
+        image_wh: ArrayLike,
+        task_index: ArrayLike | None = None,
+        counts: ArrayLike | None = None,
+        label: str | Sequence[str] | None = None,
+        labels: Sequence[str | Sequence[str]] | None = None,
+        class_ids: ArrayLike | None = None,
+        class_names: ClassNames | None = None,
+        scores: ArrayLike | None = None,
+        to_name: str | None = None,
+        clip: bool = False,
+    ) -> PredictionBatch:
+        """Add every task's boxes: ``M`` rows in all, in one format and unit.
+
+        Args:
+            control: a ``RectangleLabels`` or ``Rectangle`` control, or its name.
+            xyxy_px ... cxcywh_pct: ``(M, 4)`` boxes of all tasks, in exactly one format.
+            image_wh: ``(width, height)`` of every image, or ``(tasks, 2)``, one per task.
+            task_index: ``(M,)`` the task of each box, in any order; or
+            counts: ``(tasks,)`` boxes per task, the boxes given task by task.
+            label, labels, class_ids, class_names: as in :meth:`RectangleLabels.boxes`;
+                ``class_names`` may be a :class:`~prelabel.LabelMap` (``unmapped="drop"``
+                drops the boxes of classes it does not map).
+            scores: ``(M,)`` confidences in [0, 1].
+            to_name: the image, when the control points at several.
+            clip: clip boxes that reach past an edge to the image, as the builder does.
+
+        Returns:
+            The batch itself, to chain calls.
+
+        Raises:
+            BuildError: as :meth:`RectangleLabels.boxes`, naming the task (``task 617: ...``).
+            LabelError: an unknown label or model class.
+        """
+        found = self.config.control(control) if isinstance(control, str) else control
+        if not isinstance(found, (RectangleLabels, Rectangle)):
+            raise BuildError(
+                f"boxes() takes a <RectangleLabels> or <Rectangle> control, not <{found.tag} "
+                f"name={found.name!r}>"
+            )
+        given = {
+            name: value
+            for name, value in zip(
+                BOX_ARGS,
+                (
+                    xyxy_px,
+                    xyxy_norm,
+                    xyxy_pct,
+                    xywh_px,
+                    xywh_norm,
+                    xywh_pct,
+                    cxcywh_px,
+                    cxcywh_norm,
+                    cxcywh_pct,
+                ),
+                strict=True,
+            )
+            if value is not None
+        }
+        if len(given) != 1:
+            names = ", ".join(f"{n}=" for n in BOX_ARGS)
+            got = f"; got {', '.join(given)}" if given else ""
+            raise BuildError(f"give the boxes once, as one of {names}{got}")
+        ((arg, value),) = given.items()
+        self._parts.append(
+            BoxPart(
+                found,
+                self._tasks,
+                arg=arg,
+                boxes=value,
+                image_wh=image_wh,
+                task_index=task_index,
+                counts=counts,
+                label=label,
+                labels=labels,
+                class_ids=class_ids,
+                class_names=class_names,
+                scores=scores,
+                to_name=to_name,
+                clip=clip,
+            )
+        )
+        return self
+
+    def choices(
+        self,
+        control: str | Choices,
+        choices: Sequence[Choice | None] | None = None,
+        *,
+        class_ids: ArrayLike | None = None,
+        class_names: ClassNames | None = None,
+        scores: ArrayLike | None = None,
+        to_name: str | None = None,
+    ) -> PredictionBatch:
+        """Add one classification per task.
+
+        Args:
+            control: a ``Choices`` control, or its name.
+            choices: per task a choice, a list of choices (``choice="multiple"``), or None
+                for no result; or
+            class_ids: ``(tasks,)`` model class ids, with
+            class_names: the model's class names, or a :class:`~prelabel.LabelMap`.
+            scores: one confidence, or one per task, in [0, 1].
+            to_name: the object, when the control points at several.
+
+        Returns:
+            The batch itself, to chain calls.
+        """
+        found = self.config.control(control) if isinstance(control, str) else control
+        if not isinstance(found, Choices):
+            raise BuildError(
+                f"choices() takes a <Choices> control, not <{found.tag} name={found.name!r}>"
+            )
+        self._parts.append(
+            ChoicePart(
+                found,
+                self._tasks,
+                choices=choices,
+                class_ids=class_ids,
+                class_names=class_names,
+                scores=scores,
+                to_name=to_name,
+            )
+        )
+        return self
+
+    # --- reading -----------------------------------------------------------------------------
+
+    @property
+    def result_count(self) -> int:
+        """How many results the batch holds, over all tasks."""
+        return sum(part.count for part in self._parts)
+
+    def __len__(self) -> int:
+        return self._tasks
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._tasks)
+            if step == 1:
+                return self._make(start, max(start, stop))
+            return [self[i] for i in range(start, stop, step)]
+        position = index + self._tasks if index < 0 else index
+        if not 0 <= position < self._tasks:
+            raise IndexError(f"task {index} is out of range: the batch has {self._tasks}")
+        return self._make(position, position + 1)[0]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for start in range(0, self._tasks, _CHUNK):
+            yield from self._make(start, min(start + _CHUNK, self._tasks))
+
+    def __repr__(self) -> str:
+        return f"<PredictionBatch: {self._tasks} tasks, {self.result_count} results>"
+
+    def _make(self, start: int, stop: int) -> list[dict[str, Any]]:
+        """Task dicts ``start`` to ``stop``, in the writers' key order."""
+        per_part = [part.results(start, stop) for part in self._parts]
+        scores = None if self._score is None else self._score[start:stop].tolist()
+        version = self.model_version
+        out = []
+        for offset in range(stop - start):
+            result: list[dict[str, Any]] = []
+            for part in per_part:
+                result += part[offset]
+            prediction: dict[str, Any] = {}
+            if version is not None:
+                prediction["model_version"] = version
+            if scores is not None:
+                prediction["score"] = scores[offset]
+            prediction["result"] = result
+            out.append({"data": self._task_data(start + offset), "predictions": [prediction]})
+        return out
+
+    def _task_data(self, task: int) -> dict[str, Any]:
+        if self._columns is None:
+            return dict(self._data[task])
+        return {key: column[task] for key, column in self._columns.items()}
+
+
+def _task_data(
+    config: LabelConfig, data: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]
+) -> tuple[Sequence[Mapping[str, Any]], dict[str, Sequence[Any]] | None]:
+    """The data as rows or as columns, with every key the config reads present."""
+    needed = sorted({key for tag in config.objects.values() for key in tag.data_roots})
+    if isinstance(data, Mapping):
+        columns = {str(key): _column(key, values) for key, values in data.items()}
+        missing = [key for key in needed if key not in columns]
+        if missing:
+            raise BuildError(
+                f"data has no column {missing[0]!r}, which the config reads as ${missing[0]} "
+                f"(columns: {', '.join(map(repr, columns)) or 'none'})"
+            )
+        return [], columns
+    if isinstance(data, (str, bytes)):
+        raise BuildError("data must be a list of task data dicts, or a dict of columns")
+    rows = list(data)
+    for task, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            raise BuildError(f"data[{task}] must be a dict, got {type(row).__name__}")
+        missing = [key for key in needed if key not in row]
+        if missing:
+            raise BuildError(
+                f"data[{task}] has no {missing[0]!r}, which the config reads as ${missing[0]}"
+            )
+    return rows, None
+
+
+def _column(key: Any, values: Any) -> Sequence[Any]:
+    if type(values).__module__ == "numpy" and hasattr(values, "tolist"):
+        listed: list[Any] = values.tolist()
+        return listed
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise BuildError(
+            f"data column {key!r} must be a list with one value per task, got "
+            f"{type(values).__name__}"
+        )
+    return values
+
+
+def _column_length(columns: dict[str, Sequence[Any]]) -> int:
+    lengths = {key: len(values) for key, values in columns.items()}
+    if len(set(lengths.values())) > 1:
+        raise BuildError(
+            "data columns must have one value per task, but their lengths differ: "
+            + ", ".join(f"{key}: {n}" for key, n in lengths.items())
+        )
+    return next(iter(lengths.values()), 0)
+
+
+def _prediction_scores(score: float | ArrayLike | None, tasks: int) -> NDArray[np.float64] | None:
+    if score is None:
+        return None
+    array = np.asarray(score, dtype=np.float64)
+    if array.shape == ():
+        array = np.broadcast_to(array, (tasks,))
+    if array.shape != (tasks,):
+        raise BuildError(
+            f"score must be one number or have shape ({tasks},), one per task, got {array.shape}"
+        )
+    bad = ~((array >= 0.0) & (array <= 1.0))
+    if bad.any():
+        task = int(np.flatnonzero(bad)[0])
+        raise BuildError(f"score[{task}] must be between 0 and 1, got {float(array[task])}")
+    return array
