@@ -62,7 +62,8 @@ class PredictionBatch(Sequence[dict[str, Any]]):
     >>> task = batch[1]
     >>> task["data"], task["predictions"][0]["result"][0]["value"]["rectanglelabels"]
     ({'image': 'b.jpg'}, ['Car'])
-    >>> [round(v, 6) for v in task["predictions"][0]["result"][0]["value"].values()][:4]
+    >>> value = task["predictions"][0]["result"][0]["value"]
+    >>> [round(value[key], 6) for key in ("x", "y", "width", "height")]
     [10.0, 10.0, 10.0, 10.0]
     >>> len(batch), batch.result_count
     (2, 2)
