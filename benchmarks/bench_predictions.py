@@ -21,8 +21,16 @@ What each case times (CPU seconds of this process, median of interleaved rounds,
   literal, ``{"data": ..., "predictions": [...]}``. prelabel also writes each box's score,
   ``original_width``, ``original_height`` and ``image_rotation``; the SDK's builder has no
   place for them.
-* **build, numpy batch** -- the same SDK loop (it has no batch builder) against
-  ``RectangleLabels.boxes(xyxy_px=(20, 4) array, class_ids=, class_names=, scores=)`` per image.
+* **build, numpy batch** -- the same SDK loop (it has no batch builder) against prelabel's
+  dataset batch: one :class:`prelabel.batch.PredictionBatch` over all 10,000 images, with
+  ``.boxes("label", xyxy_px=(200000, 4) array, counts=, image_wh=, class_ids=, class_names=,
+  scores=)`` and ``.choices("scene", ...)``. It checks and converts everything as arrays and
+  keeps the results as columns; the task dicts are made when the batch is read, written or
+  validated, so two more rows say what that costs:
+* **build + task dicts, numpy batch** (no target) -- the batch built and then read as task
+  dicts (``list(batch)``): the same output as the other builds;
+* **build, numpy per image** (no target) -- ``RectangleLabels.boxes(xyxy_px=(20, 4) array,
+  class_ids=, class_names=, scores=)`` once per image, giving dicts at once.
 * **build, floor** (no target) -- the same task dicts written as dict literals from numbers
   computed beforehand, with no checks at all: what creating the output alone costs. The SDK's
   time over this one is the most any builder returning these dicts could reach here.
@@ -33,6 +41,8 @@ What each case times (CPU seconds of this process, median of interleaved rounds,
   reach Label Studio's server).
 * **write json / jsonl** -- ``json.dumps(tasks)`` (and one ``json.dumps`` per line for JSON
   Lines) written to a new file, against ``prelabel.io.write_json`` / ``write_jsonl``.
+* **build + write jsonl** (no target) -- the whole job from arrays to a file: the SDK's build
+  and ``json.dumps`` per line, against ``PredictionBatch`` and ``write_jsonl``.
 
 Another script can call :func:`run`, which returns one row per case, and :func:`problems`.
 """
@@ -54,6 +64,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _timing import Row, Timed, interleaved, machine, ratio_row
 
 from prelabel import LabelConfig, Prediction
+from prelabel.batch import PredictionBatch
 from prelabel.io import write_json, write_jsonl
 from prelabel.tags.controls import Choices, RectangleLabels
 from prelabel.validate import Validator
@@ -108,6 +119,11 @@ class Detections:
         self.xyxy_rows: list[list[list[float]]] = self.xyxy.tolist()
         self.names: list[list[str]] = [[CLASS_NAMES[c] for c in row] for row in self.class_ids]
         self.score_rows: list[list[float]] = self.scores.tolist()
+        # The same detections as one dataset: every box in one array, a count per image.
+        self.flat_xyxy = self.xyxy.reshape(-1, 4)
+        self.flat_class_ids = self.class_ids.reshape(-1)
+        self.flat_scores = self.scores.reshape(-1)
+        self.counts = np.full(count, BOXES)
 
     @property
     def results(self) -> int:
@@ -188,6 +204,23 @@ def batch_build(det: Detections, config: LabelConfig) -> list[dict[str, Any]]:
         prediction = Prediction(result, model_version=MODEL, score=0.9)
         tasks.append({"data": {"image": det.images[i]}, "predictions": [prediction.to_dict()]})
     return tasks
+
+
+def columns_build(det: Detections, config: LabelConfig) -> PredictionBatch:
+    """All 10,000 predictions as one batch from the dataset's arrays."""
+    return (
+        PredictionBatch(config, {"image": det.images}, model_version=MODEL, score=0.9)
+        .boxes(
+            "label",
+            xyxy_px=det.flat_xyxy,
+            counts=det.counts,
+            image_wh=det.sizes,
+            class_ids=det.flat_class_ids,
+            class_names=CLASS_NAMES,
+            scores=det.flat_scores,
+        )
+        .choices("scene", det.scenes, scores=0.9)
+    )
 
 
 def floor_inputs(det: Detections) -> list[tuple[Any, ...]]:
@@ -279,6 +312,7 @@ def run(*, quick: bool = False, count: int | None = None) -> list[Row]:
     tasks = typed_build(det, config)
     _same_boxes(sdk_tasks, tasks, det)
     _same_boxes(sdk_tasks, batch_build(det, config), det)
+    _same_boxes(sdk_tasks, list(columns_build(det, config)), det)
     if prelabel_validate(tasks, config) or sdk_validate(tasks, interface):
         raise AssertionError("the built predictions do not validate")
     del sdk_tasks
@@ -289,13 +323,17 @@ def run(*, quick: bool = False, count: int | None = None) -> list[Row]:
     builds: dict[str, Callable[[], object]] = {
         "peer": lambda: sdk_build(det, interface),
         "typed": lambda: typed_build(det, config),
-        "batch": lambda: batch_build(det, config),
+        "columns": lambda: columns_build(det, config),
+        "columns+dicts": lambda: list(columns_build(det, config)),
+        "per image": lambda: batch_build(det, config),
         "floor": lambda: floor_build(det, inputs),
     }
     times = interleaved(builds, rounds, only={"peer": peer_rounds})
     for case, key, note in (
         ("build, typed", "typed", ""),
-        ("build, numpy batch", "batch", ""),
+        ("build, numpy batch", "columns", "PredictionBatch: checked columns, dicts made on read"),
+        ("build + task dicts, numpy batch", "columns+dicts", "list(PredictionBatch)"),
+        ("build, numpy per image", "per image", "RectangleLabels.boxes() per image"),
         ("build, floor", "floor", "dict literals from precomputed numbers, no checks"),
     ):
         rows.append(
@@ -356,6 +394,26 @@ def run(*, quick: bool = False, count: int | None = None) -> list[Row]:
                     target=TARGETS[case],
                     items=det.results,
                     note=f"{size_mb:.0f} MB",
+                )
+            )
+        # The whole job, arrays to file, for the SDK and prelabel's two APIs.
+        path = folder / "job.jsonl"
+        jobs: dict[str, Callable[[], object]] = {
+            "peer": lambda: _dump_jsonl(path, sdk_build(det, interface)),
+            "batch": lambda: write_jsonl(path, columns_build(det, config)),
+            "typed": lambda: write_jsonl(path, typed_build(det, config)),
+        }
+        times = interleaved(jobs, rounds, only={"peer": peer_rounds})
+        for case, key in (("build + write jsonl, numpy batch", "batch"),
+                          ("build + write jsonl, typed", "typed")):  # fmt: skip
+            rows.append(
+                ratio_row(
+                    case,
+                    "control.label() + model_dump() + json.dumps()",
+                    times["peer"],
+                    times[key],
+                    target=None,
+                    items=det.results,
                 )
             )
     return rows
