@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from ..results import Region
+from ..results import Region, Result
 from ..tags.base import ControlTag
 from ._common import make_result
 
-__all__ = ["Options", "labeled_region"]
+__all__ = ["Options", "labeled_region", "result_with"]
 
 
 class Options(NamedTuple):
@@ -63,7 +63,18 @@ def labeled_region(
         value["text"] = text
     if labels is not None:
         value[label_key] = list(labels)
-    result = make_result(
+    return Region([result_with(control, value, to_name, options, **result_keys)], geometry=geometry)
+
+
+def result_with(
+    control: ControlTag,
+    value: dict[str, Any],
+    to_name: str | None,
+    options: Options,
+    **result_keys: Any,
+) -> Result:
+    """:func:`~prelabel.builders._common.make_result` with the caller's :class:`Options`."""
+    return make_result(
         control,
         value,
         to_name=to_name,
@@ -73,4 +84,3 @@ def labeled_region(
         hidden=options.hidden,
         **result_keys,
     )
-    return Region([result], geometry=geometry)
