@@ -169,7 +169,7 @@ MISUSE = [
     pytest.param(
         lambda: TAG.masks(np.zeros((2, 4, 4), dtype=bool), class_ids=[0, 5], class_names=["Road"]),
         BuildError,
-        "class_ids[1] = 5 is outside class_names (0..0)",
+        "class_ids[1] = 5 has no name in class_names (it has 1: class ids 0..0)",
         id="class-id-range",
     ),
     pytest.param(
@@ -219,3 +219,24 @@ def test_empty_mask_is_refused_with_its_index() -> None:
 def test_binary_values_for_zero_one_masks() -> None:
     region = TAG.mask(np.eye(4, dtype=np.uint8), label="Road", values="binary")
     assert np.array_equal(rle.decode(region.result["value"]["rle"], 4, 4), np.eye(4) * 255)
+
+
+def test_class_ids_and_class_maps_match_labels_like_label_map() -> None:
+    stack = np.zeros((2, 4, 4), dtype=bool)
+    stack[0, 0] = True
+    stack[1, 3] = True
+    regions = TAG.masks(stack, class_ids=[1.0, 0], class_names=["ROAD", "car"])
+    assert [r.result["value"]["brushlabels"] for r in regions] == [["Car"], ["Road"]]
+    cmap = np.array([[0, 1], [2, 2]])
+    named = TAG.class_map(cmap, class_names={1: "road", 2: "SKY"})
+    assert [r.result["value"]["brushlabels"] for r in named] == [["Road"], ["sky"]]
+
+
+def test_class_map_names_an_unknown_class_by_its_id() -> None:
+    with pytest.raises(BuildError, match=r"^class id 1: 'dog' is not a label of <BrushLabels"):
+        TAG.class_map(np.array([[0, 1]]), class_names=["bg", "dog"])
+
+
+def test_class_ids_on_an_unlabeled_brush() -> None:
+    with pytest.raises(BuildError, match=r"^<Brush name='brush'> has no labels"):
+        BRUSH.masks(np.ones((1, 2, 2), dtype=bool), class_ids=[0], class_names=["Road"])

@@ -502,6 +502,25 @@ def test_class_names_as_dict_and_predicted_values() -> None:
     assert [r.result["value"]["keypointlabels"] for r in regions] == [["Nose"], ["Eye"], ["Nose"]]
 
 
+def test_class_names_match_labels_in_any_case() -> None:
+    # The same matching as LabelMap: another case, an alias, predicted_values.
+    regions = box.boxes(
+        xyxy_px=[[1, 2, 30, 40], [5, 5, 50, 50], [6, 6, 60, 60]],
+        image_wh=WH,
+        class_ids=[0, 1, 2],
+        class_names=["car", "AIRPLANE", "BUS"],
+    )
+    assert [r.result["value"]["rectanglelabels"] for r in regions] == [
+        ["Car"],
+        ["Airplane"],
+        ["bus"],
+    ]
+    again = box.boxes(
+        xyxy_px=[[1, 2, 30, 40]], image_wh=WH, class_ids=[1], class_names=["car", "AIRPLANE", "BUS"]
+    )
+    assert again[0].result["value"]["rectanglelabels"] == ["Airplane"]  # from the memo
+
+
 def test_empty_batches() -> None:
     assert box.boxes(xyxy_px=np.zeros((0, 4)), image_wh=WH, label="Car") == []
     assert box.boxes(xyxy_px=[], image_wh=WH, labels=[], scores=[]) == []
@@ -837,14 +856,26 @@ ERRORS: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
     "class-id-out-of-range": (
         lambda: box.boxes(xyxy_px=ONE, image_wh=WH, class_ids=[3], class_names=["Car"]),
         LabelError,
-        "class_ids[0] = 3 has no name in class_names (it has 1)",
+        "class_ids[0] = 3 has no name in class_names (it has 1: class ids 0..0)",
     ),
     "class-name-not-a-label": (
         lambda: box.boxes(xyxy_px=ONE, image_wh=WH, class_ids=[0], class_names=["dog"]),
         LabelError,
         "class_ids[0] = 0: 'dog' is not a label of <RectangleLabels name='label'> (labels: "
-        "'Airplane', 'Car', 'bus'); keep only detections of classes the config labels, or map "
-        "class names to labels",
+        "'Airplane', 'Car', 'bus'); keep only detections of classes the config labels, or list "
+        'the class in a label\'s predicted_values="..."',
+    ),
+    "class-name-did-you-mean": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, class_ids=[0], class_names=["Carr"]),
+        LabelError,
+        "class_ids[0] = 0: 'Carr' is not a label of <RectangleLabels name='label'>; did you "
+        "mean 'Car'? (labels: 'Airplane', 'Car', 'bus'); keep only detections of classes the "
+        'config labels, or list the class in a label\'s predicted_values="..."',
+    ),
+    "class-id-without-name-in-dict": (
+        lambda: box.boxes(xyxy_px=ONE, image_wh=WH, class_ids=[4], class_names={1: "Car"}),
+        LabelError,
+        "class_ids[0] = 4 has no name in class_names (it names class ids 1)",
     ),
     "class-id-fraction": (
         lambda: box.boxes(xyxy_px=ONE, image_wh=WH, class_ids=[0.5], class_names=["Car"]),

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._suggest import quote_list
+from ..builders._classes import class_id_array as class_id_array  # re-exported for adapters
 from ..config import LabelConfig
 from ..errors import BuildError, TaskFileError, ValidationError
 from ..labelmap import LabelMap
@@ -286,23 +287,6 @@ def resolve_classes(
     mapped = mapper.map(names)
     keep = np.array([m is not None for m in mapped], dtype=bool).reshape(count)
     return [m for m in mapped if m is not None], keep
-
-
-def class_id_array(class_ids: npt.ArrayLike, count: int) -> npt.NDArray[np.int64]:
-    """``class_ids`` as ``(count,)`` int64; whole floats (YOLO text, torch tensors) are fine."""
-    ids = np.asarray(class_ids)
-    if ids.size == 0:
-        ids = ids.reshape(0)
-    if ids.shape != (count,):
-        raise BuildError(f"class_ids must have shape ({count},), one per region, got {ids.shape}")
-    if ids.dtype.kind == "f":
-        whole = np.isfinite(ids) & (ids == np.round(ids))
-        if not whole.all():
-            bad = int(np.flatnonzero(~whole)[0])
-            raise BuildError(f"class_ids[{bad}] = {ids[bad]} is not a whole number")
-    elif ids.dtype.kind not in "iub":
-        raise BuildError(f"class_ids must be integers, got dtype {ids.dtype}")
-    return ids.astype(np.int64)
 
 
 def score_array(scores: npt.ArrayLike | None, count: int) -> npt.NDArray[np.float64] | None:

@@ -9,18 +9,21 @@ stream was encoded for, and a 0/1 integer mask must say how to read it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .. import rle as rle_codec
 from .._lazy import lazy_module
 from ..errors import BuildError, RLEError
 from ..results import Region
 from ..tags.base import ControlTag
+from ._classes import class_labels
 from ._common import check_score, make_result
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import ArrayLike, NDArray
+
+    from ..tags.controls import LabelingControl
 else:
     np = lazy_module("numpy")
 
@@ -141,7 +144,7 @@ class BrushBuilder(ControlTag):
                 + (" (one mask: use .mask())" if stack.ndim == 2 else "")
             )
         count = stack.shape[0]
-        names = _instance_labels(count, labels, class_ids, class_names, needed=self.has_labels)
+        names = _instance_labels(self, count, labels, class_ids, class_names)
         score_list = _scores(count, scores)
         if ids is not None and len(ids) != count:
             raise BuildError(f"got {len(ids)} ids for {count} masks")
@@ -203,15 +206,21 @@ class BrushBuilder(ControlTag):
                 f"class_map holds class ids {missing} that class_names does not name "
                 f"(it names {sorted(lookup)})"
             )
+        found: Sequence[list[str] | None] = [None] * len(present)
+        if self.has_labels:
+            labeling = cast("LabelingControl", self)
+            found = class_labels(
+                labeling, present, class_names, count=len(present), what="class", indexed=False
+            )
         return [
             self.mask(
                 cmap == class_id,
-                label=lookup[class_id] if self.has_labels else None,
+                label=label,
                 image_wh=image_wh,
                 to_name=to_name,
                 item_index=item_index,
             )
-            for class_id in present
+            for class_id, label in zip(present, found, strict=True)
         ]
 
     # --- internals ---------------------------------------------------------------------------
@@ -284,13 +293,12 @@ def _mask_size(array: NDArray[Any], image_wh: tuple[int, int] | None) -> tuple[i
 
 
 def _instance_labels(
+    control: BrushBuilder,
     count: int,
     labels: Sequence[str] | None,
     class_ids: ArrayLike | None,
     class_names: Sequence[str] | Mapping[int, str] | None,
-    *,
-    needed: bool,
-) -> list[str] | None:
+) -> Sequence[str | list[str]] | None:
     if labels is not None and class_ids is not None:
         raise BuildError("give labels or class_ids + class_names, not both")
     if labels is not None:
@@ -299,29 +307,11 @@ def _instance_labels(
             raise BuildError(f"got {len(names)} labels for {count} masks")
         return names
     if class_ids is not None:
-        if class_names is None:
-            raise BuildError("class_ids needs class_names to map ids to labels")
-        ids = np.asarray(class_ids)
-        if ids.shape != (count,) or ids.dtype.kind not in "iu":
-            raise BuildError(
-                f"class_ids must be {count} integers (shape ({count},)), got shape "
-                f"{tuple(ids.shape)} of dtype {ids.dtype}"
-            )
-        lookup = class_names if isinstance(class_names, Mapping) else dict(enumerate(class_names))
-        out = []
-        for index, class_id in enumerate(ids.tolist()):
-            if class_id not in lookup:
-                known = (
-                    f"0..{len(class_names) - 1}"
-                    if not isinstance(class_names, Mapping)
-                    else str(sorted(lookup))
-                )
-                raise BuildError(
-                    f"class_ids[{index}] = {class_id} is outside class_names ({known})"
-                )
-            out.append(lookup[class_id])
-        return out
-    if needed:
+        if not control.has_labels:
+            control._brush_labels("")  # raises: an unlabeled tool takes no labels
+        labeling = cast("LabelingControl", control)
+        return class_labels(labeling, class_ids, class_names, count=count, what="mask")
+    if control.has_labels:
         raise BuildError("give labels (N strings) or class_ids + class_names")
     return None
 

@@ -10,6 +10,7 @@ from ... import ids as _ids
 from ..._lazy import lazy_module
 from ...errors import BuildError, LabelError
 from ...tags.base import ControlTag
+from .._classes import class_labels
 from .._common import check_id, make_result, pick_target
 from ._inputs import Label, _check_image_wh
 
@@ -56,20 +57,17 @@ Start: TypeAlias = "tuple[tuple[int, int], dict[str, Any]]"
 
 
 class _Memo:
-    """What builders keep per control: resolved labels, ``predicted_values``, templates."""
+    """What builders keep per control: resolved labels and result templates."""
 
-    __slots__ = ("classes", "control", "labels", "predicted", "simple", "starts")
+    __slots__ = ("control", "labels", "simple", "starts")
 
     def __init__(self, control: ControlTag) -> None:
         self.control = control  # held, so its id() cannot be reused while memoized
         self.labels: dict[str, tuple[str, ...]] = {}
-        self.predicted: dict[str, str] | None = None
         self.starts: dict[Any, Start] = {}
         # The usual call (no to_name, item_index, readonly, hidden), by image size: unscored
         # calls in [False], scored ones in [True].
         self.simple: tuple[dict[Any, Start], dict[Any, Start]] = ({}, {})
-        # class_names (as a hashable key) -> {class id: its labels}, for class ids seen so far
-        self.classes: dict[Any, dict[int, tuple[str, ...]]] = {}
 
 
 # Keyed by the control itself: tags compare and hash by identity (dataclass eq=False), so
@@ -228,86 +226,7 @@ def _batch_labels(
                     cache[key] = found
             out.append(list(found))
         return out
-    return _class_labels(labeling, count, what, cast("ArrayLike", class_ids), class_names)
-
-
-def _class_labels(
-    control: LabelingControl,
-    count: int,
-    what: str,
-    class_ids: ArrayLike,
-    class_names: Sequence[str] | Mapping[int, str] | None,
-) -> list[list[str]]:
-    if class_names is None:
-        raise LabelError(
-            "class_ids needs class_names= (the model's class names: a list, or a dict "
-            "{class_id: name})"
-        )
-    ids = np.asarray(class_ids)
-    if ids.size == 0:
-        ids = ids.reshape(0)
-    if ids.shape != (count,):
-        raise BuildError(f"class_ids must have shape ({count},), one per {what}, got {ids.shape}")
-    if ids.dtype.kind == "f":
-        whole = np.isfinite(ids) & (ids == np.round(ids))
-        if not whole.all():
-            bad = int(np.flatnonzero(~whole)[0])
-            raise BuildError(f"class_ids[{bad}] = {ids[bad]} is not a whole number")
-        ids = ids.astype(np.int64)
-    elif ids.dtype.kind not in "iu":
-        raise BuildError(f"class_ids must be integers, got dtype {ids.dtype}")
-    names = class_names
-    mapping = isinstance(names, Mapping)
-    id_list: list[int] = ids.tolist()
-    tables = _memo(control).classes
-    try:
-        table_key: Any = tuple(names.items()) if mapping else tuple(names)  # type: ignore[union-attr]
-        table = tables.get(table_key)
-    except TypeError:  # unhashable names: nothing is kept
-        table_key = table = None
-    if table is not None:
-        try:
-            return list(map(list, map(table.__getitem__, id_list)))  # a fresh list each
-        except KeyError:  # a class id not seen yet with these names: resolved below
-            pass
-    resolved: dict[int, list[str]] = {}
-    for class_id in set(id_list):
-        if (class_id not in names) if mapping else not (0 <= class_id < len(names)):
-            raise LabelError(
-                f"class_ids[{id_list.index(class_id)}] = {class_id} has no name in class_names "
-                f"(it has {len(names)})"
-            )
-        name = str(names[class_id])
-        predicted = _predicted_values(control).get(name)
-        if predicted is not None:
-            resolved[class_id] = [predicted]
-            continue
-        try:
-            resolved[class_id] = _labels_of(control, name)
-        except LabelError as error:
-            raise LabelError(
-                f"class_ids[{id_list.index(class_id)}] = {class_id}: {error}; keep only "
-                "detections of classes the config labels, or map class names to labels"
-            ) from None
-    if table_key is not None:
-        if table is None:
-            if len(tables) > 64:
-                tables.clear()
-            table = tables[table_key] = {}
-        table.update((i, tuple(found)) for i, found in resolved.items())
-    return [list(resolved[i]) for i in id_list]
-
-
-def _predicted_values(control: LabelingControl) -> dict[str, str]:
-    """Model class names mapped to labels by the config's ``predicted_values="a,b"``."""
-    memo = _memo(control)
-    if memo.predicted is None:
-        memo.predicted = {
-            alias: node.result_value
-            for node in control.iter_labels()
-            for alias in node.predicted_values
-        }
-    return memo.predicted
+    return class_labels(labeling, cast("ArrayLike", class_ids), class_names, count=count, what=what)
 
 
 def _batch_scores(scores: ArrayLike | None, count: int, what: str) -> list[float] | None:
