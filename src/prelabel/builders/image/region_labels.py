@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from ...errors import BuildError
 from ...results import Region, Result
-from .._common import make_result, pick_target
+from .._common import pick_target
+from .._per_region import attach_to_region
 from ._calls import _batch_labels, _batch_scores, _resolve
 from ._inputs import Label
 from ._regions import _ImageTool
@@ -135,26 +136,6 @@ class ImageLabelsBuilder(_ImageTool):
         readonly: bool | None,
         hidden: bool | None,
     ) -> Result:
-        value = {key: _copy_json(item) for key, item in region.geometry.items()}
-        value["labels"] = labels
-        result = make_result(
-            self,
-            value,
-            to_name=region.to_name,
-            id=region.id,
-            score=score,
-            readonly=readonly,
-            hidden=hidden,
-            **region.shared_keys,
+        return attach_to_region(
+            self, region, {"labels": labels}, score=score, readonly=readonly, hidden=hidden
         )
-        region.attach(result)
-        return result
-
-
-def _copy_json(item: Any) -> Any:
-    """A copy of nested lists and dicts, so two results never share a mutable value."""
-    if isinstance(item, list):
-        return [_copy_json(x) for x in item]
-    if isinstance(item, dict):
-        return {k: _copy_json(v) for k, v in item.items()}
-    return item
