@@ -16,8 +16,9 @@ from .._lazy import lazy_module
 from ..errors import BuildError
 from ..ids import new_ids
 from ..tags.controls import LabelingControl, Rectangle, RectangleLabels
-from ._labels import ClassNames, RowLabels, row_labels
+from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
+from ._rows import float_rows, image_sizes, kept, kept_counts, part_labels, row_scores
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,18 +62,27 @@ class BoxPart:
         self.control = control
         self.arg = arg
         self.clip = clip
-        raw = _box_rows(boxes, arg)
+        raw = float_rows(boxes, arg, 4, "box")
         rows = raw.shape[0]
-        found = _labels(control, rows, label, labels, class_ids, class_names)
-        score_rows = _scores(scores, rows)
+        found = part_labels(
+            control,
+            rows,
+            label=label,
+            labels=labels,
+            class_ids=class_ids,
+            class_names=class_names,
+            shapes="boxes",
+            labeled_tag="RectangleLabels",
+        )
+        score_rows = row_scores(scores, rows, "box")
         if found is not None and found.keep is not None:  # a LabelMap dropped some classes
             raw, rows = raw[found.keep], int(found.keep.sum())
             score_rows = None if score_rows is None else score_rows[found.keep]
-            task_index = None if task_index is None else _kept(task_index, found.keep)
-            counts = None if counts is None else _kept_counts(counts, found.keep, tasks)
+            task_index = None if task_index is None else kept(task_index, found.keep, "box")
+            counts = None if counts is None else kept_counts(counts, found.keep, tasks, "boxes")
         group = group_rows(tasks, rows, task_index=task_index, counts=counts, what="box")
         self.offsets = group.offsets
-        self.sizes = _image_sizes(image_wh, tasks)
+        self.sizes = image_sizes(image_wh, tasks)
         raw = group.take(raw)
         self.label_table = None if found is None else found.table
         self.label_index = None if found is None else group.take(found.index)
@@ -201,101 +211,6 @@ def _any_label(part: BoxPart) -> str | None:
     """A label of the control, for the template when every row was dropped."""
     control = part.control
     return control.label_values[0] if isinstance(control, LabelingControl) else None
-
-
-def _box_rows(boxes: ArrayLike, arg: str) -> NDArray[np.float64]:
-    if isinstance(boxes, (str, bytes)):
-        raise BuildError(f"{arg} must be numbers, got {type(boxes).__name__}")
-    try:
-        raw = np.asarray(boxes, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise BuildError(f"{arg} must be numbers, got {type(boxes).__name__}") from None
-    if raw.size == 0 and raw.ndim < 2:
-        raw = raw.reshape(0, 4)
-    if raw.ndim != 2 or raw.shape[1] != 4:
-        raise BuildError(
-            f"{arg} must have shape (M, 4), every box of the batch in one array, got {raw.shape}"
-        )
-    return raw
-
-
-def _labels(
-    control: BoxControl,
-    rows: int,
-    label: str | Sequence[str] | None,
-    labels: Sequence[str | Sequence[str]] | None,
-    class_ids: ArrayLike | None,
-    class_names: ClassNames | None,
-) -> RowLabels | None:
-    if isinstance(control, LabelingControl):
-        return row_labels(
-            control, rows, label=label, labels=labels, class_ids=class_ids, class_names=class_names
-        )
-    if label is not None or labels is not None or class_ids is not None or class_names is not None:
-        raise BuildError(
-            f"<{control.tag} name={control.name!r}> draws boxes without labels and takes none; "
-            "label them with a <Labels> control, or use <RectangleLabels>"
-        )
-    return None
-
-
-def _scores(scores: ArrayLike | None, rows: int) -> NDArray[np.float64] | None:
-    if scores is None:
-        return None
-    array = np.asarray(scores, dtype=np.float64)
-    if array.size == 0:
-        array = array.reshape(0)
-    if array.shape != (rows,):
-        raise BuildError(f"scores must have shape ({rows},), one per box, got {array.shape}")
-    bad = ~((array >= 0.0) & (array <= 1.0))
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        value = float(array[row])
-        hint = " (looks like a percentage: divide by 100)" if 1.0 < value <= 100.0 else ""
-        raise BuildError(f"scores[{row}] must be between 0 and 1, got {value}{hint}")
-    return array
-
-
-def _kept(task_index: ArrayLike, keep: NDArray[np.bool_]) -> NDArray[Any]:
-    index = np.asarray(task_index)
-    if index.shape != keep.shape:
-        raise BuildError(f"task_index must have shape {keep.shape}, one per box, got {index.shape}")
-    return index[keep]
-
-
-def _kept_counts(counts: ArrayLike, keep: NDArray[np.bool_], tasks: int) -> NDArray[np.int64]:
-    per_task = np.asarray(counts, dtype=np.int64)
-    if per_task.shape != (tasks,) or int(per_task.sum()) != keep.shape[0]:
-        raise BuildError(
-            f"counts must have shape ({tasks},) and add up to the {keep.shape[0]} boxes given"
-        )
-    owner = np.repeat(np.arange(tasks), per_task)
-    return np.bincount(owner[keep], minlength=tasks).astype(np.int64)
-
-
-def _image_sizes(image_wh: ArrayLike, tasks: int) -> NDArray[np.int64]:
-    """``(tasks, 2)`` image sizes from one ``(width, height)`` or one per task."""
-    try:
-        sizes = np.asarray(image_wh, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise BuildError(
-            "image_wh must be (width, height) in pixels, or one such pair per task"
-        ) from None
-    if sizes.shape == (2,):
-        sizes = np.broadcast_to(sizes, (tasks, 2))
-    if sizes.shape != (tasks, 2):
-        raise BuildError(
-            f"image_wh must be (width, height) or have shape ({tasks}, 2), one per task, "
-            f"got {sizes.shape}"
-        )
-    good = np.isfinite(sizes) & (sizes > 0) & (sizes == np.round(sizes))
-    if not good.all():
-        task = int(np.flatnonzero(~good.all(axis=1))[0])
-        raise BuildError(
-            f"image_wh[{task}] = {sizes[task].tolist()} must be two positive whole numbers "
-            "of pixels"
-        )
-    return sizes.astype(np.int64)
 
 
 def _fast_pct(

@@ -70,6 +70,10 @@ def whole_numbers(values: ArrayLike, name: str, shape: tuple[int, ...]) -> NDArr
     return array.astype(np.int64, copy=False)
 
 
+def _plural(what: str) -> str:
+    return what + ("es" if what.endswith(("x", "s")) else "s")
+
+
 def group_rows(
     tasks: int,
     rows: int,
@@ -93,7 +97,7 @@ def group_rows(
     if (task_index is None) == (counts is None):
         raise BuildError(
             f"say which task each {what} is for: task_index= (one task number per {what}) or "
-            f"counts= (how many {what}es each task has, given task by task), not "
+            f"counts= (how many {_plural(what)} each task has, given task by task), not "
             + ("both" if task_index is not None else "neither")
         )
     if counts is not None:
@@ -103,7 +107,7 @@ def group_rows(
             raise BuildError(f"counts[{bad}] = {per_task[bad]} is negative")
         total = int(per_task.sum())
         if total != rows:
-            raise BuildError(f"counts add up to {total}, but {rows} {what}es were given")
+            raise BuildError(f"counts add up to {total}, but {rows} {_plural(what)} were given")
         offsets = np.zeros(tasks + 1, dtype=np.int64)
         np.cumsum(per_task, out=offsets[1:])
         return Grouping(None, offsets, np.repeat(np.arange(tasks, dtype=np.int64), per_task))

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 from .._lazy import lazy_module
 from ..config import LabelConfig
 from ..errors import BuildError
-from ..tags.controls import Choices, Rectangle, RectangleLabels
+from ..tags.controls import Choices, KeyPoint, KeyPointLabels, Rectangle, RectangleLabels
 from ._boxes import BOX_ARGS, BoxPart
 from ._choices import Choice, ChoicePart
+from ._keypoints import POINT_ARGS, KeyPointPart
 from ._labels import ClassNames
 
 if TYPE_CHECKING:
@@ -184,6 +185,77 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         )
         return self
 
+    def keypoints(
+        self,
+        control: str | KeyPointLabels | KeyPoint,
+        *,
+        xy_px: ArrayLike | None = None,
+        xy_norm: ArrayLike | None = None,
+        xy_pct: ArrayLike | None = None,
+        image_wh: ArrayLike,
+        task_index: ArrayLike | None = None,
+        counts: ArrayLike | None = None,
+        width_px: ArrayLike | None = None,
+        width_pct: ArrayLike | None = None,
+        label: str | Sequence[str] | None = None,
+        labels: Sequence[str | Sequence[str]] | None = None,
+        class_ids: ArrayLike | None = None,
+        class_names: ClassNames | None = None,
+        scores: ArrayLike | None = None,
+        to_name: str | None = None,
+        clip: bool = False,
+    ) -> PredictionBatch:
+        """Add every task's keypoints: ``M`` points in all, in one unit.
+
+        Args:
+            control: a ``KeyPointLabels`` or ``KeyPoint`` control, or its name.
+            xy_px, xy_norm, xy_pct: ``(M, 2)`` points of all tasks, in exactly one unit.
+            image_wh: ``(width, height)`` of every image, or ``(tasks, 2)``, one per task.
+            task_index: ``(M,)`` the task of each point, in any order; or
+            counts: ``(tasks,)`` points per task, the points given task by task.
+            width_px, width_pct: the drawn radius, one number or ``(M,)``; default 0.5
+                percent of the image width, as :meth:`KeyPointLabels.points`.
+            label, labels, class_ids, class_names: as in :meth:`boxes`.
+            scores: ``(M,)`` confidences in [0, 1].
+            to_name: the image, when the control points at several.
+            clip: move points outside the image onto its edge, as the builder does.
+
+        Returns:
+            The batch itself, to chain calls.
+
+        Raises:
+            BuildError: as :meth:`KeyPointLabels.points`, naming the task (``task 3: ...``).
+            LabelError: an unknown label or model class.
+        """
+        found = self.config.control(control) if isinstance(control, str) else control
+        if not isinstance(found, (KeyPointLabels, KeyPoint)):
+            raise BuildError(
+                f"keypoints() takes a <KeyPointLabels> or <KeyPoint> control, not <{found.tag} "
+                f"name={found.name!r}>"
+            )
+        arg, value = _one_of("points", POINT_ARGS, (xy_px, xy_norm, xy_pct))
+        self._parts.append(
+            KeyPointPart(
+                found,
+                self._tasks,
+                arg=arg,
+                points=value,
+                image_wh=image_wh,
+                width_px=width_px,
+                width_pct=width_pct,
+                task_index=task_index,
+                counts=counts,
+                label=label,
+                labels=labels,
+                class_ids=class_ids,
+                class_names=class_names,
+                scores=scores,
+                to_name=to_name,
+                clip=clip,
+            )
+        )
+        return self
+
     def choices(
         self,
         control: str | Choices,
@@ -283,6 +355,16 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         if self._columns is None:
             return dict(self._data[task])
         return {key: column[task] for key, column in self._columns.items()}
+
+
+def _one_of(kind: str, names: Sequence[str], values: Sequence[Any]) -> tuple[str, Any]:
+    """The one argument given among ``names``."""
+    given = [(name, value) for name, value in zip(names, values, strict=True) if value is not None]
+    if len(given) != 1:
+        listed = ", ".join(f"{n}=" for n in names)
+        got = f"; got {', '.join(name for name, _ in given)}" if given else ""
+        raise BuildError(f"give the {kind} once, as one of {listed}{got}")
+    return given[0]
 
 
 def _task_data(

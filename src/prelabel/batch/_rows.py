@@ -1,0 +1,182 @@
+"""Checks every part of a batch shares: the rows' numbers, scores and labels, the images' sizes,
+and the rows a ``LabelMap`` keeps.
+
+Each part names its rows (``"box"``, ``"point"``, ``"polygon"``, ``"span"``) in messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .._lazy import lazy_module
+from ..errors import BuildError
+from ..tags.base import ControlTag
+from ..tags.controls import LabelingControl
+from ._labels import ClassNames, RowLabels, row_labels
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+else:
+    np = lazy_module("numpy")
+
+__all__ = [
+    "ImageTemplates",
+    "float_rows",
+    "image_sizes",
+    "kept",
+    "kept_counts",
+    "part_labels",
+    "row_scores",
+]
+
+
+def float_rows(values: ArrayLike, arg: str, width: int, what: str) -> NDArray[np.float64]:
+    """``values`` as ``(M, width)`` float64: every ``what`` of the batch in one array.
+
+    Raises:
+        BuildError: not numbers, or another shape.
+    """
+    if isinstance(values, (str, bytes)):
+        raise BuildError(f"{arg} must be numbers, got {type(values).__name__}")
+    try:
+        raw = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise BuildError(f"{arg} must be numbers, got {type(values).__name__}") from None
+    if raw.size == 0 and raw.ndim < 2:
+        raw = raw.reshape(0, width)
+    if raw.ndim != 2 or raw.shape[1] != width:
+        raise BuildError(
+            f"{arg} must have shape (M, {width}), every {what} of the batch in one array, "
+            f"got {raw.shape}"
+        )
+    return raw
+
+
+def part_labels(
+    control: ControlTag,
+    rows: int,
+    *,
+    label: str | Sequence[str] | None,
+    labels: Sequence[str | Sequence[str]] | None,
+    class_ids: ArrayLike | None,
+    class_names: ClassNames | None,
+    shapes: str,
+    labeled_tag: str,
+) -> RowLabels | None:
+    """The rows' labels for a labeling control; None (and no label given) for a tool without.
+
+    Raises:
+        BuildError: labels given to a tool that draws ``shapes`` without labels.
+        LabelError: as :func:`row_labels`.
+    """
+    if isinstance(control, LabelingControl):
+        return row_labels(
+            control, rows, label=label, labels=labels, class_ids=class_ids, class_names=class_names
+        )
+    if label is not None or labels is not None or class_ids is not None or class_names is not None:
+        raise BuildError(
+            f"<{control.tag} name={control.name!r}> draws {shapes} without labels and takes "
+            f"none; label them with a <Labels> control, or use <{labeled_tag}>"
+        )
+    return None
+
+
+def row_scores(scores: ArrayLike | None, rows: int, what: str) -> NDArray[np.float64] | None:
+    """``(rows,)`` confidences in [0, 1], or None.
+
+    Raises:
+        BuildError: another shape, or a score outside [0, 1] (NaN included).
+    """
+    if scores is None:
+        return None
+    array = np.asarray(scores, dtype=np.float64)
+    if array.size == 0:
+        array = array.reshape(0)
+    if array.shape != (rows,):
+        raise BuildError(f"scores must have shape ({rows},), one per {what}, got {array.shape}")
+    bad = ~((array >= 0.0) & (array <= 1.0))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        value = float(array[row])
+        hint = " (looks like a percentage: divide by 100)" if 1.0 < value <= 100.0 else ""
+        raise BuildError(f"scores[{row}] must be between 0 and 1, got {value}{hint}")
+    return array
+
+
+def kept(task_index: ArrayLike, keep: NDArray[np.bool_], what: str) -> NDArray[Any]:
+    """The ``task_index`` of the rows a ``LabelMap`` kept."""
+    index = np.asarray(task_index)
+    if index.shape != keep.shape:
+        raise BuildError(
+            f"task_index must have shape {keep.shape}, one per {what}, got {index.shape}"
+        )
+    return index[keep]
+
+
+def kept_counts(
+    counts: ArrayLike, keep: NDArray[np.bool_], tasks: int, whats: str
+) -> NDArray[np.int64]:
+    """The ``counts`` per task of the rows a ``LabelMap`` kept."""
+    per_task = np.asarray(counts, dtype=np.int64)
+    if per_task.shape != (tasks,) or int(per_task.sum()) != keep.shape[0]:
+        raise BuildError(
+            f"counts must have shape ({tasks},) and add up to the {keep.shape[0]} {whats} given"
+        )
+    owner = np.repeat(np.arange(tasks), per_task)
+    return np.bincount(owner[keep], minlength=tasks).astype(np.int64)
+
+
+def image_sizes(image_wh: ArrayLike, tasks: int) -> NDArray[np.int64]:
+    """``(tasks, 2)`` image sizes from one ``(width, height)`` or one per task.
+
+    Raises:
+        BuildError: another shape, or a size that is not two positive whole numbers.
+    """
+    try:
+        sizes = np.asarray(image_wh, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise BuildError(
+            "image_wh must be (width, height) in pixels, or one such pair per task"
+        ) from None
+    if sizes.shape == (2,):
+        sizes = np.broadcast_to(sizes, (tasks, 2))
+    if sizes.shape != (tasks, 2):
+        raise BuildError(
+            f"image_wh must be (width, height) or have shape ({tasks}, 2), one per task, "
+            f"got {sizes.shape}"
+        )
+    good = np.isfinite(sizes) & (sizes > 0) & (sizes == np.round(sizes))
+    if not good.all():
+        task = int(np.flatnonzero(~good.all(axis=1))[0])
+        raise BuildError(
+            f"image_wh[{task}] = {sizes[task].tolist()} must be two positive whole numbers "
+            "of pixels"
+        )
+    return sizes.astype(np.int64)
+
+
+class ImageTemplates:
+    """The result keys every region of an image shares, per image size.
+
+    ``base`` is a result the control's own builder made (its keys, their order, the target),
+    so the batch writes exactly the keys the builder writes.
+    """
+
+    __slots__ = ("_base", "_by_size")
+
+    def __init__(self, base: dict[str, Any]) -> None:
+        self._base = base
+        self._by_size: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def get(self, width: int, height: int) -> dict[str, Any]:
+        """The template of a ``width`` x ``height`` image."""
+        found = self._by_size.get((width, height))
+        if found is None:
+            found = self._base.copy()
+            found["original_width"], found["original_height"] = width, height
+            if len(self._by_size) > 4096:
+                self._by_size.clear()
+            self._by_size[width, height] = found
+        return found
