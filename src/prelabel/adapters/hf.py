@@ -29,7 +29,8 @@ from ..errors import BuildError
 from ..results import Region, Result
 from ..tags.base import ControlTag
 from ..tags.controls import LabelingControl, Labels
-from ._common import ClassMap, Unmapped, describe, label_mapper
+from ._controls import describe
+from ._labeling import ClassMap, Unmapped, label_mapper
 from .arrays import box_regions
 
 __all__ = ["hf_choices", "hf_detection_regions", "hf_entity_regions"]

@@ -19,7 +19,8 @@ from ..errors import BuildError
 from ..results import Region
 from ..tags.base import ControlTag
 from ..tags.controls import Labels
-from ._common import ClassMap, Unmapped, describe, label_mapper
+from ._controls import describe
+from ._labeling import ClassMap, Unmapped, label_mapper
 
 __all__ = ["spacy_entity_regions"]
 

@@ -18,7 +18,7 @@ from ..errors import BuildError
 from ..results import Region
 from ..tags.base import ControlTag
 from ..tags.controls import Labels
-from ._common import ClassMap, ClassNames, Unmapped
+from ._labeling import ClassMap, ClassNames, Unmapped
 from .arrays import box_regions, mask_regions
 
 __all__ = ["detections_regions"]
