@@ -32,7 +32,9 @@ __all__ = [
 ]
 
 
-def float_rows(values: ArrayLike, arg: str, width: int, what: str) -> NDArray[np.float64]:
+def float_rows(
+    values: ArrayLike, arg: str, width: int, what: str, *, rows: str = "M"
+) -> NDArray[np.float64]:
     """``values`` as ``(M, width)`` float64: every ``what`` of the batch in one array.
 
     Raises:
@@ -48,7 +50,7 @@ def float_rows(values: ArrayLike, arg: str, width: int, what: str) -> NDArray[np
         raw = raw.reshape(0, width)
     if raw.ndim != 2 or raw.shape[1] != width:
         raise BuildError(
-            f"{arg} must have shape (M, {width}), every {what} of the batch in one array, "
+            f"{arg} must have shape ({rows}, {width}), every {what} of the batch in one array, "
             f"got {raw.shape}"
         )
     return raw

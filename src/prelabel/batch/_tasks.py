@@ -14,11 +14,20 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 from .._lazy import lazy_module
 from ..config import LabelConfig
 from ..errors import BuildError
-from ..tags.controls import Choices, KeyPoint, KeyPointLabels, Rectangle, RectangleLabels
+from ..tags.controls import (
+    Choices,
+    KeyPoint,
+    KeyPointLabels,
+    Polygon,
+    PolygonLabels,
+    Rectangle,
+    RectangleLabels,
+)
 from ._boxes import BOX_ARGS, BoxPart
 from ._choices import Choice, ChoicePart
 from ._keypoints import POINT_ARGS, KeyPointPart
 from ._labels import ClassNames
+from ._polygons import POLYGON_ARGS, PolygonPart
 
 if TYPE_CHECKING:
     import numpy as np
@@ -243,6 +252,77 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 image_wh=image_wh,
                 width_px=width_px,
                 width_pct=width_pct,
+                task_index=task_index,
+                counts=counts,
+                label=label,
+                labels=labels,
+                class_ids=class_ids,
+                class_names=class_names,
+                scores=scores,
+                to_name=to_name,
+                clip=clip,
+            )
+        )
+        return self
+
+    def polygons(
+        self,
+        control: str | PolygonLabels | Polygon,
+        *,
+        points_px: ArrayLike | None = None,
+        points_norm: ArrayLike | None = None,
+        points_pct: ArrayLike | None = None,
+        point_counts: ArrayLike,
+        image_wh: ArrayLike,
+        task_index: ArrayLike | None = None,
+        counts: ArrayLike | None = None,
+        label: str | Sequence[str] | None = None,
+        labels: Sequence[str | Sequence[str]] | None = None,
+        class_ids: ArrayLike | None = None,
+        class_names: ClassNames | None = None,
+        scores: ArrayLike | None = None,
+        to_name: str | None = None,
+        clip: bool = False,
+    ) -> PredictionBatch:
+        """Add every task's polygons: ``M`` polygons of ``P`` vertices in all, in one unit.
+
+        Args:
+            control: a ``PolygonLabels`` or ``Polygon`` control, or its name.
+            points_px, points_norm, points_pct: ``(P, 2)`` the vertices of every polygon, one
+                polygon after another, in exactly one unit.
+            point_counts: ``(M,)`` how many vertices each polygon has (3 or more; a last
+                vertex equal to the first is dropped, as :meth:`PolygonLabels.polygons` does).
+            image_wh: ``(width, height)`` of every image, or ``(tasks, 2)``, one per task.
+            task_index: ``(M,)`` the task of each polygon, in any order; or
+            counts: ``(tasks,)`` polygons per task, the polygons given task by task.
+            label, labels, class_ids, class_names: one per polygon, as in :meth:`boxes`.
+            scores: ``(M,)`` confidences in [0, 1].
+            to_name: the image, when the control points at several.
+            clip: move vertices outside the image onto its edge, as the builder does.
+
+        Returns:
+            The batch itself, to chain calls.
+
+        Raises:
+            BuildError: as :meth:`PolygonLabels.polygons`, naming the task
+                (``task 3 (polygons from 12 on, points_px rows from 80 on): ...``).
+            LabelError: an unknown label or model class.
+        """
+        found = self.config.control(control) if isinstance(control, str) else control
+        if not isinstance(found, (PolygonLabels, Polygon)):
+            raise BuildError(
+                f"polygons() takes a <PolygonLabels> or <Polygon> control, not <{found.tag} "
+                f"name={found.name!r}>"
+            )
+        arg, value = _one_of("polygons", POLYGON_ARGS, (points_px, points_norm, points_pct))
+        self._parts.append(
+            PolygonPart(
+                found,
+                self._tasks,
+                arg=arg,
+                points=value,
+                point_counts=point_counts,
+                image_wh=image_wh,
                 task_index=task_index,
                 counts=counts,
                 label=label,
