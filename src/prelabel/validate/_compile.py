@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..config import LabelConfig
 from ..tags import controls as c
 from ..tags.base import ControlTag, ObjectTag
+from ._boxes import RectangleChecker, VideoRectangleChecker
 from ._classify import (
     ChoicesChecker,
     DateTimeChecker,
@@ -16,16 +17,10 @@ from ._classify import (
     TaxonomyChecker,
     TextAreaChecker,
 )
-from ._geometry import (
-    EllipseChecker,
-    KeyPointChecker,
-    PolygonChecker,
-    RectangleChecker,
-    VectorChecker,
-    VideoRectangleChecker,
-)
+from ._ellipses import EllipseChecker, KeyPointChecker
 from ._links import PartnerLabelsChecker
 from ._masks import BitmaskChecker, BrushChecker
+from ._points import PolygonChecker, VectorChecker
 from ._spans import (
     AudioSpanChecker,
     HyperTextSpanChecker,

@@ -14,7 +14,7 @@ from typing import Any
 from .. import rle as rle_codec
 from ..errors import RLEError
 from ._context import PredCtx
-from ._geometry import ImageChecker
+from ._image import ImageChecker
 from ._show import MISSING, a_type, json_type, num, show
 
 __all__ = ["BitmaskChecker", "BrushChecker"]
@@ -28,14 +28,7 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 class BrushChecker(ImageChecker):
     """``brushlabels`` / ``brush`` / ``magicwand``: ``format: "rle"`` and ``rle`` bytes."""
 
-    def check(self, v: dict[str, Any], r: dict[str, Any], i: int, p: PredCtx) -> None:
-        self.sized(r, i, p)
-        size = self.size_of(r)
-        self.check_mask(v, i, p, size)
-        if self.key is not None:
-            self.check_labels(v, i, p)
-
-    def check_mask(
+    def check_geometry(
         self, v: dict[str, Any], i: int, p: PredCtx, size: tuple[float, float] | None
     ) -> None:
         fmt = v.get("format", MISSING)
@@ -188,16 +181,14 @@ def _pixels(words: int) -> str:
 class BitmaskChecker(ImageChecker):
     """``bitmasklabels`` / ``bitmask``: ``imageDataURL``, a PNG data URL of the image's size."""
 
-    def check(self, v: dict[str, Any], r: dict[str, Any], i: int, p: PredCtx) -> None:
-        self.sized(r, i, p)
-        size = self.size_of(r)
+    def check_geometry(
+        self, v: dict[str, Any], i: int, p: PredCtx, size: tuple[float, float] | None
+    ) -> None:
         url = self.string(v, "imageDataURL", i, p)
         if "format" in v:
             self.string(v, "format", i, p, required=False)
         if url is not None:
             self.check_png(url, i, p, size)
-        if self.key is not None:
-            self.check_labels(v, i, p)
 
     def check_png(self, url: str, i: int, p: PredCtx, size: tuple[float, float] | None) -> None:
         where = (i, "value", "imageDataURL")
