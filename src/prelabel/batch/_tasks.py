@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 from .._lazy import lazy_module
 from ..config import LabelConfig
 from ..errors import BuildError
+from ..labelmap import LabelMap
+from ..offsets import OffsetUnit
 from ..tags.controls import (
     Choices,
     KeyPoint,
     KeyPointLabels,
+    Labels,
     Polygon,
     PolygonLabels,
     Rectangle,
@@ -28,6 +31,7 @@ from ._choices import Choice, ChoicePart
 from ._keypoints import POINT_ARGS, KeyPointPart
 from ._labels import ClassNames
 from ._polygons import POLYGON_ARGS, PolygonPart
+from ._spans import SpanLabel, SpanPart
 
 if TYPE_CHECKING:
     import numpy as np
@@ -332,6 +336,81 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 scores=scores,
                 to_name=to_name,
                 clip=clip,
+            )
+        )
+        return self
+
+    def spans(
+        self,
+        control: str | Labels,
+        *,
+        start: ArrayLike,
+        end: ArrayLike,
+        task_index: ArrayLike | None = None,
+        counts: ArrayLike | None = None,
+        label: SpanLabel | None = None,
+        labels: Sequence[SpanLabel] | None = None,
+        class_ids: ArrayLike | None = None,
+        class_names: ClassNames | None = None,
+        label_map: Mapping[str, str] | LabelMap | None = None,
+        scores: ArrayLike | None = None,
+        unit: OffsetUnit = "codepoint",
+        to_name: str | None = None,
+    ) -> PredictionBatch:
+        """Add every task's labeled spans on its ``<Text>``: ``M`` spans in all.
+
+        Each task's text is read from its data through the ``<Text>`` tag's ``$key``, and
+        each span's ``text`` is cut from it, as :meth:`Labels.spans` does.
+
+        Args:
+            control: a ``Labels`` control on a ``Text``, or its name.
+            start: ``(M,)`` the first character of each span, in ``unit``.
+            end: ``(M,)`` one past the last character of each span, in ``unit``.
+            task_index: ``(M,)`` the task of each span, in any order; or
+            counts: ``(tasks,)`` spans per task, the spans given task by task.
+            label: one label for every span; or
+            labels: ``(M,)`` a label (or a list of labels) per span: config labels or model
+                class names, mapped as :meth:`Labels.spans` maps them (``label_map``, then
+                ``predicted_values``, the exact name, the name in any case); or
+            class_ids: ``(M,)`` model class ids, with
+            class_names: the model's class names, or a :class:`~prelabel.LabelMap`.
+            label_map: for ``label``/``labels``: model class name -> config label, or a
+                ``LabelMap`` (``unmapped="drop"`` drops the spans of unmapped classes).
+            scores: ``(M,)`` confidences in [0, 1].
+            unit: what the offsets count: ``"codepoint"`` (Python ``str`` indices, what Label
+                Studio stores), ``"utf16"`` (JavaScript) or ``"utf8"`` (bytes).
+            to_name: the ``<Text>``, when the control points at several.
+
+        Returns:
+            The batch itself, to chain calls.
+
+        Raises:
+            BuildError: as :meth:`Labels.spans`, naming the task (``task 9: ...``).
+            LabelError: an unknown label or model class.
+        """
+        found = self.config.control(control) if isinstance(control, str) else control
+        if not isinstance(found, Labels):
+            raise BuildError(
+                f"spans() takes a <Labels> control on a <Text>, not <{found.tag} "
+                f"name={found.name!r}>"
+            )
+        self._parts.append(
+            SpanPart(
+                found,
+                self._tasks,
+                self._task_data,
+                start=start,
+                end=end,
+                task_index=task_index,
+                counts=counts,
+                label=label,
+                labels=labels,
+                class_ids=class_ids,
+                class_names=class_names,
+                label_map=label_map,
+                scores=scores,
+                unit=unit,
+                to_name=to_name,
             )
         )
         return self
