@@ -1,0 +1,30 @@
+"""What reading a config keeps besides the tags: warnings, and tags prelabel does not know."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+__all__ = ["ConfigWarning", "UnknownTag"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ConfigWarning:
+    """Something in the config prelabel keeps but cannot vouch for (an unknown tag, ...)."""
+
+    message: str
+    line: int | None = None
+    tag: str | None = None
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclasses.dataclass(frozen=True)
+class UnknownTag:
+    """A tag prelabel does not know, kept as written (a typo, or a newer Label Studio tag)."""
+
+    tag: str
+    name: str | None
+    line: int | None
+    attrs: Mapping[str, str]
