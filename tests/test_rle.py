@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from prelabel import rle
 from prelabel.rle import RLEError, RLEHeader, RLEStats
+from prelabel.rle._tokens import PAIR_BYTES, SCALAR_BYTES
 
 GOLDEN = sorted((Path(__file__).parent / "data" / "rle-golden" / "cases").glob("*.json"))
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -360,8 +361,8 @@ def test_literal_chunks_in_long_streams(n_tokens: int) -> None:
     words += [0] * fill
     stream = write_stream(tokens)
     body = len(stream) - 6
-    assert (body >= rle._PAIR_BYTES) == (n_tokens > 5_000)
-    assert body > rle._SCALAR_BYTES
+    assert (body >= PAIR_BYTES) == (n_tokens > 5_000)
+    assert body > SCALAR_BYTES
     got = rle.decode_rgba(stream, 1, len(words) // 4)
     assert np.array_equal(got.ravel(), np.array(words, np.uint8))
 
