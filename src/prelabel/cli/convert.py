@@ -8,7 +8,6 @@ Tasks stream through: the input is never loaded whole.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 from ..errors import BuildError, TaskFileError
 from ..io import read_tasks_located, write_tasks
 from ..tasks import Task
+from ._common import os_error, plural, positive, print_written
 from ._progress import Progress, total_size
 
 NAME = "convert"
@@ -41,12 +41,12 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument(
         "--max-tasks-per-file",
-        type=_positive,
+        type=positive,
         metavar="N",
         help="split the output into files of at most N tasks (name-00001.json, ...)",
     )
     parser.add_argument(
-        "--indent", type=_positive, metavar="N", help="pretty-print JSON with N spaces"
+        "--indent", type=positive, metavar="N", help="pretty-print JSON with N spaces"
     )
     parser.add_argument(
         "--predictions-as-annotations",
@@ -60,16 +60,6 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("--drop-predictions", action="store_true", help="remove predictions")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -118,35 +108,14 @@ def run(args: argparse.Namespace) -> int:
             max_tasks_per_file=args.max_tasks_per_file,
             indent=args.indent,
         )
-    except _TaskError as exc:
-        progress.clear()
-        print(f"prelabel: {exc}", file=sys.stderr)
-        return 1
-    except BuildError as exc:
-        progress.clear()
-        print(f"prelabel: cannot write: {exc}", file=sys.stderr)
-        return 1
     except BrokenPipeError:
         raise
-    except FileExistsError as exc:
+    except (_TaskError, BuildError, OSError, TaskFileError) as exc:
         progress.clear()
-        print(f"prelabel: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        progress.clear()
-        name = os.fsdecode(exc.filename) if exc.filename is not None else args.output
-        print(f"prelabel: {name}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    except TaskFileError as exc:
-        progress.clear()
-        print(f"prelabel: {exc}", file=sys.stderr)
-        return 2
+        return _failure(exc, args.output)
     progress.clear()
-    print(f"wrote {_plural(counter['tasks'], 'task')} to {_plural(len(written), 'file')}:")
-    for path in written[:5]:
-        print(f"  {path}")
-    if len(written) > 5:
-        print(f"  ... ({len(written) - 5:,} more)")
+    print(f"wrote {plural(counter['tasks'], 'task')} to {plural(len(written), 'file')}:")
+    print_written([str(p) for p in written])
     return 0
 
 
@@ -154,5 +123,16 @@ class _TaskError(Exception):
     """A task read fine but cannot be reshaped (its envelope is wrong)."""
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
+def _failure(exc: Exception, output: str) -> int:
+    """Print why the conversion stopped; 1 for a task or value that cannot be written, 2 for
+    a file problem."""
+    if isinstance(exc, _TaskError):
+        message, status = str(exc), 1
+    elif isinstance(exc, BuildError):
+        message, status = f"cannot write: {exc}", 1
+    elif isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
+        message, status = os_error(exc, output), 2
+    else:  # FileExistsError, TaskFileError
+        message, status = str(exc), 2
+    print(f"prelabel: {message}", file=sys.stderr)
+    return status

@@ -5,8 +5,7 @@ optional confidence column) and writes one Label Studio task per image, validate
 out. YOLO files hold no image sizes: give ``--images DIR`` (sizes read from the image headers;
 every image gets a task) or ``--sizes sizes.json`` (``{"name": [width, height]}``).
 
-Exit status: 0 written, 1 input that cannot be converted or fails validation, 2 wrong usage
-or an unreadable file.
+Options, output and exit status are those of ``from-coco`` (:mod:`._from_dataset`).
 """
 
 from __future__ import annotations
@@ -16,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import LabelConfig
-from .from_coco import add_drawing_options, add_output_options, common_kwargs, convert, usage
+from . import _from_dataset as shared
+from ._common import usage
 
 if TYPE_CHECKING:
     from ..adapters import TaskStream
@@ -26,17 +26,15 @@ NAME = "from-yolo"
 
 def add_parser(sub: Any) -> None:
     """Register the command on the ``prelabel`` subparsers."""
-    parser = sub.add_parser(
+    parser = shared.add_command(
+        sub,
         NAME,
         help="write Label Studio tasks from YOLO txt label or prediction files",
         description="Turn a folder of YOLO .txt files (one per image, coordinates 0-1, an "
         "optional confidence column) into Label Studio tasks for CONFIG, validated on the way "
-        "out. Exit status: 0 written, 1 input that cannot be converted or fails validation, "
-        "2 wrong usage or an unreadable file.",
+        "out.",
+        source=("labels_dir", "LABELS_DIR", "folder of YOLO .txt files"),
     )
-    parser.add_argument("labels_dir", metavar="LABELS_DIR", help="folder of YOLO .txt files")
-    parser.add_argument("output", metavar="OUTPUT", help=".json, .jsonl or directory")
-    parser.add_argument("--config", required=True, help="labeling config XML file")
     parser.add_argument(
         "--classes",
         required=True,
@@ -67,8 +65,8 @@ def add_parser(sub: Any) -> None:
         default="predictions",
         help="import as predictions (default) or annotations",
     )
-    add_drawing_options(parser, default_version="yolo")
-    add_output_options(parser)
+    shared.add_drawing_options(parser, default_version="yolo")
+    shared.add_output_options(parser)
 
 
 def _classes(text: str) -> Any:
@@ -113,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
             keypoint_names=names,
             into=args.into,
             min_score=args.min_score,
-            **common_kwargs(args),
+            **shared.common_kwargs(args),
         )
 
-    return convert(args, make)
+    return shared.convert(args, make)

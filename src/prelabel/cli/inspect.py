@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from ..config import LabelConfig
-from ..errors import ConfigError
+from ._common import read_config
 
 NAME = "inspect"
 
@@ -27,14 +26,9 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the config summary; 1 when the config is invalid, 2 when it cannot be read."""
-    try:
-        config = LabelConfig.from_file(args.config)
-    except OSError as exc:
-        print(f"prelabel: cannot read {args.config}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    except ConfigError as exc:
-        print(f"prelabel: {args.config}: invalid labeling config: {exc}", file=sys.stderr)
-        return 1
+    config = read_config(args.config, invalid=1)
+    if isinstance(config, int):
+        return config
     if args.format == "json":
         print(json.dumps(config.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..config import LabelConfig
-from ..errors import ConfigError, ErrorRecord, TaskFileError
+from ..errors import ErrorRecord, TaskFileError
 from ..io import TaskLocation, read_tasks_located
 from ..validate import ValidationStats, Validator
+from ._common import plural, read_config
 from ._progress import Progress, isatty, total_size
 
 NAME = "validate"
@@ -83,26 +83,21 @@ class _JsonPrinter:
         self.out.write("\n]\n" if self.count else "[]\n")
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
-
-
 def render_summary(stats: ValidationStats, files: int, unreadable: int = 0) -> str:
     """The summary block that ends the text output."""
-    where = _plural(files, "file")
+    where = plural(files, "file")
     if unreadable:
         where += f" ({unreadable:,} could not be read)"
-    counted = [_plural(stats.tasks, "task"), _plural(stats.predictions, "prediction")]
+    counted = [plural(stats.tasks, "task"), plural(stats.predictions, "prediction")]
     if stats.annotations:
-        counted.append(_plural(stats.annotations, "annotation"))
-    counted.append(_plural(stats.results, "result"))
+        counted.append(plural(stats.annotations, "annotation"))
+    counted.append(plural(stats.results, "result"))
     lines = [f"checked {', '.join(counted)} in {where}"]
     if not (stats.errors or stats.warnings):
         lines.append("no problems found")
     else:
         lines.append(
-            f"found {_plural(stats.error_count, 'error')}, "
-            f"{_plural(stats.warning_count, 'warning')}"
+            f"found {plural(stats.error_count, 'error')}, {plural(stats.warning_count, 'warning')}"
         )
         rows = [("error", code, n) for code, n in sorted(stats.errors.items())]
         rows += [("warning", code, n) for code, n in sorted(stats.warnings.items())]
@@ -114,14 +109,9 @@ def render_summary(stats: ValidationStats, files: int, unreadable: int = 0) -> s
 
 def run(args: argparse.Namespace) -> int:
     """Validate every task of every TASKS path; print problems and a summary."""
-    try:
-        config = LabelConfig.from_file(args.config)
-    except OSError as exc:
-        print(f"prelabel: cannot read {args.config}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    except ConfigError as exc:
-        print(f"prelabel: {args.config}: invalid labeling config: {exc}", file=sys.stderr)
-        return 2
+    config = read_config(args.config, invalid=2)
+    if isinstance(config, int):
+        return config
 
     out = sys.stdout
     printer: _TextPrinter | _JsonPrinter = (
