@@ -55,9 +55,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
     """One prediction per task for a whole dataset, from arrays.
 
     Give the tasks' data, then add each control's output for all tasks at once with
-    :meth:`boxes` and :meth:`choices`. The batch is a sequence of task dicts, the same as
-    the per-image builders give, made when read: pass it to :func:`prelabel.io.write_jsonl`,
-    iterate it, or index it.
+    :meth:`boxes`, :meth:`keypoints`, :meth:`polygons`, :meth:`spans` and :meth:`choices`.
+    The batch is a sequence of task dicts, the same as the per-image builders give, made when
+    read: pass it to :func:`prelabel.io.write_jsonl`, iterate it, or index it.
 
     Args:
         config: the labeling config the predictions are for.
