@@ -2,8 +2,9 @@
 
 Per-image builders return dicts, and building a dict per result costs about a microsecond
 however it is done. A whole dataset's model output is arrays; :class:`PredictionBatch` checks
-and converts them as arrays and keeps them so (tens of bytes per result, not a kilobyte), and
-makes each task's dict only when it is read, written or validated.
+and converts them as arrays and keeps them so (about 110 bytes per box, most of it the region
+id, against about 770 for the box's dicts), and makes each task's dict only when it is read,
+written or validated.
 """
 
 from __future__ import annotations
