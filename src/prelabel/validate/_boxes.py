@@ -8,7 +8,7 @@ from typing import Any
 
 from ._context import PredCtx
 from ._image import EPS, NO_ROTATION, NT, ImageChecker, no_rotation
-from ._show import MISSING, a_type, num, show
+from ._show import MISSING, a_type, num
 
 __all__ = ["RectangleChecker", "VideoRectangleChecker"]
 
@@ -197,44 +197,29 @@ class VideoRectangleChecker(RectangleChecker):
         seq = v.get("sequence", MISSING)
         where = (i, "value", "sequence")
         if seq is MISSING:
-            p.add(
-                "value.key_missing",
-                (i, "value"),
+            self.key_missing(
+                i,
+                p,
                 "a videorectangle needs value.sequence (its keyframes)",
-                ck=self,
-                expected="framesCount, duration, sequence",
+                "framesCount, duration, sequence",
             )
         elif not isinstance(seq, (list, tuple)):
-            p.add(
-                "value.type",
-                where,
-                f"value.sequence must be a list of keyframes, got {a_type(seq)}",
-                ck=self,
-                found=show(seq),
+            self.wrong_type(
+                where, p, f"value.sequence must be a list of keyframes, got {a_type(seq)}", seq
             )
         else:
             last = -math.inf
             for j, frame in enumerate(seq):
                 tail = (*where, j)
                 if not isinstance(frame, dict):
-                    p.add(
-                        "value.type",
-                        tail,
-                        f"keyframe {j} must be an object",
-                        ck=self,
-                        found=show(frame),
-                    )
+                    self.wrong_type(tail, p, f"keyframe {j} must be an object", frame)
                     continue
                 self.box_slow_if_needed(frame, i, p, tail)
                 self.number(frame, "time", i, p, tail=tail)
                 n = self.number(frame, "frame", i, p, integer=True, tail=tail)
                 if "enabled" in frame and frame["enabled"] not in (True, False):
-                    p.add(
-                        "value.type",
-                        (*tail, "enabled"),
-                        "enabled must be true or false",
-                        ck=self,
-                        found=show(frame["enabled"]),
+                    self.wrong_type(
+                        (*tail, "enabled"), p, "enabled must be true or false", frame["enabled"]
                     )
                 if n is None:
                     continue

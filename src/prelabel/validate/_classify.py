@@ -76,40 +76,30 @@ class TextAreaChecker(ControlChecker):
             return
         where = (i, "value", "text")
         if text is MISSING:
-            p.add(
-                "value.key_missing",
-                (i, "value"),
-                f"{self.what} results carry value.text, a list of strings",
-                ck=self,
-                expected="text",
+            self.key_missing(
+                i, p, f"{self.what} results carry value.text, a list of strings", "text"
             )
         elif isinstance(text, str):
-            p.add(
-                "value.type",
+            self.wrong_type(
                 where,
+                p,
                 "value.text must be a list of strings, got a string",
+                text,
                 hint=f"write [{show(text)}]",
-                ck=self,
                 expected="a list of strings",
-                found=show(text),
             )
         elif not isinstance(text, (list, tuple)):
-            p.add(
-                "value.type",
-                where,
-                f"value.text must be a list of strings, got {a_type(text)}",
-                ck=self,
-                found=show(text),
+            self.wrong_type(
+                where, p, f"value.text must be a list of strings, got {a_type(text)}", text
             )
         else:
             for j, item in enumerate(text):
                 if not isinstance(item, str):
-                    p.add(
-                        "value.type",
+                    self.wrong_type(
                         (*where, j),
+                        p,
                         f"value.text[{j}] must be a string, got {a_type(item)}",
-                        ck=self,
-                        found=show(item),
+                        item,
                     )
                     break
 
@@ -128,13 +118,7 @@ class NumberChecker(ControlChecker):
         n = v.get("number", MISSING)
         if type(n) is not float or not -_INF < n < _INF:
             if n is MISSING:
-                p.add(
-                    "value.key_missing",
-                    (i, "value"),
-                    f"{self.what} results carry value.number",
-                    ck=self,
-                    expected="number",
-                )
+                self.key_missing(i, p, f"{self.what} results carry value.number", "number")
                 return
             n = self.number_at(n, (i, "value", "number"), p)
             if n is None:
@@ -170,13 +154,7 @@ class RatingChecker(ControlChecker):
         if type(n) is int and 1 <= n <= self.high:
             return
         if n is MISSING:
-            p.add(
-                "value.key_missing",
-                (i, "value"),
-                f"{self.what} results carry value.rating",
-                ck=self,
-                expected="rating",
-            )
+            self.key_missing(i, p, f"{self.what} results carry value.rating", "rating")
             return
         n = self.number_at(n, (i, "value", "rating"), p, integer=True)
         if n is None:
@@ -289,12 +267,8 @@ class TaxonomyChecker(ControlChecker):
         paths = v.get("taxonomy", MISSING)
         where = (i, "value", "taxonomy")
         if paths is MISSING:
-            p.add(
-                "value.key_missing",
-                (i, "value"),
-                f"{self.what} results carry value.taxonomy, a list of paths",
-                ck=self,
-                expected="taxonomy",
+            self.key_missing(
+                i, p, f"{self.what} results carry value.taxonomy, a list of paths", "taxonomy"
             )
             return
         if not isinstance(paths, (list, tuple)):
@@ -308,14 +282,13 @@ class TaxonomyChecker(ControlChecker):
             )
             return
         if paths and all(isinstance(x, str) for x in paths):
-            p.add(
-                "value.type",
+            self.wrong_type(
                 where,
+                p,
                 "value.taxonomy must be a list of paths (lists), got a flat list of strings",
+                paths,
                 hint=f"write {show([list(paths)])} for one path, or one list per selected node",
-                ck=self,
                 expected="[[root, ..., node], ...]",
-                found=show(paths),
             )
             return
         if self.max_usages is not None and len(paths) > self.max_usages:
@@ -328,12 +301,8 @@ class TaxonomyChecker(ControlChecker):
             )
         for j, path in enumerate(paths):
             if not isinstance(path, (list, tuple)) or not all(isinstance(x, str) for x in path):
-                p.add(
-                    "value.type",
-                    (*where, j),
-                    f"path {j} must be a list of strings, got {show(path)}",
-                    ck=self,
-                    found=show(path),
+                self.wrong_type(
+                    (*where, j), p, f"path {j} must be a list of strings, got {show(path)}", path
                 )
                 continue
             if self.paths is None:
@@ -386,13 +355,7 @@ class PairwiseChecker(ControlChecker):
         if sel == "left" or sel == "right":
             return
         if sel is MISSING:
-            p.add(
-                "value.key_missing",
-                (i, "value"),
-                f"{self.what} results carry value.selected",
-                ck=self,
-                expected="selected",
-            )
+            self.key_missing(i, p, f"{self.what} results carry value.selected", "selected")
             return
         p.add(
             "pairwise.selected",
@@ -418,22 +381,15 @@ class RankerChecker(ControlChecker):
         ranks = v.get("ranker", MISSING)
         where = (i, "value", "ranker")
         if ranks is MISSING:
-            p.add(
-                "value.key_missing",
-                (i, "value"),
-                f"{self.what} results carry value.ranker",
-                ck=self,
-                expected="ranker",
-            )
+            self.key_missing(i, p, f"{self.what} results carry value.ranker", "ranker")
             return
         if not isinstance(ranks, dict):
-            p.add(
-                "value.type",
+            self.wrong_type(
                 where,
+                p,
                 f"value.ranker must be an object {{{self.name!r}: [ids]}}, got {a_type(ranks)}",
+                ranks,
                 hint=f"write {{{self.name!r}: {show(ranks)}}}" if isinstance(ranks, list) else None,
-                ck=self,
-                found=show(ranks),
             )
             return
         items = object_data(self.obj, self.path, p.task)
@@ -446,12 +402,11 @@ class RankerChecker(ControlChecker):
                 or not isinstance(order, list)
                 or not all(isinstance(x, str) for x in order)
             ):
-                p.add(
-                    "value.type",
+                self.wrong_type(
                     (*where, str(key)),
+                    p,
                     "each ranker entry must be a list of item id strings",
-                    ck=self,
-                    found=show(order),
+                    order,
                 )
                 continue
             if key not in self.keys:

@@ -33,13 +33,12 @@ class BrushChecker(ImageChecker):
     ) -> None:
         fmt = v.get("format", MISSING)
         if fmt is not MISSING and not isinstance(fmt, str):
-            p.add(
-                "value.type",
+            self.wrong_type(
                 (i, "value", "format"),
+                p,
                 f'value.format must be the string "rle", got {a_type(fmt)}',
+                fmt,
                 hint='set "format": "rle"',
-                ck=self,
-                found=show(fmt),
             )
         elif fmt is not MISSING and fmt != "rle":
             p.add(

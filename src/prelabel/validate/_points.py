@@ -45,12 +45,11 @@ class PolygonChecker(ImageChecker):
                 ck=self,
             )
         elif closed is not True:
-            p.add(
-                "value.type",
+            self.wrong_type(
                 (i, "value", "closed"),
+                p,
                 f"value.closed must be true or false, got {a_type(closed)}",
-                ck=self,
-                found=show(closed),
+                closed,
             )
 
     def points_slow(
@@ -63,22 +62,17 @@ class PolygonChecker(ImageChecker):
     ) -> None:
         where = (i, "value", "points")
         if points is MISSING:
-            p.add(
-                "value.key_missing",
-                (i, "value"),
-                f"{self.what} results need value.points, a list of [x, y] pairs",
-                ck=self,
-                expected="points",
+            self.key_missing(
+                i, p, f"{self.what} results need value.points, a list of [x, y] pairs", "points"
             )
             return
         if not isinstance(points, (list, tuple)):
-            p.add(
-                "value.type",
+            self.wrong_type(
                 where,
+                p,
                 f"value.points must be a list of [x, y] pairs, got {a_type(points)}",
-                ck=self,
+                points,
                 expected="a list of [x, y] pairs",
-                found=show(points),
             )
             return
         reported = 0
@@ -91,14 +85,13 @@ class PolygonChecker(ImageChecker):
                         hint = "write each point as [x, y], not {x, y}"
                     elif isinstance(pt, (int, float)):
                         hint = "points is a flat list; group it into [x, y] pairs"
-                    p.add(
-                        "value.type",
+                    self.wrong_type(
                         (*where, j),
+                        p,
                         f"value.points[{j}] must be an [x, y] pair",
+                        pt,
                         hint=hint,
-                        ck=self,
                         expected="[x, y]",
-                        found=show(pt),
                     )
                 reported += 1
                 continue
@@ -182,21 +175,14 @@ class VectorChecker(ImageChecker):
         vertices = v.get("vertices", MISSING)
         where = (i, "value", "vertices")
         if vertices is MISSING:
-            p.add(
-                "value.key_missing",
-                (i, "value"),
-                f"{self.what} results need value.vertices",
-                ck=self,
-                expected="vertices",
-            )
+            self.key_missing(i, p, f"{self.what} results need value.vertices", "vertices")
             return
         if not isinstance(vertices, (list, tuple)):
-            p.add(
-                "value.type",
+            self.wrong_type(
                 where,
+                p,
                 f"value.vertices must be a list of vertex objects, got {a_type(vertices)}",
-                ck=self,
-                found=show(vertices),
+                vertices,
             )
             return
         ids = {vx.get("id") for vx in vertices if isinstance(vx, dict)}
@@ -205,12 +191,8 @@ class VectorChecker(ImageChecker):
             if reported >= MAX_POINT_RECORDS:
                 break
             if not isinstance(vx, dict):
-                p.add(
-                    "value.type",
-                    (*where, j),
-                    f"value.vertices[{j}] must be an object with x and y",
-                    ck=self,
-                    found=show(vx),
+                self.wrong_type(
+                    (*where, j), p, f"value.vertices[{j}] must be an object with x and y", vx
                 )
                 reported += 1
                 continue

@@ -50,12 +50,11 @@ class _SpanBase(ControlChecker):
         for key in keys:
             raw = v.get(key, MISSING)
             if raw is MISSING:
-                p.add(
-                    "value.key_missing",
-                    (i, "value"),
+                self.key_missing(
+                    i,
+                    p,
                     f"{self.what} spans need value.{keys[0]} and value.{keys[1]}; {key} is missing",
-                    ck=self,
-                    expected=f"{keys[0]}, {keys[1]} (integers)",
+                    f"{keys[0]}, {keys[1]} (integers)",
                 )
                 continue
             n = self.number_at(raw, (i, "value", key), p, integer=True)
@@ -113,12 +112,8 @@ class TextSpanChecker(_SpanBase):
     def slow(self, v: dict[str, Any], i: int, p: PredCtx) -> None:
         given = v.get("text", MISSING)
         if given is not MISSING and not isinstance(given, str):
-            p.add(
-                "value.type",
-                (i, "value", "text"),
-                f"value.text must be a string, got {a_type(given)}",
-                ck=self,
-                found=show(given),
+            self.wrong_type(
+                (i, "value", "text"), p, f"value.text must be a string, got {a_type(given)}", given
             )
             given = MISSING
         span = self.offsets(v, i, p)
@@ -223,23 +218,16 @@ class HyperTextSpanChecker(_SpanBase):
         s = v.get("start", MISSING)
         e = v.get("end", MISSING)
         if s is MISSING or e is MISSING:
-            p.add(
-                "value.key_missing",
-                (i, "value"),
+            self.key_missing(
+                i,
+                p,
                 f"{self.what} spans need start and end (xpaths) with startOffset and endOffset",
-                ck=self,
-                expected="start, end, startOffset, endOffset",
+                "start, end, startOffset, endOffset",
             )
             return
         given = v.get("text", MISSING)
         if given is not MISSING and not isinstance(given, str):
-            p.add(
-                "value.type",
-                (i, "value", "text"),
-                "value.text must be a string",
-                ck=self,
-                found=show(given),
-            )
+            self.wrong_type((i, "value", "text"), p, "value.text must be a string", given)
         if _int_like(s) and _int_like(e) and "startOffset" not in v and "endOffset" not in v:
             span = self.offsets(v, i, p)  # plain global offsets, read like a Text span
             if span is not None:
@@ -247,13 +235,12 @@ class HyperTextSpanChecker(_SpanBase):
             return
         for key, value in (("start", s), ("end", e)):
             if not isinstance(value, str):
-                p.add(
-                    "value.type",
+                self.wrong_type(
                     (i, "value", key),
+                    p,
                     f"value.{key} must be an xpath string such as '/p[1]/text()[1]', "
                     f"got {a_type(value)}",
-                    ck=self,
-                    found=show(value),
+                    value,
                 )
             elif not value.startswith("/"):
                 p.add(
@@ -270,12 +257,11 @@ class HyperTextSpanChecker(_SpanBase):
         if glob is not MISSING and not (
             isinstance(glob, dict) and _int_like(glob.get("start")) and _int_like(glob.get("end"))
         ):
-            p.add(
-                "value.type",
+            self.wrong_type(
                 (i, "value", "globalOffsets"),
+                p,
                 "value.globalOffsets must be {start, end} integers",
-                ck=self,
-                found=show(glob),
+                glob,
             )
 
 
@@ -289,13 +275,12 @@ class ParagraphSpanChecker(_SpanBase):
             if type(raw) is str and raw.isdigit() and raw.isascii():
                 indices.append(int(raw))
             elif raw is MISSING:
-                p.add(
-                    "value.key_missing",
-                    (i, "value"),
+                self.key_missing(
+                    i,
+                    p,
                     f"{self.what} spans need start and end (phrase indices) and "
                     "startOffset/endOffset",
-                    ck=self,
-                    expected="start, end, startOffset, endOffset",
+                    "start, end, startOffset, endOffset",
                 )
             elif _int_like(raw) and raw >= 0:
                 p.add(
@@ -308,12 +293,11 @@ class ParagraphSpanChecker(_SpanBase):
                 )
                 indices.append(int(raw))
             else:
-                p.add(
-                    "value.type",
+                self.wrong_type(
                     (i, "value", key),
+                    p,
                     f'value.{key} must be a phrase index such as "0", got {show(raw)}',
-                    ck=self,
-                    found=show(raw),
+                    raw,
                 )
         offsets = self.offsets(v, i, p, ("startOffset", "endOffset"))
         if self.key is not None:
@@ -426,12 +410,11 @@ class TimeSeriesSpanChecker(_SpanBase):
         times: list[Any] = []
         for key, raw in (("start", s), ("end", e)):
             if raw is MISSING:
-                p.add(
-                    "value.key_missing",
-                    (i, "value"),
+                self.key_missing(
+                    i,
+                    p,
                     f"{self.what} ranges need start and end; {key} is missing",
-                    ck=self,
-                    expected="start, end, instant",
+                    "start, end, instant",
                 )
             elif isinstance(raw, str):
                 if self.parser is not None:
@@ -464,12 +447,11 @@ class TimeSeriesSpanChecker(_SpanBase):
                     expected="start, end, instant",
                 )
         elif inst is not True and inst is not False:
-            p.add(
-                "value.type",
+            self.wrong_type(
                 (i, "value", "instant"),
+                p,
                 f"value.instant must be true or false, got {a_type(inst)}",
-                ck=self,
-                found=show(inst),
+                inst,
             )
         if len(times) == 2 and type(times[0]) is type(times[1]):
             a, b = times
@@ -537,31 +519,17 @@ class TimelineChecker(_SpanBase):
                 self.check_labels(v, i, p)
                 return
         if ranges is MISSING:
-            p.add(
-                "value.key_missing",
-                (i, "value"),
-                "timelinelabels results need value.ranges: [{start, end}] frames",
-                ck=self,
-                expected="ranges",
+            self.key_missing(
+                i, p, "timelinelabels results need value.ranges: [{start, end}] frames", "ranges"
             )
         elif not isinstance(ranges, list) or not ranges:
-            p.add(
-                "value.type",
-                where,
-                "value.ranges must be a non-empty list of {start, end} frames",
-                ck=self,
-                found=show(ranges),
+            self.wrong_type(
+                where, p, "value.ranges must be a non-empty list of {start, end} frames", ranges
             )
         else:
             for j, rng in enumerate(ranges[:100]):
                 if not isinstance(rng, dict):
-                    p.add(
-                        "value.type",
-                        (*where, j),
-                        "a range must be {start, end}",
-                        ck=self,
-                        found=show(rng),
-                    )
+                    self.wrong_type((*where, j), p, "a range must be {start, end}", rng)
                     continue
                 a = self.number(rng, "start", i, p, integer=True, tail=(*where, j))
                 b = self.number(rng, "end", i, p, integer=True, tail=(*where, j))

@@ -195,6 +195,27 @@ class ControlChecker:
             found=show(labels),
         )
 
+    # --- reports ----------------------------------------------------------------------------
+
+    def key_missing(self, i: int, p: PredCtx, message: str, expected: str) -> None:
+        """Report a key the result's ``value`` lacks (``value.key_missing`` at ``value``)."""
+        p.add("value.key_missing", (i, "value"), message, ck=self, expected=expected)
+
+    def wrong_type(
+        self,
+        where: tuple[Any, ...],
+        p: PredCtx,
+        message: str,
+        found: Any,
+        *,
+        hint: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        """Report ``found`` at ``where`` as of the wrong type (``value.type``), shown briefly."""
+        p.add(
+            "value.type", where, message, hint=hint, ck=self, expected=expected, found=show(found)
+        )
+
     # --- numbers ----------------------------------------------------------------------------
 
     def number(
@@ -246,14 +267,13 @@ class ControlChecker:
             hint = None
             if isinstance(value, str) and _numeric(value):
                 hint = f"write the number {value.strip()}, not the string {show(value)}"
-            p.add(
-                "value.type",
+            self.wrong_type(
                 where,
+                p,
                 f"value{_path(where[2:])} must be a number, got {a_type(value)}",
+                value,
                 hint=hint,
-                ck=self,
                 expected="an integer" if integer else "a number",
-                found=show(value),
             )
             return None
         if t is int and not -_MAX_FLOAT <= value <= _MAX_FLOAT:
@@ -277,14 +297,13 @@ class ControlChecker:
                 )
                 return None
             if integer and not value.is_integer():
-                p.add(
-                    "value.type",
+                self.wrong_type(
                     where,
+                    p,
                     f"value{_path(where[2:])} must be an integer, got {show(value)}",
+                    value,
                     hint="round it to a whole number",
-                    ck=self,
                     expected="an integer",
-                    found=show(value),
                 )
                 return None
         return value  # type: ignore[no-any-return]
@@ -298,23 +317,18 @@ class ControlChecker:
             return value
         if value is MISSING:
             if required:
-                p.add(
-                    "value.key_missing",
-                    (i, "value"),
-                    f"{self.what} results need value.{key}",
-                    ck=self,
-                    expected=f"a string in {key}",
+                self.key_missing(
+                    i, p, f"{self.what} results need value.{key}", f"a string in {key}"
                 )
             return None
         if isinstance(value, str):
             return value
-        p.add(
-            "value.type",
+        self.wrong_type(
             (i, "value", key),
+            p,
             f"value.{key} must be a string, got {a_type(value)}",
-            ck=self,
+            value,
             expected="a string",
-            found=show(value),
         )
         return None
 
@@ -323,13 +337,12 @@ class ControlChecker:
         value = v.get(key, MISSING)
         if value is MISSING or value is True or value is False:
             return None if value is MISSING else bool(value)
-        p.add(
-            "value.type",
+        self.wrong_type(
             (i, "value", key),
+            p,
             f"value.{key} must be true or false, got {a_type(value)}",
-            ck=self,
+            value,
             expected="a boolean",
-            found=show(value),
         )
         return None
 
