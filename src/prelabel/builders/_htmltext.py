@@ -3,13 +3,19 @@
 Label Studio locates a HyperText span by the xpath of a DOM text node (``/p[2]/text()[1]``,
 relative to the HyperText root) and a code-point offset inside that node; its fallback
 ``globalOffsets`` count code points over every text node in document order, each ``<br>``
-counting one (FE ``tags/object/RichText/domManager.ts``). This module walks a parsed document
-the same way, so a character span found in :func:`html_text` maps to xpaths and offsets.
+counting one (FE ``tags/object/RichText/domManager.ts``). This module builds the tree the
+browser shows and walks it the same way, so a character span found in :func:`html_text`
+maps to xpaths and offsets.
 
-The HTML is parsed with lxml's HTML parser after the preprocessing a browser does (``\\r\\n`` and
-``\\r`` become ``\\n``); ``<tr>`` rows written directly in a ``<table>`` are wrapped in the
-``<tbody>`` a browser inserts. Other differences between libxml2 and an HTML5 parser (mis-nested
-tags, NUL characters) can still shift offsets in malformed documents.
+What Label Studio 1.23.2 shows (FE ``RichText/model.js`` ``setRemoteValue``, ``view.jsx``):
+the task's HTML first passes through ``sanitizeHtml`` (the npm ``sanitize-html`` package, on
+htmlparser2; FE ``utils/html.js``), which re-serializes it: comments, the doctype,
+``<script>`` and non-YouTube ``<iframe>`` elements disappear, and htmlparser2's own simple
+rules close mis-nested tags. The browser then parses the result as HTML5, in an
+``about:srcdoc`` iframe (never in quirks mode; the root is ``<body>``) or, with ``inline``,
+as a ``<div>``'s ``innerHTML`` (the root is the div). :class:`_Sanitizer` replays the first
+step and selectolax's lexbor, an HTML5 parser, the second; both are checked against
+Chromium and Label Studio's own sanitize-html by ``integration/test_hypertext_dom.py``.
 """
 
 from __future__ import annotations
@@ -17,15 +23,21 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import re
+import urllib.parse
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
-from lxml import etree
-from lxml import html as lxml_html
-
+from .._lazy import lazy_module
 from ..errors import BuildError
 
-__all__ = ["HtmlText", "html_text_map"]
+if TYPE_CHECKING:
+    from selectolax import lexbor
+    from selectolax.lexbor import LexborNode
+else:
+    lexbor = lazy_module("selectolax.lexbor")
 
-_WRAPPER = "x-prelabel-root"
+__all__ = ["HtmlText", "html_text_map"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,14 +109,11 @@ def html_text_map(html: str, *, inline: bool = False) -> HtmlText:
     """
     if not isinstance(html, str):
         raise BuildError(f"HyperText content must be a str, got {type(html).__name__}")
-    source = html.replace("\r\n", "\n").replace("\r", "\n")
-    root = _parse_root(source, inline=inline)
-    _insert_tbody(root)
     walker = _Walker()
-    walker.visit(root, "")
-    text = "".join(walker.parts)
+    for node, prefix_counters in _roots(sanitize_like_label_studio(html), inline=inline):
+        walker.visit_siblings(node, "", prefix_counters)
     return HtmlText(
-        text=text,
+        text="".join(walker.parts),
         paths=tuple(walker.paths),
         starts=tuple(walker.starts),
         ends=tuple(walker.ends),
@@ -112,38 +121,252 @@ def html_text_map(html: str, *, inline: bool = False) -> HtmlText:
     )
 
 
-def _parse_root(source: str, *, inline: bool) -> etree._Element:
-    wrapped = f"<{_WRAPPER}>{source}</{_WRAPPER}>" if inline else source
+def _roots(source: str, *, inline: bool) -> list[tuple[LexborNode | None, dict[str, int]]]:
+    """The first child of the HyperText root in the browser's tree (and a shared counter)."""
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        document = lxml_html.document_fromstring(wrapped)
-    except etree.ParserError:
-        return etree.Element("body")  # nothing but whitespace or stray end tags: no text
+        if inline:
+            # innerHTML of a <div> in the editor's page: a fragment with a div context.
+            parser = lexbor.LexborHTMLParser(source, is_fragment=True, scripting=True)
+            return [(parser.root, {})]
+        # about:srcdoc documents are never in quirks mode: a doctype makes lexbor agree.
+        parser = lexbor.LexborHTMLParser("<!DOCTYPE html>" + source, scripting=True)
     except ValueError as exc:
         raise BuildError(f"the HyperText content cannot be parsed as HTML: {exc}") from None
-    found = document.find(f".//{_WRAPPER}" if inline else "body")
-    if found is None:
+    body = parser.body
+    if body is None:
         raise BuildError("the HyperText content has no <body> to annotate")
-    return found
+    return [(body.child, {})]
 
 
-def _insert_tbody(root: etree._Element) -> None:
-    """Wrap runs of ``<tr>`` written directly in a ``<table>`` in a ``<tbody>``, as browsers do."""
-    for table in list(root.iter("table")):
-        run: list[etree._Element] = []
-        runs: list[list[etree._Element]] = []
-        for child in table:
-            if child.tag == "tr":
-                run.append(child)
-            elif run:
-                runs.append(run)
-                run = []
-        if run:
-            runs.append(run)
-        for rows in runs:
-            body = etree.Element("tbody")
-            rows[0].addprevious(body)
-            for row in rows:
-                body.append(row)  # lxml moves the row's tail with it, as the DOM would
+def _parse_root(source: str, *, inline: bool) -> object:
+    """An lxml copy of the HyperText root, for tests that check xpaths with lxml's engine."""
+    from lxml import etree
+
+    root = etree.Element("root")
+
+    def copy(node: LexborNode | None, parent: etree._Element) -> None:
+        last: etree._Element | None = None
+        while node is not None:
+            if node.is_text_node:
+                data = node.text_content or ""
+                if last is None:
+                    parent.text = (parent.text or "") + data
+                else:
+                    last.tail = (last.tail or "") + data
+            elif node.is_element_node:
+                last = etree.SubElement(parent, (node.tag or "x").lower())
+                if last.tag != "template":
+                    copy(node.child, last)
+            node = node.next
+
+    for first, _ in _roots(sanitize_like_label_studio(source), inline=inline):
+        copy(first, root)
+    return root
+
+
+def _insert_tbody(root: object) -> None:
+    """Nothing to do: the HTML5 parser inserts ``<tbody>`` as browsers do (kept for tests)."""
+
+
+# --- Label Studio's sanitizeHtml, replayed ---------------------------------------------------
+
+# htmlparser2 (Parser.ts): a start tag closes these open elements first.
+_P = frozenset({"p"})
+_FORM = frozenset({"input", "option", "optgroup", "select", "button", "datalist", "textarea"})
+_IMPLIES_CLOSE: dict[str, frozenset[str]] = {
+    "tr": frozenset({"tr", "th", "td"}),
+    "th": frozenset({"th"}),
+    "td": frozenset({"thead", "th", "td"}),
+    "body": frozenset({"head", "link", "script"}),
+    "li": frozenset({"li"}),
+    **dict.fromkeys(("p", "h1", "h2", "h3", "h4", "h5", "h6"), _P),
+    **dict.fromkeys(("select", "input", "output", "button", "datalist", "textarea"), _FORM),
+    "option": frozenset({"option"}),
+    "optgroup": frozenset({"optgroup", "option"}),
+    **dict.fromkeys(("dd", "dt"), frozenset({"dd", "dt"})),
+    **dict.fromkeys(
+        [
+            "address",
+            "article",
+            "aside",
+            "blockquote",
+            "details",
+            "div",
+            "dl",
+            "fieldset",
+            "figcaption",
+            "figure",
+            "footer",
+            "form",
+            "header",
+            "hr",
+            "main",
+            "nav",
+            "ol",
+            "pre",
+            "section",
+            "table",
+            "ul",
+        ],
+        _P,
+    ),
+    **dict.fromkeys(("rt", "rp"), frozenset({"rt", "rp"})),
+    **dict.fromkeys(("tbody", "tfoot"), frozenset({"thead", "tbody"})),
+}
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "basefont",
+        "br",
+        "col",
+        "command",
+        "embed",
+        "frame",
+        "hr",
+        "img",
+        "input",
+        "isindex",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+_FOREIGN = frozenset({"math", "svg"})
+_INTEGRATION = frozenset(
+    {"mi", "mo", "mn", "ms", "mtext", "annotation-xml", "foreignobject", "desc", "title"}
+)
+# sanitize-html: written as <x /> with no end tag.
+_SELF_CLOSING = frozenset({"img", "br", "hr", "area", "base", "basefont", "input", "link", "meta"})
+_YOUTUBE = frozenset(
+    {
+        "www.youtube.com",
+        "youtube.com",
+        "www.youtube-nocookie.com",
+        "youtube-nocookie.com",
+        "youtu.be",
+    }
+)
+_ON_ATTRIBUTE = re.compile(r"^on", re.IGNORECASE)
+# htmlparser2 reads these as empty comments; Python's tokenizer (before 3.13) does not.
+_ABRUPT_COMMENT = re.compile(r"<!---?>")
+
+
+def _escape(text: str, *, quote: bool = False) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if quote else text
+
+
+def _youtube(src: str | None) -> bool:
+    if not src:
+        return False
+    try:
+        parts = urllib.parse.urlsplit(src)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and (parts.hostname or "") in _YOUTUBE
+
+
+class _Sanitizer(HTMLParser):
+    """htmlparser2's tree rules with sanitize-html's output, as Label Studio configures it.
+
+    The tokenizer is the standard library's; htmlparser2's can differ on rare malformed
+    markup (markup inside ``<title>``, which htmlparser2 reads as text).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.stack: list[str] = []  # htmlparser2's open elements
+        self.foreign: list[bool] = []
+        self.frames: list[tuple[str, int, bool]] = []  # sanitize-html: tag, output index, drop
+
+    def _open(self, name: str, attrs: list[tuple[str, str | None]]) -> None:
+        closes = _IMPLIES_CLOSE.get(name)
+        if closes:
+            while self.stack and self.stack[-1] in closes:
+                self._closed(self.stack.pop())
+        if name not in _VOID:
+            self.stack.append(name)
+            if name in _FOREIGN:
+                self.foreign.append(True)
+            elif name in _INTEGRATION:
+                self.foreign.append(False)
+        drop = name == "script" or (name == "iframe" and not _youtube(dict(attrs).get("src")))
+        self.frames.append((name, len(self.out), drop))
+        written = "".join(
+            f' {key}="{_escape(value or "", quote=True)}"'
+            for key, value in attrs
+            if not _ON_ATTRIBUTE.match(key)
+        )
+        self.out.append(f"<{name}{written}{' />' if name in _SELF_CLOSING else '>'}")
+        if name in _VOID:
+            self._closed(name)
+
+    def _closed(self, name: str) -> None:
+        if not self.frames or self.frames[-1][0] != name:
+            return
+        _, at, drop = self.frames.pop()
+        if drop:
+            del self.out[at:]
+        elif name not in _SELF_CLOSING:
+            self.out.append(f"</{name}>")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("script", "style"):
+            self.clear_cdata_mode()  # htmlparser2 reads only these two as raw text
+        self._open(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._open(tag, attrs)
+        if self.foreign and self.foreign[-1] and self.stack and self.stack[-1] == tag:
+            self._closed(self.stack.pop())  # <x/> closes only in foreign content
+        elif tag in ("script", "style"):
+            self.clear_cdata_mode()
+
+    def handle_endtag(self, tag: str) -> None:
+        if (tag in _FOREIGN or tag in _INTEGRATION) and self.foreign:
+            self.foreign.pop()
+        if tag not in _VOID:
+            if tag in self.stack:
+                at = len(self.stack) - 1 - self.stack[::-1].index(tag)
+                while len(self.stack) > at:
+                    self._closed(self.stack.pop())
+            elif tag == "p":
+                self._open("p", [])
+                if self.stack and self.stack[-1] == "p":
+                    self._closed(self.stack.pop())
+        elif tag == "br":
+            self.out.append("<br />")
+
+    def handle_data(self, data: str) -> None:
+        inside = self.frames[-1][0] if self.frames else ""
+        self.out.append(data if inside in ("script", "style") else _escape(data))
+
+    def close(self) -> None:
+        super().close()
+        while self.stack:
+            self._closed(self.stack.pop())
+
+
+def sanitize_like_label_studio(html: str) -> str:
+    """``html`` as Label Studio's ``sanitizeHtml`` passes it to the browser.
+
+    >>> sanitize_like_label_studio("<p>a<!--c-->b<script>x()</script></b>c")
+    '<p>abc</p>'
+    """
+    sanitizer = _Sanitizer()
+    sanitizer.feed(_ABRUPT_COMMENT.sub("", html))
+    sanitizer.close()
+    return "".join(sanitizer.out)
+
+
+# --- the walk ---------------------------------------------------------------------------------
 
 
 class _Walker:
@@ -157,27 +380,26 @@ class _Walker:
         self.breaks: list[int] = []
         self.position = 0
 
-    def _text(self, data: str | None, prefix: str, counters: dict[str, int]) -> None:
-        if not data:
-            return
-        counters["text()"] = counters.get("text()", 0) + 1
-        self.paths.append(f"{prefix}/text()[{counters['text()']}]")
-        self.starts.append(self.position)
-        self.position += len(data)
-        self.ends.append(self.position)
-        self.parts.append(data)
-
-    def visit(self, element: etree._Element, prefix: str) -> None:
-        counters: dict[str, int] = {}
-        self._text(element.text, prefix, counters)
-        for child in element:
-            if isinstance(child.tag, str):
-                name = child.tag.lower()
+    def visit_siblings(
+        self, node: LexborNode | None, prefix: str, counters: dict[str, int]
+    ) -> None:
+        while node is not None:
+            if node.is_text_node:
+                data = node.text_content
+                if data:
+                    counters["text()"] = counters.get("text()", 0) + 1
+                    self.paths.append(f"{prefix}/text()[{counters['text()']}]")
+                    self.starts.append(self.position)
+                    self.position += len(data)
+                    self.ends.append(self.position)
+                    self.parts.append(data)
+            elif node.is_element_node:
+                name = (node.tag or "").lower()
                 counters[name] = counters.get(name, 0) + 1
                 if name == "br":
                     self.breaks.append(self.position)
                     self.parts.append("\n")
                     self.position += 1
                 elif name != "template":
-                    self.visit(child, f"{prefix}/{name}[{counters[name]}]")
-            self._text(child.tail, prefix, counters)
+                    self.visit_siblings(node.child, f"{prefix}/{name}[{counters[name]}]", {})
+            node = node.next
