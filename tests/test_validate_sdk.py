@@ -277,3 +277,51 @@ def test_every_pinned_case_is_in_the_table() -> None:
     table = (Path(__file__).resolve().parent.parent / "docs" / "sdk-disagreements.md").read_text()
     for case in [c[0] for c in SDK_MISSES] + [c[0] for c in SDK_FALSE_REJECTIONS]:
         assert f"`{case}`" in table, case
+
+
+# --- cases hypothesis found: both checkers refuse them --------------------------------------
+
+FOUND_XML = """<View>
+  <Image name="image" value="$image"/>
+  <Labels name="label" toName="image"><Label value="Text"/></Labels>
+  <Rectangle name="box" toName="image"/>
+  <Polygon name="poly" toName="image"/>
+  <Vector name="vec" toName="image"/>
+</View>"""
+_POLY = {"points": [[0.0, 0.0], [5.0, 0.0], [5.0, 5.0]], "closed": True}
+
+
+@pytest.mark.parametrize(
+    ("result", "code"),
+    [
+        (
+            [
+                _r("a", "poly", "image", "polygon", dict(_POLY)) | SIZE,
+                _r("a", "label", "image", "rectanglelabels", {**_POLY, "labels": ["Text"]}) | SIZE,
+            ],
+            "value.key_missing",
+        ),
+        (
+            [
+                _r("v", "vec", "image", "vector", {"vertices": [{"id": True, "x": 1, "y": 1}]})
+                | SIZE
+            ],
+            "value.type",
+        ),
+        (
+            [
+                _r("v", "vec", "image", "vector", {"vertices": [{"id": ["v0"], "x": 1, "y": 1}]})
+                | SIZE
+            ],
+            "value.type",
+        ),
+    ],
+    ids=["labels-typed-as-another-tool", "vertex-id-bool", "vertex-id-list"],
+)
+def test_found_cases_refused_by_both(result: list[dict[str, Any]], code: str) -> None:
+    pred = {"model_version": "m", "result": result}
+    assert sdk_errors(FOUND_XML, pred)
+    records = Validator(LabelConfig.parse(FOUND_XML)).check_task(
+        {"data": {"image": "x.jpg"}, "predictions": [pred]}, 0
+    )
+    assert code in {r.code for r in records if r.severity == "error"}

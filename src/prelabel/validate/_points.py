@@ -185,7 +185,7 @@ class VectorChecker(ImageChecker):
                 vertices,
             )
             return
-        ids = {vx.get("id") for vx in vertices if isinstance(vx, dict)}
+        ids = {vx.get("id") for vx in vertices if isinstance(vx, dict) and _is_text(vx.get("id"))}
         reported = 0
         for j, vx in enumerate(vertices):
             if reported >= MAX_POINT_RECORDS:
@@ -208,8 +208,18 @@ class VectorChecker(ImageChecker):
                         f"vertex {j} has {key}={num(n)}, outside 0-100 (percent of the image)",
                         ck=self,
                     )
+            bad_links = [k for k in ("id", "prevPointId") if not _is_text(vx.get(k))]
+            for key in bad_links:
+                reported += 1
+                self.wrong_type(
+                    (*where, j, key),
+                    p,
+                    f"vertex {j} has {key} {show(vx[key])}; vertex ids are strings",
+                    vx[key],
+                    hint=f'give every vertex a string {key} (e.g. "v{j}")',
+                )
             prev = vx.get("prevPointId")
-            if prev is not None and prev not in ids:
+            if "prevPointId" not in bad_links and prev is not None and prev not in ids:
                 reported += 1
                 p.add(
                     "vector.vertex_invalid",
@@ -235,3 +245,8 @@ class VectorChecker(ImageChecker):
                 ck=self,
             )
         self.boolean(v, "closed", i, p)
+
+
+def _is_text(value: Any) -> bool:
+    """A vertex id or link as Label Studio reads it: absent (None) or a string."""
+    return value is None or type(value) is str

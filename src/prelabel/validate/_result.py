@@ -43,6 +43,16 @@ _ORIGINS = ("prediction", "prediction-changed", "manual")
 _Check = Callable[[dict[str, Any], dict[str, Any], int, PredCtx], None]
 _Entry = tuple[str, _Check, bool, ControlChecker]
 _EXPANDED_CACHE = 1024
+# The value keys each image tool's geometry needs (Label Studio SDK 2.1.2's value models).
+_TOOL_GEOMETRY: dict[str, tuple[str, ...]] = {
+    "rectangle": ("x", "y", "width", "height"),
+    "polygon": ("points",),
+    "ellipse": ("x", "y", "radiusX", "radiusY"),
+    "keypoint": ("x", "y"),
+    "brush": ("rle",),
+    "bitmask": ("imageDataURL",),
+    "vector": ("vertices",),
+}
 _BOOL_KEYS = ("readonly", "hidden")
 
 
@@ -345,6 +355,18 @@ class ResultChecker:
                     ck._diagnose_labels(
                         v.get(key, MISSING), key, (i, "value", key), p, required=True
                     )
+                    lacking = [k for k in _TOOL_GEOMETRY.get(tool, ()) if k not in v]
+                    if lacking:
+                        # The server checker reads the value as the tool's (SDK 2.1.2
+                        # LabelsTag.validate_value): another shape's geometry is refused.
+                        ck.key_missing(
+                            i,
+                            p,
+                            f"a <Labels> result typed {show(t)} carries {tool} geometry, but "
+                            f"value has no {', '.join(map(repr, lacking))}; type it as the "
+                            "region's own tool (e.g. 'polygonlabels' for a polygon), or 'labels'",
+                            ", ".join(_TOOL_GEOMETRY[tool]),
+                        )
                 return False
         p.add(
             "result.type_mismatch",
