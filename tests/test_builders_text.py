@@ -434,12 +434,31 @@ def test_html_text(html: str, inline: bool, text: str) -> None:
 
 
 def _node_text(html: str, xpath: str, *, inline: bool = False) -> str:
-    """The text node an xpath names, found independently with lxml's own xpath engine."""
-    from prelabel.builders._htmltext import _insert_tbody, _parse_root
+    """The text node an xpath names, found independently with lxml's own xpath engine on a
+    copy of the browser-like tree."""
+    from lxml import etree
 
-    # A browser turns \r\n and lone \r into \n before parsing (HTML input preprocessing).
-    root = _parse_root(html.replace("\r\n", "\n").replace("\r", "\n"), inline=inline)
-    _insert_tbody(root)
+    from prelabel.builders._htmltext import _roots, sanitize_like_label_studio
+
+    root = etree.Element("root")
+
+    def copy(node: Any, parent: Any) -> None:
+        last = None
+        while node is not None:
+            if node.is_text_node:
+                data = node.text_content or ""
+                if last is None:
+                    parent.text = (parent.text or "") + data
+                else:
+                    last.tail = (last.tail or "") + data
+            elif node.is_element_node:
+                last = etree.SubElement(parent, (node.tag or "x").lower())
+                if last.tag != "template":
+                    copy(node.child, last)
+            node = node.next
+
+    for first, _ in _roots(sanitize_like_label_studio(html), inline=inline):
+        copy(first, root)
     found = root.xpath("." + xpath)
     assert len(found) == 1, (xpath, found)
     return str(found[0])

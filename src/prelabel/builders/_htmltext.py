@@ -139,36 +139,6 @@ def _roots(source: str, *, inline: bool) -> list[tuple[LexborNode | None, dict[s
     return [(body.child, {})]
 
 
-def _parse_root(source: str, *, inline: bool) -> object:
-    """An lxml copy of the HyperText root, for tests that check xpaths with lxml's engine."""
-    from lxml import etree
-
-    root = etree.Element("root")
-
-    def copy(node: LexborNode | None, parent: etree._Element) -> None:
-        last: etree._Element | None = None
-        while node is not None:
-            if node.is_text_node:
-                data = node.text_content or ""
-                if last is None:
-                    parent.text = (parent.text or "") + data
-                else:
-                    last.tail = (last.tail or "") + data
-            elif node.is_element_node:
-                last = etree.SubElement(parent, (node.tag or "x").lower())
-                if last.tag != "template":
-                    copy(node.child, last)
-            node = node.next
-
-    for first, _ in _roots(sanitize_like_label_studio(source), inline=inline):
-        copy(first, root)
-    return root
-
-
-def _insert_tbody(root: object) -> None:
-    """Nothing to do: the HTML5 parser inserts ``<tbody>`` as browsers do (kept for tests)."""
-
-
 # --- Label Studio's sanitizeHtml, replayed ---------------------------------------------------
 
 # htmlparser2 (Parser.ts): a start tag closes these open elements first.
