@@ -276,6 +276,15 @@ EXAMPLES: dict[str, Edit] = {
     "span.text_mismatch": lambda t: setv(value(t, "s2"), text="Pari"),
     "paragraph.index_type": lambda t: setv(value(t, "g1"), start=0, end=0),
     "hypertext.xpath": lambda t: setv(value(t, "h1"), start="p[1]/text()[1]"),
+    "hypertext.xpath_unknown": lambda t: setv(value(t, "h1"), start="/html/body/p[1]/text()[1]"),
+    "hypertext.xpath_fallback": lambda t: setv(
+        value(t, "h1"), start="/body/p/text()", globalOffsets={"start": 0, "end": 5}
+    ),
+    "hypertext.offset_out_of_range": lambda t: setv(value(t, "h1"), endOffset=15),
+    "hypertext.global_offsets_mismatch": lambda t: setv(
+        value(t, "h1"), globalOffsets={"start": 6, "end": 11}
+    ),
+    "hypertext.text_mismatch": lambda t: setv(value(t, "h1"), text="Hell"),
     "timeseries.instant": lambda t: setv(value(t, "ts1"), instant=True),
     "timeseries.time_format": lambda t: setv(value(t, "ts1"), start="01/01/2024"),
     "number.range": lambda t: setv(value(t, "n1"), number=11),

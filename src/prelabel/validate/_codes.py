@@ -107,6 +107,11 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "span.text_mismatch": (_E, "value.text is not the text between start and end"),
     "paragraph.index_type": (_W, "paragraph start/end given as numbers, not strings"),
     "hypertext.xpath": (_W, "HyperText start/end do not look like xpaths"),
+    "hypertext.xpath_unknown": (_E, "a HyperText xpath that names no node, with no fallback"),
+    "hypertext.xpath_fallback": (_W, "a HyperText xpath that names no node; globalOffsets used"),
+    "hypertext.offset_out_of_range": (_E, "a HyperText offset past the end of its node"),
+    "hypertext.global_offsets_mismatch": (_W, "globalOffsets disagree with the xpaths"),
+    "hypertext.text_mismatch": (_E, "value.text is not the HyperText text the span covers"),
     "timeseries.instant": (_W, "instant: true on a range with start != end"),
     "timeseries.time_format": (_E, "a time string that does not parse with timeFormat"),
     # --- classifications ---------------------------------------------------------------------

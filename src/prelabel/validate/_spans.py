@@ -11,6 +11,7 @@ from ..tags.base import ControlTag, ObjectTag
 from ..timeunits import D3TimeFormat, time_format
 from ._context import PredCtx
 from ._data import Path, object_data, object_text, whole_path
+from ._hypertext import HtmlDoc, check_html_span, html_doc
 from ._show import MISSING, a_type, num, show
 from ._values import ControlChecker
 
@@ -189,7 +190,15 @@ class TextSpanChecker(_SpanBase):
 
 
 class HyperTextSpanChecker(_SpanBase):
-    """``hypertextlabels`` (or ``labels``) on ``<HyperText>``: xpaths + code-point offsets."""
+    """``hypertextlabels`` (or ``labels``) on ``<HyperText>``: xpaths + code-point offsets.
+
+    When the task holds the HTML inline, the xpaths, offsets, ``globalOffsets`` and ``text``
+    are checked against the document Label Studio shows (:mod:`._hypertext`).
+    """
+
+    def __init__(self, control: ControlTag, obj: ObjectTag) -> None:
+        super().__init__(control, obj)
+        self.inline = bool(getattr(obj, "inline", False))
 
     def check(self, v: dict[str, Any], r: dict[str, Any], i: int, p: PredCtx) -> None:
         s = v.get("start", MISSING)
@@ -207,12 +216,27 @@ class HyperTextSpanChecker(_SpanBase):
             and e[:1] == "/"
             and type(v.get("text", "")) is str
         ):
+            doc = self.document(p)
+            if doc is not None:
+                check_html_span(self, v, i, p, doc, (s, so, e, eo))
             if self.key is not None:
                 self.check_labels(v, i, p)
             return
         self.slow(v, i, p)
         if self.key is not None:
             self.check_labels(v, i, p)
+
+    def document(self, p: PredCtx) -> HtmlDoc | None:
+        """The HTML the task holds inline, parsed as Label Studio shows it (once per task)."""
+        key = "html:" + self.obj.name
+        cache = p.task.cache
+        if key in cache:
+            cached: HtmlDoc | None = cache[key]
+            return cached
+        html = object_text(self.obj, self.path, p.task)
+        doc = None if html is None else html_doc(html, self.inline)
+        cache[key] = doc
+        return doc
 
     def slow(self, v: dict[str, Any], i: int, p: PredCtx) -> None:
         s = v.get("start", MISSING)
@@ -253,6 +277,16 @@ class HyperTextSpanChecker(_SpanBase):
         offsets = self.offsets(v, i, p, ("startOffset", "endOffset"))
         if offsets is not None and s == e and offsets[0] >= offsets[1]:
             self.order(offsets[0], offsets[1], i, p)
+        elif (
+            offsets is not None
+            and isinstance(s, str)
+            and isinstance(e, str)
+            and s.startswith("/")
+            and e.startswith("/")
+        ):
+            doc = self.document(p)
+            if doc is not None:
+                check_html_span(self, v, i, p, doc, (s, offsets[0], e, offsets[1]))
         glob = v.get("globalOffsets", MISSING)
         if glob is not MISSING and not (
             isinstance(glob, dict) and _int_like(glob.get("start")) and _int_like(glob.get("end"))
