@@ -254,6 +254,11 @@ def test_slow_path_still_checks_the_document() -> None:
     assert "hypertext.offset_out_of_range" in got
 
 
+def test_html_too_deep_to_walk_is_not_checked() -> None:
+    html = "<div>" * 3000 + "x"
+    assert codes(html, span("/nope[1]", 0, "/nope[1]", 1)) == []
+
+
 # --- one parse per document -------------------------------------------------------------------
 
 

@@ -82,7 +82,7 @@ def html_doc(html: str, inline: bool) -> HtmlDoc | None:
     """The document of ``html`` (cached: the spans of one document parse it once)."""
     try:
         return HtmlDoc(html, inline)
-    except BuildError:
+    except (BuildError, RecursionError):  # deeply nested HTML: the walk recurses per level
         return None
 
 
@@ -111,11 +111,10 @@ def _element_spans(html: str, inline: bool, total: int) -> dict[str, tuple[int, 
             node = node.next
 
     try:
-        roots = _roots(sanitize_like_label_studio(html), inline=inline)
-    except BuildError:
+        for first, _ in _roots(sanitize_like_label_studio(html), inline=inline):
+            visit(first, "")
+    except (BuildError, RecursionError):
         return {}
-    for first, _ in roots:
-        visit(first, "")
     if position != total:  # a walk that disagrees with the text map: trust neither
         return {}
     out["/"] = (0, total)
