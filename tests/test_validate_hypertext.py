@@ -254,9 +254,12 @@ def test_slow_path_still_checks_the_document() -> None:
     assert "hypertext.offset_out_of_range" in got
 
 
-def test_html_too_deep_to_walk_is_not_checked() -> None:
+def test_deeply_nested_html_is_checked() -> None:
+    """The walk keeps its own stack: 3,000 nested elements are walked, not skipped."""
     html = "<div>" * 3000 + "x"
-    assert codes(html, span("/nope[1]", 0, "/nope[1]", 1)) == []
+    deep = "/div[1]" * 3000 + "/text()[1]"
+    assert codes(html, span(deep, 0, deep, 1, text="x")) == []
+    assert set(codes(html, span("/nope[1]", 0, "/nope[1]", 1))) == {"hypertext.xpath_unknown"}
 
 
 # --- one parse per document -------------------------------------------------------------------

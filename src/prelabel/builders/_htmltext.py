@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 else:
     lexbor = lazy_module("selectolax.lexbor")
 
-__all__ = ["HtmlText", "html_text_map"]
+__all__ = ["HtmlText", "html_element_spans", "html_text_map"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,6 +119,23 @@ def html_text_map(html: str, *, inline: bool = False) -> HtmlText:
         ends=tuple(walker.ends),
         breaks=frozenset(walker.breaks),
     )
+
+
+@functools.lru_cache(maxsize=32)
+def html_element_spans(html: str, *, inline: bool = False) -> dict[str, tuple[int, int]]:
+    """Every element path Label Studio's DomManager records (not ``<br>``; ``"/"`` is the
+    root), with the global code-point span of its content: the editor also accepts these as a
+    span's ``start``/``end`` xpaths, counting the offset from the element's first character.
+
+    >>> html_element_spans("<p>ab<b>cd</b></p><p>e</p>")
+    {'/p[1]/b[1]': (2, 4), '/p[1]': (0, 4), '/p[2]': (4, 5), '/': (0, 5)}
+    """
+    walker = _Walker(elements={})
+    for node, counters in _roots(sanitize_like_label_studio(html), inline=inline):
+        walker.visit_siblings(node, "", counters)
+    found = walker.elements or {}
+    found["/"] = (0, walker.position)
+    return found
 
 
 def _roots(source: str, *, inline: bool) -> list[tuple[LexborNode | None, dict[str, int]]]:
@@ -340,36 +357,55 @@ def sanitize_like_label_studio(html: str) -> str:
 
 
 class _Walker:
-    """Depth-first walk collecting text nodes with their xpaths and global offsets."""
+    """Depth-first walk collecting text nodes with their xpaths and global offsets, and, when
+    ``elements`` is given, each element's path (not ``<br>``) with the span of its content."""
 
-    def __init__(self) -> None:
+    def __init__(self, elements: dict[str, tuple[int, int]] | None = None) -> None:
         self.parts: list[str] = []
         self.paths: list[str] = []
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.breaks: list[int] = []
         self.position = 0
+        self.elements = elements
 
     def visit_siblings(
         self, node: LexborNode | None, prefix: str, counters: dict[str, int]
     ) -> None:
-        while node is not None:
-            if node.is_text_node:
-                data = node.text_content
-                if data:
-                    counters["text()"] = counters.get("text()", 0) + 1
-                    self.paths.append(f"{prefix}/text()[{counters['text()']}]")
-                    self.starts.append(self.position)
-                    self.position += len(data)
-                    self.ends.append(self.position)
-                    self.parts.append(data)
-            elif node.is_element_node:
-                name = (node.tag or "").lower()
-                counters[name] = counters.get(name, 0) + 1
-                if name == "br":
-                    self.breaks.append(self.position)
-                    self.parts.append("\n")
-                    self.position += 1
-                elif name != "template":
-                    self.visit_siblings(node.child, f"{prefix}/{name}[{counters[name]}]", {})
-            node = node.next
+        """Walk ``node`` and its following siblings depth first, with an explicit stack (a
+        document may nest elements far deeper than Python's recursion limit)."""
+        # (node, prefix, counters, -1) walks on; (None, path, {}, start) closes an element.
+        pending: list[tuple[LexborNode | None, str, dict[str, int], int]] = [
+            (node, prefix, counters, -1)
+        ]
+        elements = self.elements
+        while pending:
+            node, prefix, counters, opened = pending.pop()
+            if opened >= 0 and elements is not None:
+                elements[prefix] = (opened, self.position)
+            while node is not None:
+                if node.is_text_node:
+                    data = node.text_content
+                    if data:
+                        counters["text()"] = counters.get("text()", 0) + 1
+                        self.paths.append(f"{prefix}/text()[{counters['text()']}]")
+                        self.starts.append(self.position)
+                        self.position += len(data)
+                        self.ends.append(self.position)
+                        self.parts.append(data)
+                elif node.is_element_node:
+                    name = (node.tag or "").lower()
+                    counters[name] = counters.get(name, 0) + 1
+                    path = f"{prefix}/{name}[{counters[name]}]"
+                    if name == "br":
+                        self.breaks.append(self.position)
+                        self.parts.append("\n")
+                        self.position += 1
+                    else:
+                        pending.append((node.next, prefix, counters, -1))
+                        pending.append((None, path, {}, self.position))
+                        if name != "template":
+                            node, prefix, counters = node.child, path, {}
+                            continue
+                        break
+                node = node.next

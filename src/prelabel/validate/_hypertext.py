@@ -27,13 +27,11 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..builders._htmltext import HtmlText, _roots, html_text_map, sanitize_like_label_studio
+from ..builders._htmltext import HtmlText, html_element_spans, html_text_map
 from ..errors import BuildError
 from ._show import MISSING, show
 
 if TYPE_CHECKING:
-    from selectolax.lexbor import LexborNode
-
     from ._context import PredCtx
     from ._values import ControlChecker
 
@@ -70,7 +68,12 @@ class HtmlDoc:
     def elements(self) -> dict[str, tuple[int, int]]:
         """Element paths (``/p[2]``, the root ``/``) with the global span of their content."""
         if self._elements is None:
-            self._elements = _element_spans(self.html, self.inline, len(self.map.text))
+            try:
+                found = html_element_spans(self.html, inline=self.inline)
+            except BuildError:
+                found = {}
+            # a walk that disagrees with the text map: trust neither
+            self._elements = found if found.get("/") == (0, len(self.map.text)) else {}
         return self._elements
 
     def is_text_node(self, path: str) -> bool:
@@ -82,43 +85,8 @@ def html_doc(html: str, inline: bool) -> HtmlDoc | None:
     """The document of ``html`` (cached: the spans of one document parse it once)."""
     try:
         return HtmlDoc(html, inline)
-    except (BuildError, RecursionError):  # deeply nested HTML: the walk recurses per level
+    except BuildError:  # content the builder cannot read either
         return None
-
-
-def _element_spans(html: str, inline: bool, total: int) -> dict[str, tuple[int, int]]:
-    """Paths of the elements DomManager records (not ``<br>``), as ``html_text_map`` walks."""
-    out: dict[str, tuple[int, int]] = {}
-    position = 0
-
-    def visit(node: LexborNode | None, prefix: str) -> None:
-        nonlocal position
-        counters: dict[str, int] = {}
-        while node is not None:
-            if node.is_text_node:
-                position += len(node.text_content or "")
-            elif node.is_element_node:
-                name = (node.tag or "").lower()
-                counters[name] = counters.get(name, 0) + 1
-                path = f"{prefix}/{name}[{counters[name]}]"
-                if name == "br":
-                    position += 1
-                else:
-                    start = position
-                    if name != "template":
-                        visit(node.child, path)
-                    out[path] = (start, position)
-            node = node.next
-
-    try:
-        for first, _ in _roots(sanitize_like_label_studio(html), inline=inline):
-            visit(first, "")
-    except (BuildError, RecursionError):
-        return {}
-    if position != total:  # a walk that disagrees with the text map: trust neither
-        return {}
-    out["/"] = (0, total)
-    return out
 
 
 # --- the check ------------------------------------------------------------------------------
