@@ -296,6 +296,7 @@ def test_unlabeled_tool_refuses_labels() -> None:
     [
         ({}, "say which task each box is for: task_index= (one task number per box) or counts="),
         ({"counts": [1, 1], "task_index": [0, 1]}, "not both"),
+        ({"task_index": [True, False]}, "task_index must be whole numbers, got booleans (a mask?)"),
         ({"counts": [1, 2]}, "counts add up to 3, but 2 boxes were given"),
         ({"counts": [3, -1]}, "counts[1] = -1 is negative"),
         ({"task_index": [0, 2]}, "task_index[1] = 2 names no task: the batch has 2 (0 to 1)"),
@@ -319,6 +320,7 @@ def test_unlabeled_tool_refuses_labels() -> None:
     ids=[
         "no-grouping",
         "both",
+        "bool-task-index",
         "counts-sum",
         "negative-count",
         "task-out-of-range",

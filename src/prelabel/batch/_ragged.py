@@ -65,7 +65,12 @@ def whole_numbers(values: ArrayLike, name: str, shape: tuple[int, ...]) -> NDArr
         if not whole.all():
             bad = int(np.flatnonzero(~whole.reshape(-1))[0])
             raise BuildError(f"{name}[{bad}] = {array.reshape(-1)[bad]} is not a whole number")
-    elif array.dtype.kind not in "iub":
+    elif array.dtype.kind == "b":
+        raise BuildError(
+            f"{name} must be whole numbers, got booleans (a mask?); for the positions of True "
+            "values use np.flatnonzero(mask)"
+        )
+    elif array.dtype.kind not in "iu":
         raise BuildError(f"{name} must be whole numbers, got dtype {array.dtype}")
     return array.astype(np.int64, copy=False)
 
