@@ -25,6 +25,7 @@ import dataclasses
 import functools
 import re
 import urllib.parse
+from html import unescape
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
@@ -228,6 +229,7 @@ _FOREIGN = frozenset({"math", "svg"})
 _INTEGRATION = frozenset(
     {"mi", "mo", "mn", "ms", "mtext", "annotation-xml", "foreignobject", "desc", "title"}
 )
+_FOREIGN_OR_INTEGRATION = _FOREIGN | _INTEGRATION
 # sanitize-html: written as <x /> with no end tag.
 _SELF_CLOSING = frozenset({"img", "br", "hr", "area", "base", "basefont", "input", "link", "meta"})
 _YOUTUBE = frozenset(
@@ -274,31 +276,40 @@ class _Sanitizer(HTMLParser):
         self.frames: list[tuple[str, int, bool]] = []  # sanitize-html: tag, output index, drop
 
     def _open(self, name: str, attrs: list[tuple[str, str | None]]) -> None:
+        stack = self.stack
         closes = _IMPLIES_CLOSE.get(name)
         if closes:
-            while self.stack and self.stack[-1] in closes:
-                self._closed(self.stack.pop())
-        if name not in _VOID:
-            self.stack.append(name)
-            if name in _FOREIGN:
-                self.foreign.append(True)
-            elif name in _INTEGRATION:
-                self.foreign.append(False)
-        drop = name == "script" or (name == "iframe" and not _youtube(dict(attrs).get("src")))
-        self.frames.append((name, len(self.out), drop))
-        written = "".join(
-            f' {key}="{_escape(value or "", quote=True)}"'
-            for key, value in attrs
-            if not _ON_ATTRIBUTE.match(key)
-        )
-        self.out.append(f"<{name}{written}{' />' if name in _SELF_CLOSING else '>'}")
+            while stack and stack[-1] in closes:
+                self._closed(stack.pop())
+        out = self.out
+        written = ""
+        for key, value in attrs:
+            if _ON_ATTRIBUTE.match(key):
+                continue
+            if not value:
+                value = ""
+            elif "&" in value or "<" in value or ">" in value or '"' in value:
+                value = _escape(value, quote=True)
+            written += f' {key}="{value}"'
         if name in _VOID:
-            self._closed(name)
+            # opened and closed at once (never dropped: neither script nor iframe)
+            if name in _SELF_CLOSING:
+                out.append(f"<{name}{written} />")
+            else:
+                out.append(f"<{name}{written}></{name}>")
+            return
+        stack.append(name)
+        if name in _FOREIGN_OR_INTEGRATION:
+            self.foreign.append(name in _FOREIGN)
+        drop = name == "script" or (name == "iframe" and not _youtube(dict(attrs).get("src")))
+        self.frames.append((name, len(out), drop))
+        out.append(f"<{name}{written}>")  # every self-closing name is void
 
     def _closed(self, name: str) -> None:
-        if not self.frames or self.frames[-1][0] != name:
+        frames = self.frames
+        if not frames or frames[-1][0] != name:
             return
-        _, at, drop = self.frames.pop()
+        _, at, drop = frames.pop()
         if drop:
             del self.out[at:]
         elif name not in _SELF_CLOSING:
@@ -317,23 +328,38 @@ class _Sanitizer(HTMLParser):
             self.clear_cdata_mode()
 
     def handle_endtag(self, tag: str) -> None:
-        if (tag in _FOREIGN or tag in _INTEGRATION) and self.foreign:
+        if self.foreign and tag in _FOREIGN_OR_INTEGRATION:
             self.foreign.pop()
         if tag not in _VOID:
-            if tag in self.stack:
-                at = len(self.stack) - 1 - self.stack[::-1].index(tag)
-                while len(self.stack) > at:
-                    self._closed(self.stack.pop())
+            stack = self.stack
+            if stack and stack[-1] == tag:
+                stack.pop()
+                frames = self.frames
+                if frames and frames[-1][0] == tag:  # _closed(tag), inlined: the usual case
+                    _, at, drop = frames.pop()
+                    if drop:
+                        del self.out[at:]
+                    elif tag not in _SELF_CLOSING:
+                        self.out.append(f"</{tag}>")
+            elif tag in stack:
+                at = len(stack) - 1 - stack[::-1].index(tag)
+                while len(stack) > at:
+                    self._closed(stack.pop())
             elif tag == "p":
                 self._open("p", [])
-                if self.stack and self.stack[-1] == "p":
-                    self._closed(self.stack.pop())
+                if stack and stack[-1] == "p":
+                    self._closed(stack.pop())
         elif tag == "br":
             self.out.append("<br />")
 
     def handle_data(self, data: str) -> None:
-        inside = self.frames[-1][0] if self.frames else ""
-        self.out.append(data if inside in ("script", "style") else _escape(data))
+        frames = self.frames
+        if frames and frames[-1][0] in ("script", "style"):
+            self.out.append(data)
+        elif "&" in data or "<" in data or ">" in data:
+            self.out.append(_escape(data))
+        else:
+            self.out.append(data)
 
     def close(self) -> None:
         super().close()
@@ -347,8 +373,116 @@ def sanitize_like_label_studio(html: str) -> str:
     >>> sanitize_like_label_studio("<p>a<!--c-->b<script>x()</script></b>c")
     '<p>abc</p>'
     """
+    html = _ABRUPT_COMMENT.sub("", html)
+    fast = _sanitize_fast(html)
+    if fast is not None:
+        return fast
     sanitizer = _Sanitizer()
-    sanitizer.feed(_ABRUPT_COMMENT.sub("", html))
+    sanitizer.feed(html)
+    sanitizer.close()
+    return "".join(sanitizer.out)
+
+
+# The fast tokenizer: one compiled regex, run with finditer, reads the markup of ordinary
+# pages (text, start tags with well-formed attributes, end tags, plain comments, a doctype)
+# into exactly the calls HTMLParser makes for it. Anything it does not read with certainty,
+# in every Python version's html.parser (raw-text elements, other "<!" and "<?" constructs,
+# tags or attributes outside the simple forms below, NUL), sends the whole document back
+# to HTMLParser.
+_WS = "[ \t\n\r\f]"
+_TAG_NAME = "[a-zA-Z][a-zA-Z0-9:-]*"
+_ATTR_NAME = "[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+# An unquoted value ends at ASCII whitespace or ">" and not with "/" (older and newer
+# html.parser versions read "<a b=c/>" differently, and only older ones end it at any
+# Unicode whitespace, "\v" or "\xa0").
+_ATTR_VALUE = "\"[^\"]*\"|'[^']*'|[^\\s\"'=<>`]+(?<!/)(?![^ \t\n\r\f>])"
+_ATTRIBUTE = re.compile(f"{_WS}+({_ATTR_NAME})(?:{_WS}*={_WS}*({_ATTR_VALUE}))?")
+_NOT_TAG = "<(?![a-zA-Z/!?])"  # "<" then not a letter, "/", "!" or "?": text for html.parser too
+_TOKEN = re.compile(
+    # 1 text
+    f"((?:[^<]|{_NOT_TAG})[^<]*(?:{_NOT_TAG}[^<]*)*)"
+    # 2 start tag name, 3 its attributes, 4 "/" of "/>"
+    f"|<({_TAG_NAME})((?:{_WS}+{_ATTR_NAME}(?:{_WS}*={_WS}*(?:{_ATTR_VALUE}))?)*){_WS}*(/?)>"
+    # 5 end tag name
+    f"|</({_TAG_NAME}){_WS}*>"
+    # a comment holding no "--" (so it ends at its "-->" in every version), a doctype
+    "|<!--(?!-?>)(?:[^-]|-(?!-))*-->|<![dD][oO][cC][tT][yY][pP][eE][^<>]*>"
+    # 6 anything else
+    "|(<)"
+)
+# html.parser versions differ on these (raw text, RCDATA, plaintext): always HTMLParser.
+_SPECIAL_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "textarea",
+        "title",
+        "xmp",
+        "iframe",
+        "noembed",
+        "noframes",
+        "noscript",
+        "plaintext",
+        *HTMLParser.CDATA_CONTENT_ELEMENTS,
+        *getattr(HTMLParser, "RCDATA_CONTENT_ELEMENTS", ()),
+    }
+)
+
+
+def _sanitize_fast(html: str) -> str | None:
+    """:func:`sanitize_like_label_studio` with the fast tokenizer (after the abrupt-comment
+    removal), or ``None`` when the document needs HTMLParser."""
+    if "\x00" in html:
+        return None
+    sanitizer = _Sanitizer()
+    # Start tags go to _open: handle_starttag only adds HTMLParser's raw-text state. Text is
+    # escaped as handle_data does outside <script> and <style>, which never open here.
+    open_tag = sanitizer._open
+    start_end_tag = sanitizer.handle_startendtag
+    end_tag = sanitizer.handle_endtag
+    write = sanitizer.out.append
+    find_attributes = _ATTRIBUTE.findall
+    names: dict[str, str] = {}  # tag names as written, lowercased
+    for match in _TOKEN.finditer(html):
+        kind = match.lastindex
+        if kind == 1:
+            text = match[1]
+            if "&" in text:
+                text = unescape(text)
+            write(_escape(text) if "<" in text or ">" in text or "&" in text else text)
+        elif kind == 4:  # a start tag: its last group is the "/" of "/>", maybe empty
+            name, attributes, slash = match.group(2, 3, 4)
+            tag = names.get(name)
+            if tag is None:
+                tag = name.lower()
+                if tag in _SPECIAL_TAGS:
+                    return None
+                names[name] = tag
+            attrs: list[tuple[str, str | None]] = []
+            if attributes:
+                for key, value in find_attributes(attributes):
+                    if not value:  # no "=": HTMLParser gives None
+                        attrs.append((key.lower(), None))
+                        continue
+                    if value[0] in "\"'":
+                        value = value[1:-1]
+                    attrs.append((key.lower(), unescape(value) if value else value))
+            if slash:
+                start_end_tag(tag, attrs)
+            else:
+                open_tag(tag, attrs)
+        elif kind == 5:
+            name = match[5]
+            tag = names.get(name)
+            if tag is None:
+                tag = name.lower()
+                if tag in _SPECIAL_TAGS:
+                    return None
+                names[name] = tag
+            end_tag(tag)
+        elif kind == 6:
+            return None
+        # no group: a comment or the doctype, which sanitize-html drops
     sanitizer.close()
     return "".join(sanitizer.out)
 
