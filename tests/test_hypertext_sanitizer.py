@@ -272,6 +272,134 @@ _tidy = st.lists(
     max_size=30,
 ).map("".join)
 
+# <script>, <style> and <title> with content that ends them, or seems to, in some version.
+_RAW_BITS = [
+    "a",
+    "x = 1;",
+    " ",
+    "\n",
+    "\r\n",
+    "\xa0",
+    "é",
+    "'",
+    '"',
+    "&amp;",
+    "&lt",
+    "&",
+    "<",
+    "a<b",
+    "<b>",
+    "<p class=x>",
+    "</b>",
+    "</div>",
+    "</span>",
+    "</strong>",
+    "</s>",
+    "</sc",
+    "</scr",
+    "</SCR",
+    "</script",
+    "</script>",
+    "</SCRIPT >",
+    "</Script\t>",
+    "</script x>",
+    "</script/>",
+    "</ script>",
+    "</scriptx>",
+    "</script\xa0>",
+    "</script\x0b>",
+    "</\u017fcript>",
+    "</scr\u0131pt>",
+    "</st",
+    "</sty",
+    "</style>",
+    "</STYLE\n>",
+    "</style >",
+    "</style x>",
+    "</\u017ftyle>",
+    "</title>",
+    "</TITLE >",
+    "</",
+    "</>",
+    "</3",
+    "<!--",
+    "-->",
+    "<!-- x -->",
+    "<!-->",
+    "<![CDATA[",
+    "<script>",
+    "<style>",
+    "<title>",
+    "<?",
+    "\\",
+    "'</script>'",
+    '"</style>"',
+]
+_raw_name = st.tuples(
+    st.sampled_from(["script", "style", "title"]), st.sampled_from(["lower", "upper", "title"])
+).map(lambda pair: getattr(pair[0], pair[1])())
+
+
+@st.composite
+def _raw_element(draw: st.DrawFn) -> str:
+    name = draw(_raw_name)
+    attributes = "".join(draw(st.lists(_attribute(), max_size=2)))
+    opening = draw(st.sampled_from([">", ">", ">", " >", "/>", "\n>"]))
+    content = "".join(draw(st.lists(st.sampled_from(_RAW_BITS), max_size=6)))
+    closing = draw(
+        st.sampled_from(
+            [
+                "</{}>",
+                "</{}>",
+                "</{}>",
+                "</{} >",
+                "</{}\n>",
+                "</{}\t >",
+                "</{} x>",
+                "</{}/>",
+                "",
+                "</ {}>",
+            ]
+        )
+    )
+    end_name = draw(st.sampled_from([name, name.lower(), name.upper(), "script", "style"]))
+    return f"<{name}{attributes}{opening}{content}{closing.format(end_name)}"
+
+
+_raw_page = st.lists(
+    st.one_of(
+        _raw_element(),
+        _raw_element(),
+        _raw_element(),
+        _text,
+        _simple_start,
+        _tag_names.map("</{}>".format),
+        st.sampled_from(["<svg>", "</svg>", "<head>", "</head>", "<body>", "<p>", "<!-- c -->"]),
+    ),
+    max_size=12,
+).map("".join)
+
+FULL_PAGE = (
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    "<title>News &amp; views | Site</title>"
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<link rel="stylesheet" href="/static/main.css"><link rel=icon href=/favicon.ico>'
+    "<style>\nbody { margin: 0; font: 16px/1.4 sans-serif }\n.nav > li + li { margin-left: 1em }\n"
+    "a[href^='http']::after { content: \"\\2197\" }\n</style>"
+    '<script src="/static/app.js" defer></script>'
+    '<script>\nwindow.dataLayer = window.dataLayer || [];\nif (a < b && c > d) { x("<div>"); }\n'
+    "var html = '<p class=\"x\">' + name + '</p>';\n</script>"
+    '</head>\n<body class="page">'
+    + "".join(
+        f'<div class="c{i % 7}" id="d{i}"><h3>Title {i}</h3><p>Some <b>bold</b> text &amp; more '
+        f'<a href="/x/{i}">link {i}</a> words here.</p><ul><li>one</li><li>two<br>three</li>'
+        "</ul></div>\n"
+        + (f"<script>track({i}, 'a<b', \"</span>\");</script>" if i % 50 == 0 else "")
+        for i in range(1500)
+    )
+    + '<SCRIPT type="text/javascript">done()</SCRIPT >\n</body></html>\n'
+)
+
 _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -296,6 +424,12 @@ def test_tidy_markup_matches_reference(html: str) -> None:
     _check(html)
 
 
+@_SETTINGS
+@given(_raw_page)
+def test_raw_text_elements_match_reference(html: str) -> None:
+    _check(html)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
 def test_cases_match_reference(case: dict[str, Any]) -> None:
     _check(case["html"])
@@ -309,6 +443,14 @@ def test_cases_match_reference(case: dict[str, Any]) -> None:
         pytest.param("<DIV CLASS=\"A\" data-x='1 > 0'>x<br/>y<BR></div>", id="quotes-case"),
         pytest.param("a < b, 1<2 & c > d", id="bare-lt-amp"),
         pytest.param("<svg><circle r=1 /></svg><p/>", id="self-closing"),
+        pytest.param(FULL_PAGE, id="full-page"),
+        pytest.param("<script>a<b</script>", id="script"),
+        pytest.param("<p>a<SCRIPT src=x>if (a) x('</div>')</script \n>b</p>", id="script-end-tag"),
+        pytest.param("<style media=all>p > b { } a[x='&amp;'] {}</style>", id="style"),
+        pytest.param("<style></STYLE>", id="empty-style"),
+        pytest.param("<title>t &amp; u</title >", id="title"),
+        pytest.param("</script></style></title>x", id="stray-end-tags"),
+        pytest.param("<script>x('</script>')</script>", id="script-end-in-string"),
     ],
 )
 def test_fast_path_taken(html: str) -> None:
@@ -318,9 +460,18 @@ def test_fast_path_taken(html: str) -> None:
 @pytest.mark.parametrize(
     "html",
     [
-        pytest.param("<script>a<b</script>", id="script"),
-        pytest.param("<style>p{}</style>", id="style"),
-        pytest.param("<title>t</title>", id="title"),
+        pytest.param("<script>a</script foo>b", id="script-end-with-attribute"),
+        pytest.param("<script>a</ script>b</script>", id="space-before-script-name"),
+        pytest.param("<script>a</\u017fcript>b</script>", id="long-s-script"),
+        pytest.param("<script>a</scriptx>b</script>", id="script-longer-name"),
+        pytest.param("<script>a", id="unterminated-script"),
+        pytest.param("<script><!--a</script>b--></script>", id="comment-in-script"),
+        pytest.param("<script/>a</script>", id="self-closing-script"),
+        pytest.param("<style>a</style/>b", id="style-end-slash"),
+        pytest.param("<style>a</STYLE\xa0>b</style>", id="style-end-unicode-space"),
+        pytest.param("<title>a<b>c</b></title>", id="markup-in-title"),
+        pytest.param("<title>a", id="unterminated-title"),
+        pytest.param("<title/>a", id="self-closing-title"),
         pytest.param("<textarea>t</textarea>", id="textarea"),
         pytest.param('<iframe src="https://www.youtube.com/embed/x"></iframe>', id="iframe"),
         pytest.param("<![CDATA[x]]>", id="cdata"),

@@ -384,9 +384,10 @@ def sanitize_like_label_studio(html: str) -> str:
 
 
 # The fast tokenizer: one compiled regex, run with finditer, reads the markup of ordinary
-# pages (text, start tags with well-formed attributes, end tags, plain comments, a doctype)
-# into exactly the calls HTMLParser makes for it. Anything it does not read with certainty,
-# in every Python version's html.parser (raw-text elements, other "<!" and "<?" constructs,
+# pages (text, start tags with well-formed attributes, end tags, plain comments, a doctype,
+# <script>, <style> and <title> elements with plain content) into exactly the calls
+# HTMLParser makes for it. Anything it does not read with certainty, in every Python
+# version's html.parser (other raw-text and RCDATA elements, other "<!" and "<?" constructs,
 # tags or attributes outside the simple forms below, NUL), sends the whole document back
 # to HTMLParser.
 _WS = "[ \t\n\r\f]"
@@ -397,19 +398,52 @@ _ATTR_NAME = "[a-zA-Z_:][-a-zA-Z0-9_:.]*"
 # Unicode whitespace, "\v" or "\xa0").
 _ATTR_VALUE = "\"[^\"]*\"|'[^']*'|[^\\s\"'=<>`]+(?<!/)(?![^ \t\n\r\f>])"
 _ATTRIBUTE = re.compile(f"{_WS}+({_ATTR_NAME})(?:{_WS}*={_WS}*({_ATTR_VALUE}))?")
+_ATTRIBUTES = f"(?:{_WS}+{_ATTR_NAME}(?:{_WS}*={_WS}*(?:{_ATTR_VALUE}))?)*"
 _NOT_TAG = "<(?![a-zA-Z/!?])"  # "<" then not a letter, "/", "!" or "?": text for html.parser too
+
+
+def _ascii_name(name: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" for c in name)
+
+
+def _raw_text(name: str) -> str:
+    """A ``<script>`` or ``<style>`` element's content when every html.parser ends it at the
+    ``</name>`` end tag that follows it (``_ascii_name(name)`` then ASCII whitespace, ">").
+
+    Older HTMLParser versions (3.11.7 among them) end the content at the first
+    ``</\\s*name\\s*>`` (matched case-insensitively in Unicode: "s" also matches "\\u017f",
+    "i" "\\u0130" and "\\u0131"), the patched ones of 2025 at the first ``</name`` followed by
+    ASCII whitespace, "/" or ">" (past HTML5's escaped states, which ``<!--`` opens). So the
+    content may hold no ``<!``, and ``</`` only before an ASCII letter other than "s", or
+    before "s" and an ASCII letter other than the name's second one ("c" or "t", which match
+    only themselves in either case).
+    """
+    letters = "".join(c for c in "abcdefghijklmnopqrstuvwxyz" if c != name[1])
+    after_s = f"[sS][{letters}{letters.upper()}]"
+    return f"[^<]*(?:<(?:(?![/!])|/(?:[a-rt-zA-RT-Z]|{after_s}))[^<]*)*"
+
+
 _TOKEN = re.compile(
     # 1 text
     f"((?:[^<]|{_NOT_TAG})[^<]*(?:{_NOT_TAG}[^<]*)*)"
-    # 2 start tag name, 3 its attributes, 4 "/" of "/>"
-    f"|<({_TAG_NAME})((?:{_WS}+{_ATTR_NAME}(?:{_WS}*={_WS}*(?:{_ATTR_VALUE}))?)*){_WS}*(/?)>"
-    # 5 end tag name
+    # 2 a whole <script> element: it is dropped and writes nothing
+    f"|(<{_ascii_name('script')}{_ATTRIBUTES}{_WS}*>{_raw_text('script')}"
+    f"</{_ascii_name('script')}{_WS}*>)"
+    # 3 <style>'s attributes, 4 its content
+    f"|<{_ascii_name('style')}({_ATTRIBUTES}){_WS}*>({_raw_text('style')})"
+    f"</{_ascii_name('style')}{_WS}*>"
+    # 5 start tag name, 6 its attributes, 7 the "/" of "/>"
+    f"|<({_TAG_NAME})({_ATTRIBUTES}){_WS}*(/?)>"
+    # 8 end tag name
     f"|</({_TAG_NAME}){_WS}*>"
     # a comment holding no "--" (so it ends at its "-->" in every version), a doctype
     "|<!--(?!-?>)(?:[^-]|-(?!-))*-->|<![dD][oO][cC][tT][yY][pP][eE][^<>]*>"
-    # 6 anything else
+    # 9 anything else
     "|(<)"
 )
+# A <title>'s content and end tag, read alike whether html.parser tokenizes the content
+# (older versions) or reads it as RCDATA (the patched ones of 2025): text with no "<".
+_TITLE_REST = re.compile(f"[^<]*</{_ascii_name('title')}{_WS}*>")
 # html.parser versions differ on these (raw text, RCDATA, plaintext): always HTMLParser.
 _SPECIAL_TAGS = frozenset(
     {
@@ -427,6 +461,22 @@ _SPECIAL_TAGS = frozenset(
         *getattr(HTMLParser, "RCDATA_CONTENT_ELEMENTS", ()),
     }
 )
+# Outside raw text (the fast tokenizer never leaves its state open) every version reads
+# these end tags as any other.
+_PLAIN_END_TAGS = frozenset({"script", "style", "title"})
+
+
+def _attributes(attributes: str) -> list[tuple[str, str | None]]:
+    """The attributes of a start tag the fast tokenizer matched, as HTMLParser gives them."""
+    attrs: list[tuple[str, str | None]] = []
+    for key, value in _ATTRIBUTE.findall(attributes):
+        if not value:  # no "=": HTMLParser gives None
+            attrs.append((key.lower(), None))
+            continue
+        if value[0] in "\"'":
+            value = value[1:-1]
+        attrs.append((key.lower(), unescape(value) if value else value))
+    return attrs
 
 
 def _sanitize_fast(html: str) -> str | None:
@@ -435,13 +485,13 @@ def _sanitize_fast(html: str) -> str | None:
     if "\x00" in html:
         return None
     sanitizer = _Sanitizer()
-    # Start tags go to _open: handle_starttag only adds HTMLParser's raw-text state. Text is
-    # escaped as handle_data does outside <script> and <style>, which never open here.
+    # Start tags go to _open: handle_starttag only adds HTMLParser's raw-text state, which
+    # the fast tokenizer reads itself (a <script> or <style> element is one token). Text is
+    # escaped as handle_data does outside them.
     open_tag = sanitizer._open
     start_end_tag = sanitizer.handle_startendtag
     end_tag = sanitizer.handle_endtag
     write = sanitizer.out.append
-    find_attributes = _ATTRIBUTE.findall
     names: dict[str, str] = {}  # tag names as written, lowercased
     for match in _TOKEN.finditer(html):
         kind = match.lastindex
@@ -450,39 +500,42 @@ def _sanitize_fast(html: str) -> str | None:
             if "&" in text:
                 text = unescape(text)
             write(_escape(text) if "<" in text or ">" in text or "&" in text else text)
-        elif kind == 4:  # a start tag: its last group is the "/" of "/>", maybe empty
-            name, attributes, slash = match.group(2, 3, 4)
+        elif kind == 7:  # a start tag: its last group is the "/" of "/>", maybe empty
+            name, attributes, slash = match.group(5, 6, 7)
             tag = names.get(name)
             if tag is None:
                 tag = name.lower()
                 if tag in _SPECIAL_TAGS:
-                    return None
-                names[name] = tag
-            attrs: list[tuple[str, str | None]] = []
-            if attributes:
-                for key, value in find_attributes(attributes):
-                    if not value:  # no "=": HTMLParser gives None
-                        attrs.append((key.lower(), None))
-                        continue
-                    if value[0] in "\"'":
-                        value = value[1:-1]
-                    attrs.append((key.lower(), unescape(value) if value else value))
+                    # (a <script> or <style> this reaches has content or an end tag that
+                    # versions may read differently, or is written <script/>)
+                    if tag != "title" or slash or not _TITLE_REST.match(html, match.end()):
+                        return None
+                else:
+                    names[name] = tag
+            attrs = _attributes(attributes) if attributes else []
             if slash:
                 start_end_tag(tag, attrs)
             else:
                 open_tag(tag, attrs)
-        elif kind == 5:
-            name = match[5]
+        elif kind == 8:
+            name = match[8]
             tag = names.get(name)
             if tag is None:
                 tag = name.lower()
-                if tag in _SPECIAL_TAGS:
+                if tag in _SPECIAL_TAGS and tag not in _PLAIN_END_TAGS:
                     return None
                 names[name] = tag
             end_tag(tag)
-        elif kind == 6:
+        elif kind == 4:  # <style>: opened, its content written raw, closed
+            attributes, content = match.group(3, 4)
+            open_tag("style", _attributes(attributes) if attributes else [])
+            if content:
+                write(content)
+            end_tag("style")
+        elif kind == 9:
             return None
-        # no group: a comment or the doctype, which sanitize-html drops
+        # group 2: a whole <script> element, which opens, holds text and closes at once,
+        # leaving nothing; no group: a comment or the doctype, which sanitize-html drops
     sanitizer.close()
     return "".join(sanitizer.out)
 
