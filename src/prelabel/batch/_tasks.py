@@ -19,6 +19,8 @@ from ..labelmap import LabelMap
 from ..offsets import OffsetUnit
 from ..tags.controls import (
     Choices,
+    Ellipse,
+    EllipseLabels,
     KeyPoint,
     KeyPointLabels,
     Labels,
@@ -29,6 +31,7 @@ from ..tags.controls import (
 )
 from ._boxes import BOX_ARGS, BoxPart
 from ._choices import Choice, ChoicePart
+from ._ellipses import CENTER_ARGS, RADII_ARGS, EllipsePart
 from ._keypoints import POINT_ARGS, KeyPointPart
 from ._labels import ClassNames
 from ._polygons import POLYGON_ARGS, PolygonPart
@@ -56,7 +59,8 @@ class PredictionBatch(Sequence[dict[str, Any]]):
     """One prediction per task for a whole dataset, from arrays.
 
     Give the tasks' data, then add each control's output for all tasks at once with
-    :meth:`boxes`, :meth:`keypoints`, :meth:`polygons`, :meth:`spans` and :meth:`choices`.
+    :meth:`boxes`, :meth:`keypoints`, :meth:`polygons`, :meth:`ellipses`, :meth:`spans` and
+    :meth:`choices`.
     The batch is a sequence of task dicts, the same as the per-image builders give, made when
     read: pass it to :func:`prelabel.io.write_jsonl`, iterate it, or index it.
 
@@ -337,6 +341,79 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 scores=scores,
                 to_name=to_name,
                 clip=clip,
+            )
+        )
+        return self
+
+    def ellipses(
+        self,
+        control: str | EllipseLabels | Ellipse,
+        *,
+        center_px: ArrayLike | None = None,
+        center_norm: ArrayLike | None = None,
+        center_pct: ArrayLike | None = None,
+        radii_px: ArrayLike | None = None,
+        radii_norm: ArrayLike | None = None,
+        radii_pct: ArrayLike | None = None,
+        angle_deg: ArrayLike = 0.0,
+        image_wh: ArrayLike,
+        task_index: ArrayLike | None = None,
+        counts: ArrayLike | None = None,
+        label: str | Sequence[str] | None = None,
+        labels: Sequence[str | Sequence[str]] | None = None,
+        class_ids: ArrayLike | None = None,
+        class_names: ClassNames | None = None,
+        scores: ArrayLike | None = None,
+        to_name: str | None = None,
+    ) -> PredictionBatch:
+        """Add every task's ellipses: ``M`` ellipses in all, centres and radii each in one unit.
+
+        Args:
+            control: an ``EllipseLabels`` or ``Ellipse`` control, or its name.
+            center_px, center_norm, center_pct: ``(M, 2)`` the centres, in exactly one unit.
+            radii_px, radii_norm, radii_pct: ``(M, 2)`` the radii ``(rx, ry)``, in exactly one
+                unit (``rx`` scaled by the image width, ``ry`` by its height).
+            angle_deg: degrees clockwise on screen about the centre, one number or ``(M,)``.
+            image_wh: ``(width, height)`` of every image, or ``(tasks, 2)``, one per task.
+            task_index: ``(M,)`` the task of each ellipse, in any order; or
+            counts: ``(tasks,)`` ellipses per task, the ellipses given task by task.
+            label, labels, class_ids, class_names: as in :meth:`boxes`.
+            scores: ``(M,)`` confidences in [0, 1].
+            to_name: the image, when the control points at several.
+
+        Returns:
+            The batch itself, to chain calls.
+
+        Raises:
+            BuildError: as :meth:`EllipseLabels.ellipses`, naming the task (``task 3: ...``).
+            LabelError: an unknown label or model class.
+        """
+        found = self.config.control(control) if isinstance(control, str) else control
+        if not isinstance(found, (EllipseLabels, Ellipse)):
+            raise BuildError(
+                f"ellipses() takes an <EllipseLabels> or <Ellipse> control, not <{found.tag} "
+                f"name={found.name!r}>"
+            )
+        center_arg, centers = _one_of("centres", CENTER_ARGS, (center_px, center_norm, center_pct))
+        radii_arg, radii = _one_of("radii", RADII_ARGS, (radii_px, radii_norm, radii_pct))
+        self._parts.append(
+            EllipsePart(
+                found,
+                self._tasks,
+                center_arg=center_arg,
+                centers=centers,
+                radii_arg=radii_arg,
+                radii=radii,
+                angle_deg=angle_deg,
+                image_wh=image_wh,
+                task_index=task_index,
+                counts=counts,
+                label=label,
+                labels=labels,
+                class_ids=class_ids,
+                class_names=class_names,
+                scores=scores,
+                to_name=to_name,
             )
         )
         return self
