@@ -17,7 +17,10 @@ from ..config import LabelConfig
 from ..errors import BuildError
 from ..labelmap import LabelMap
 from ..offsets import OffsetUnit
+from ..rle import MaskValues
 from ..tags.controls import (
+    Brush,
+    BrushLabels,
     Choices,
     Ellipse,
     EllipseLabels,
@@ -34,6 +37,7 @@ from ._choices import Choice, ChoicePart
 from ._ellipses import CENTER_ARGS, RADII_ARGS, EllipsePart
 from ._keypoints import POINT_ARGS, KeyPointPart
 from ._labels import ClassNames
+from ._masks import MaskPart
 from ._polygons import POLYGON_ARGS, PolygonPart
 from ._spans import SpanLabel, SpanPart
 
@@ -59,8 +63,8 @@ class PredictionBatch(Sequence[dict[str, Any]]):
     """One prediction per task for a whole dataset, from arrays.
 
     Give the tasks' data, then add each control's output for all tasks at once with
-    :meth:`boxes`, :meth:`keypoints`, :meth:`polygons`, :meth:`ellipses`, :meth:`spans` and
-    :meth:`choices`.
+    :meth:`boxes`, :meth:`keypoints`, :meth:`polygons`, :meth:`ellipses`, :meth:`masks`,
+    :meth:`spans` and :meth:`choices`.
     The batch is a sequence of task dicts, the same as the per-image builders give, made when
     read: pass it to :func:`prelabel.io.write_jsonl`, iterate it, or index it.
 
@@ -413,6 +417,74 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 class_ids=class_ids,
                 class_names=class_names,
                 scores=scores,
+                to_name=to_name,
+            )
+        )
+        return self
+
+    def masks(
+        self,
+        control: str | BrushLabels | Brush,
+        masks: ArrayLike | Sequence[ArrayLike],
+        *,
+        image_wh: ArrayLike | None = None,
+        task_index: ArrayLike | None = None,
+        counts: ArrayLike | None = None,
+        label: str | Sequence[str] | None = None,
+        labels: Sequence[str | Sequence[str]] | None = None,
+        class_ids: ArrayLike | None = None,
+        class_names: ClassNames | None = None,
+        scores: ArrayLike | None = None,
+        values: MaskValues = "auto",
+        to_name: str | None = None,
+    ) -> PredictionBatch:
+        """Add every task's brush masks: ``M`` masks in all, one region each.
+
+        Each mask is encoded to Label Studio RLE now, as :meth:`BrushLabels.masks` does, and
+        only its stream is kept.
+
+        Args:
+            control: a ``BrushLabels`` or ``Brush`` control, or its name.
+            masks: ``(M, height, width)``, or a list of ``M`` ``(height, width)`` arrays (images
+                of several sizes); bool, or integers 0..255 read as ``values`` says.
+            image_wh: ``(width, height)`` of every image, or ``(tasks, 2)``, one per task, to
+                catch a mask of another size (a transposed one); by default each mask's own.
+            task_index: ``(M,)`` the task of each mask, in any order; or
+            counts: ``(tasks,)`` masks per task, the masks given task by task.
+            label, labels, class_ids, class_names: as in :meth:`boxes`.
+            scores: ``(M,)`` confidences in [0, 1].
+            values: how integer masks are read: ``"auto"``, ``"binary"`` or ``"alpha"``, see
+                :func:`prelabel.rle.encode`.
+            to_name: the image, when the control points at several.
+
+        Returns:
+            The batch itself, to chain calls.
+
+        Raises:
+            BuildError: as :meth:`BrushLabels.masks`, naming the task
+                (``task 3 (masks from 12 on): instance 1: ...``).
+            LabelError: an unknown label or model class.
+        """
+        found = self.config.control(control) if isinstance(control, str) else control
+        if not isinstance(found, (BrushLabels, Brush)):
+            raise BuildError(
+                f"masks() takes a <BrushLabels> or <Brush> control, not <{found.tag} "
+                f"name={found.name!r}>"
+            )
+        self._parts.append(
+            MaskPart(
+                found,
+                self._tasks,
+                masks=masks,
+                image_wh=image_wh,
+                task_index=task_index,
+                counts=counts,
+                label=label,
+                labels=labels,
+                class_ids=class_ids,
+                class_names=class_names,
+                scores=scores,
+                values=values,
                 to_name=to_name,
             )
         )
