@@ -39,6 +39,7 @@ from ._keypoints import POINT_ARGS, KeyPointPart
 from ._labels import ClassNames
 from ._masks import MaskPart
 from ._polygons import POLYGON_ARGS, PolygonPart
+from ._segments import SegmentPart
 from ._spans import SpanLabel, SpanPart
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class PredictionBatch(Sequence[dict[str, Any]]):
 
     Give the tasks' data, then add each control's output for all tasks at once with
     :meth:`boxes`, :meth:`keypoints`, :meth:`polygons`, :meth:`ellipses`, :meth:`masks`,
-    :meth:`spans` and :meth:`choices`.
+    :meth:`spans`, :meth:`segments` and :meth:`choices`.
     The batch is a sequence of task dicts, the same as the per-image builders give, made when
     read: pass it to :func:`prelabel.io.write_jsonl`, iterate it, or index it.
 
@@ -560,6 +561,72 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 label_map=label_map,
                 scores=scores,
                 unit=unit,
+                to_name=to_name,
+            )
+        )
+        return self
+
+    def segments(
+        self,
+        control: str | Labels,
+        *,
+        starts_s: ArrayLike,
+        ends_s: ArrayLike,
+        task_index: ArrayLike | None = None,
+        counts: ArrayLike | None = None,
+        label: str | Sequence[str] | None = None,
+        labels: Sequence[str | Sequence[str]] | None = None,
+        class_ids: ArrayLike | None = None,
+        class_names: ClassNames | None = None,
+        channels: ArrayLike | None = None,
+        scores: ArrayLike | None = None,
+        original_length_s: float | ArrayLike | None = None,
+        to_name: str | None = None,
+    ) -> PredictionBatch:
+        """Add every task's labeled segments on its ``<Audio>``: ``M`` segments in all.
+
+        Args:
+            control: a ``Labels`` control on an ``Audio``, or its name.
+            starts_s, ends_s: ``(M,)`` segment starts and ends in seconds.
+            task_index: ``(M,)`` the task of each segment, in any order; or
+            counts: ``(tasks,)`` segments per task, the segments given task by task.
+            label, labels, class_ids, class_names: as in :meth:`boxes`.
+            channels: ``(M,)`` 0-based channels (other than 0 only with
+                ``splitchannels="true"``); all 0 by default.
+            scores: ``(M,)`` confidences in [0, 1].
+            original_length_s: each audio's duration, one number or one per task; checked
+                and written as ``original_length``, as :meth:`Labels.segments` does.
+            to_name: the ``<Audio>``, when the control points at several.
+
+        Returns:
+            The batch itself, to chain calls.
+
+        Raises:
+            BuildError: as :meth:`Labels.segments`, naming the task
+                (``task 9 (segments from 40 on): segment 2: ...``).
+            LabelError: an unknown label or model class.
+        """
+        found = self.config.control(control) if isinstance(control, str) else control
+        if not isinstance(found, Labels):
+            raise BuildError(
+                f"segments() takes a <Labels> control on an <Audio>, not <{found.tag} "
+                f"name={found.name!r}>"
+            )
+        self._parts.append(
+            SegmentPart(
+                found,
+                self._tasks,
+                starts_s=starts_s,
+                ends_s=ends_s,
+                task_index=task_index,
+                counts=counts,
+                label=label,
+                labels=labels,
+                class_ids=class_ids,
+                class_names=class_names,
+                channels=channels,
+                scores=scores,
+                original_length_s=original_length_s,
                 to_name=to_name,
             )
         )
