@@ -211,3 +211,10 @@ def test_corners_of_axis_aligned_box_have_no_rotation() -> None:
     square = [[[10, 10], [10, 30], [50, 30], [50, 10]]]  # counter-clockwise, from top-left
     fitted = units.corners_to_rotated(square, units="px", image_wh=(100, 100))
     assert fitted.tolist() == [[30.0, 20.0, 40.0, 20.0, 0.0]]
+
+
+def test_canonical_rotated_angle_just_below_45_stays_in_range() -> None:
+    """44.99999999999999 + 45 rounds to 90.0: the angle once came out as -45.00000000000001."""
+    box, angle = units.canonical_rotated([[5.0, 5.0, 2.0, 1.0]], [44.99999999999999])
+    assert angle.tolist() == [44.99999999999999]
+    assert box.tolist() == [[5.0, 5.0, 2.0, 1.0]]

@@ -289,6 +289,11 @@ def canonical_rotated(
     angle = np.broadcast_to(np.asarray(angle_deg, dtype=np.float64), boxes.shape[:1])
     quarter = np.floor((angle + 45.0) / 90.0)
     out_angle = angle - 90.0 * quarter
+    # angle + 45 can round up to the next multiple of 90 (44.99999999999999 + 45 == 90.0):
+    # one quarter back puts such an angle at the top of the range instead of below it.
+    below = out_angle < -45.0
+    quarter[below] -= 1.0
+    out_angle[below] += 90.0
     swap = (quarter % 2) == 1
     boxes[swap, 2], boxes[swap, 3] = boxes[swap, 3].copy(), boxes[swap, 2].copy()
     return boxes, out_angle
