@@ -240,3 +240,29 @@ def test_class_map_names_an_unknown_class_by_its_id() -> None:
 def test_class_ids_on_an_unlabeled_brush() -> None:
     with pytest.raises(BuildError, match=r"^<Brush name='brush'> has no labels"):
         BRUSH.masks(np.ones((1, 2, 2), dtype=bool), class_ids=[0], class_names=["Road"])
+
+
+def test_a_list_of_masks_keeps_each_masks_dtype() -> None:
+    """A bool mask beside a uint8 one was stacked to 0/1 and drawn at alpha 1 (invisible)."""
+    bool_mask = _blob(10, 12)
+    alpha_mask = np.zeros((10, 12), dtype=np.uint8)
+    alpha_mask[6:, 6:] = 200
+    regions = BRUSH.masks([bool_mask, alpha_mask], values="alpha")
+    assert regions[0].result["value"]["rle"] == BRUSH.mask(bool_mask).result["value"]["rle"]
+    assert np.array_equal(rle.decode(regions[1].result["value"]["rle"], 10, 12), alpha_mask)
+
+
+@pytest.mark.parametrize(
+    ("masks", "message"),
+    [
+        (
+            [np.ones((2, 2), bool), np.ones((3, 2), bool)],
+            "masks[1] has shape (3, 2) but masks[0] has (2, 2); every mask of one image has",
+        ),
+        ([np.ones((2, 2), bool), np.ones(4, bool)], "masks[1] must be a (height, width) mask"),
+    ],
+    ids=["different-sizes", "not-2d"],
+)
+def test_a_list_of_masks_is_checked_as_a_list(masks: list[Any], message: str) -> None:
+    with pytest.raises(BuildError, match=re.escape(message)):
+        BRUSH.masks(masks)

@@ -127,7 +127,8 @@ class BrushBuilder(ControlTag):
         to_name: str | None = None,
         item_index: int | None = None,
     ) -> list[Region]:
-        """One brush region per instance of an ``(N, height, width)`` stack of masks.
+        """One brush region per instance of an ``(N, height, width)`` stack of masks (or a
+        list of N ``(height, width)`` masks, each read with its own dtype).
 
         Give each instance's label either as ``labels`` (N strings) or as ``class_ids`` (N
         integers) naming ``class_names`` (a list indexed by class id, or a dict).
@@ -137,13 +138,8 @@ class BrushBuilder(ControlTag):
             BuildError: shapes that do not agree, or any problem :meth:`mask` raises, naming
                 the instance index.
         """
-        stack = np.asarray(masks)
-        if stack.ndim != 3:
-            raise BuildError(
-                f"masks must have shape (N, height, width), got {tuple(stack.shape)}"
-                + (" (one mask: use .mask())" if stack.ndim == 2 else "")
-            )
-        count = stack.shape[0]
+        stack = _mask_list(masks)
+        count = len(stack)
         names = _instance_labels(self, count, labels, class_ids, class_names)
         score_list = _scores(count, scores)
         if ids is not None and len(ids) != count:
@@ -323,3 +319,29 @@ def _scores(count: int, scores: ArrayLike | None) -> list[float] | None:
     if array.shape != (count,):
         raise BuildError(f"scores must have shape ({count},), got {tuple(array.shape)}")
     return [check_score(s) for s in array.tolist()]
+
+
+def _mask_list(masks: ArrayLike) -> Sequence[Any]:
+    """The instances of ``masks``: a list keeps each mask as given (stacking would turn a bool
+    mask beside an integer one into 0/1); anything else must be an ``(N, height, width)`` array.
+    """
+    if isinstance(masks, (list, tuple)):
+        shapes = [np.shape(m) for m in masks]
+        for index, shape in enumerate(shapes):
+            if len(shape) != 2:
+                raise BuildError(
+                    f"masks[{index}] must be a (height, width) mask, got shape {shape}"
+                )
+            if shape != shapes[0]:
+                raise BuildError(
+                    f"masks[{index}] has shape {shape} but masks[0] has {shapes[0]}; every mask "
+                    "of one image has the image's (height, width)"
+                )
+        return masks
+    stack = np.asarray(masks)
+    if stack.ndim != 3:
+        raise BuildError(
+            f"masks must have shape (N, height, width), got {tuple(stack.shape)}"
+            + (" (one mask: use .mask())" if stack.ndim == 2 else "")
+        )
+    return stack  # type: ignore[return-value]
