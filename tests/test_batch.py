@@ -474,3 +474,26 @@ def test_empty_batch_and_task_without_boxes() -> None:
     )
     assert [t["predictions"][0]["result"] for t in batch] == [[], []]
     assert list(PredictionBatch(CONFIG, [])) == []
+
+
+def test_error_rows_count_the_rows_as_given_when_a_label_map_dropped_some() -> None:
+    """Row numbers in messages are the caller's, not those left after dropping."""
+    names = LabelMap(BOXES, classes=["dog", "car"], unmapped="drop")
+    with pytest.raises(BuildError, match=re.escape("task 1 (xyxy_px rows from 2 on): xyxy_px[0]")):
+        PredictionBatch(CONFIG, {"image": ["a", "b"]}).boxes(
+            "label",
+            xyxy_px=[[1, 1, 5, 5], [1, 1, 5, 5], [5, 5, 1, 9]],
+            counts=[1, 2],
+            image_wh=(9, 9),
+            class_ids=[1, 0, 1],
+            class_names=names,
+        )
+    with pytest.raises(BuildError, match=re.escape("task_index[2] = 5 names no task")):
+        PredictionBatch(CONFIG, {"image": ["a", "b"]}).boxes(
+            "label",
+            xyxy_px=[[1, 1, 5, 5]] * 3,
+            task_index=[0, 1, 5],
+            image_wh=(9, 9),
+            class_ids=[1, 0, 1],
+            class_names=LabelMap(BOXES, classes=["dog", "car"], unmapped="drop"),
+        )

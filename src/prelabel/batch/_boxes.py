@@ -18,7 +18,15 @@ from ..ids import new_ids
 from ..tags.controls import LabelingControl, Rectangle, RectangleLabels
 from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
-from ._rows import float_rows, image_sizes, kept, kept_counts, part_labels, row_scores
+from ._rows import (
+    dropped_source,
+    float_rows,
+    image_sizes,
+    kept,
+    kept_counts,
+    part_labels,
+    row_scores,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -80,7 +88,14 @@ class BoxPart:
             score_rows = None if score_rows is None else score_rows[found.keep]
             task_index = None if task_index is None else kept(task_index, found.keep, "box")
             counts = None if counts is None else kept_counts(counts, found.keep, tasks, "boxes")
-        group = group_rows(tasks, rows, task_index=task_index, counts=counts, what="box")
+        group = group_rows(
+            tasks,
+            rows,
+            task_index=task_index,
+            counts=counts,
+            what="box",
+            source=dropped_source(found),
+        )
         self.offsets = group.offsets
         self.sizes = image_sizes(image_wh, tasks)
         raw = group.take(raw)

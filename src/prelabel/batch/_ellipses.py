@@ -23,6 +23,7 @@ from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
 from ._rows import (
     ImageTemplates,
+    dropped_source,
     float_rows,
     image_sizes,
     kept,
@@ -96,7 +97,14 @@ class EllipsePart:
             score_rows = None if score_rows is None else score_rows[keep]
             task_index = None if task_index is None else kept(task_index, keep, "ellipse")
             counts = None if counts is None else kept_counts(counts, keep, tasks, "ellipses")
-        group = group_rows(tasks, rows, task_index=task_index, counts=counts, what="ellipse")
+        group = group_rows(
+            tasks,
+            rows,
+            task_index=task_index,
+            counts=counts,
+            what="ellipse",
+            source=dropped_source(found),
+        )
         self.offsets = group.offsets
         self.sizes = image_sizes(image_wh, tasks)
         center, radius, angles = group.take(center), group.take(radius), group.take(angles)

@@ -23,6 +23,7 @@ from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
 from ._rows import (
     ImageTemplates,
+    dropped_source,
     float_rows,
     image_sizes,
     kept,
@@ -95,7 +96,14 @@ class KeyPointPart:
             widths = None if widths is None else widths[found.keep]
             task_index = None if task_index is None else kept(task_index, found.keep, "point")
             counts = None if counts is None else kept_counts(counts, found.keep, tasks, "points")
-        group = group_rows(tasks, rows, task_index=task_index, counts=counts, what="point")
+        group = group_rows(
+            tasks,
+            rows,
+            task_index=task_index,
+            counts=counts,
+            what="point",
+            source=dropped_source(found),
+        )
         self.offsets = group.offsets
         self.sizes = image_sizes(image_wh, tasks)
         raw = group.take(raw)

@@ -21,7 +21,15 @@ from ..ids import new_ids
 from ..tags.controls import Brush, BrushLabels, LabelingControl
 from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
-from ._rows import ImageTemplates, image_sizes, kept, kept_counts, part_labels, row_scores
+from ._rows import (
+    ImageTemplates,
+    dropped_source,
+    image_sizes,
+    kept,
+    kept_counts,
+    part_labels,
+    row_scores,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -79,7 +87,14 @@ class MaskPart:
             score_rows = None if score_rows is None else score_rows[keep]
             task_index = None if task_index is None else kept(task_index, keep, "mask")
             counts = None if counts is None else kept_counts(counts, keep, tasks, "masks")
-        group = group_rows(tasks, rows, task_index=task_index, counts=counts, what="mask")
+        group = group_rows(
+            tasks,
+            rows,
+            task_index=task_index,
+            counts=counts,
+            what="mask",
+            source=dropped_source(found),
+        )
         self.offsets = group.offsets
         if group.order is not None:
             items = [items[i] for i in group.order.tolist()]

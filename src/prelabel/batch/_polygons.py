@@ -25,6 +25,7 @@ from ._labels import ClassNames
 from ._ragged import Grouping, group_rows, whole_numbers
 from ._rows import (
     ImageTemplates,
+    dropped_source,
     float_rows,
     image_sizes,
     kept,
@@ -95,7 +96,14 @@ class PolygonPart:
             score_rows = None if score_rows is None else score_rows[found.keep]
             task_index = None if task_index is None else kept(task_index, found.keep, "polygon")
             counts = None if counts is None else kept_counts(counts, found.keep, tasks, "polygons")
-        group = group_rows(tasks, rows, task_index=task_index, counts=counts, what="polygon")
+        group = group_rows(
+            tasks,
+            rows,
+            task_index=task_index,
+            counts=counts,
+            what="polygon",
+            source=dropped_source(found),
+        )
         self.offsets = group.offsets
         self.sizes = image_sizes(image_wh, tasks)
         raw, sides = _in_task_order(raw, sides, group)

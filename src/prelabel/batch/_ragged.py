@@ -31,11 +31,14 @@ class Grouping:
             already in task order.
         offsets: ``(tasks + 1,)``: task ``k`` owns sorted rows ``offsets[k]:offsets[k + 1]``.
         task_of_row: ``(rows,)`` the task of each sorted row.
+        source: the caller's row number of each row grouped, when some rows were dropped
+            before grouping (a ``LabelMap`` with ``unmapped="drop"``); None when none were.
     """
 
     order: NDArray[np.intp] | None
     offsets: NDArray[np.int64]
     task_of_row: NDArray[np.int64]
+    source: NDArray[np.intp] | None = None
 
     def take(self, values: NDArray[Any]) -> NDArray[Any]:
         """Rows of ``values`` (given in the caller's order) in task order."""
@@ -43,7 +46,8 @@ class Grouping:
 
     def original_row(self, sorted_row: int) -> int:
         """The caller's row number of a sorted row (for error messages)."""
-        return sorted_row if self.order is None else int(self.order[sorted_row])
+        row = sorted_row if self.order is None else int(self.order[sorted_row])
+        return row if self.source is None else int(self.source[row])
 
 
 def whole_numbers(values: ArrayLike, name: str, shape: tuple[int, ...]) -> NDArray[np.int64]:
@@ -86,6 +90,7 @@ def group_rows(
     task_index: ArrayLike | None,
     counts: ArrayLike | None,
     what: str,
+    source: NDArray[np.intp] | None = None,
 ) -> Grouping:
     """Group ``rows`` rows over ``tasks`` tasks by a task per row or a count per task.
 
@@ -95,6 +100,7 @@ def group_rows(
         task_index: ``(rows,)`` the task of each row, in any order; or
         counts: ``(tasks,)`` how many rows each task has, the rows given task by task.
         what: the rows' name in messages (``"box"``).
+        source: the caller's row number of each row, when rows were dropped before.
 
     Raises:
         BuildError: neither or both given, a task out of range, counts that do not add up.
@@ -115,14 +121,16 @@ def group_rows(
             raise BuildError(f"counts add up to {total}, but {rows} {_plural(what)} were given")
         offsets = np.zeros(tasks + 1, dtype=np.int64)
         np.cumsum(per_task, out=offsets[1:])
-        return Grouping(None, offsets, np.repeat(np.arange(tasks, dtype=np.int64), per_task))
+        owner = np.repeat(np.arange(tasks, dtype=np.int64), per_task)
+        return Grouping(None, offsets, owner, source)
     index = whole_numbers(cast("ArrayLike", task_index), "task_index", (rows,))
     if rows:
         low, high = int(index.min()), int(index.max())
         if low < 0 or high >= tasks:
             bad = int(np.flatnonzero((index < 0) | (index >= tasks))[0])
+            given = bad if source is None else int(source[bad])
             raise BuildError(
-                f"task_index[{bad}] = {index[bad]} names no task: the batch has {tasks} "
+                f"task_index[{given}] = {index[bad]} names no task: the batch has {tasks} "
                 f"(0 to {tasks - 1})"
             )
     order: NDArray[np.intp] | None = None
@@ -131,4 +139,4 @@ def group_rows(
         index = index[order]
     offsets = np.zeros(tasks + 1, dtype=np.int64)
     np.cumsum(np.bincount(index, minlength=tasks), out=offsets[1:])
-    return Grouping(order, offsets, index)
+    return Grouping(order, offsets, index, source)

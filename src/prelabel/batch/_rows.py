@@ -23,6 +23,7 @@ else:
 
 __all__ = [
     "ImageTemplates",
+    "dropped_source",
     "float_rows",
     "image_sizes",
     "kept",
@@ -83,6 +84,14 @@ def part_labels(
             f"none; label them with a <Labels> control, or use <{labeled_tag}>"
         )
     return None
+
+
+def dropped_source(found: RowLabels | None) -> NDArray[np.intp] | None:
+    """The caller's row numbers of the rows a ``LabelMap`` kept, for messages; None when it
+    kept them all (or there are no labels)."""
+    if found is None or found.keep is None:
+        return None
+    return np.flatnonzero(found.keep)
 
 
 def row_scores(scores: ArrayLike | None, rows: int, what: str) -> NDArray[np.float64] | None:

@@ -20,7 +20,7 @@ from ..tags.controls import Labels
 from ..tags.objects import Audio
 from ._labels import ClassNames
 from ._ragged import Grouping, group_rows, whole_numbers
-from ._rows import kept, kept_counts, part_labels, row_scores
+from ._rows import dropped_source, kept, kept_counts, part_labels, row_scores
 
 if TYPE_CHECKING:
     import numpy as np
@@ -82,7 +82,14 @@ class SegmentPart:
             score_rows = None if score_rows is None else score_rows[keep]
             task_index = None if task_index is None else kept(task_index, keep, "segment")
             counts = None if counts is None else kept_counts(counts, keep, tasks, "segments")
-        group = group_rows(tasks, rows, task_index=task_index, counts=counts, what="segment")
+        group = group_rows(
+            tasks,
+            rows,
+            task_index=task_index,
+            counts=counts,
+            what="segment",
+            source=dropped_source(found),
+        )
         self.offsets = group.offsets
         self.starts, self.ends = group.take(starts), group.take(ends)
         self.channels = group.take(chans)

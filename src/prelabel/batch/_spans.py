@@ -27,7 +27,7 @@ from ..offsets import OffsetMap, OffsetUnit
 from ..tags.controls import Labels
 from ._labels import ClassNames, RowLabels, row_labels
 from ._ragged import Grouping, group_rows
-from ._rows import kept, kept_counts, row_scores
+from ._rows import dropped_source, kept, kept_counts, row_scores
 
 if TYPE_CHECKING:
     import numpy as np
@@ -83,7 +83,14 @@ class SpanPart:
             score_rows = None if score_rows is None else score_rows[found.keep]
             task_index = None if task_index is None else kept(task_index, found.keep, "span")
             counts = None if counts is None else kept_counts(counts, found.keep, tasks, "spans")
-        group = group_rows(tasks, rows, task_index=task_index, counts=counts, what="span")
+        group = group_rows(
+            tasks,
+            rows,
+            task_index=task_index,
+            counts=counts,
+            what="span",
+            source=dropped_source(found),
+        )
         self.offsets = group.offsets
         pairs = group.take(pairs)
         self.label_table = found.table
