@@ -27,6 +27,7 @@ from ._rows import (
     image_sizes,
     kept,
     kept_counts,
+    label_lists,
     part_labels,
     row_scores,
 )
@@ -203,10 +204,7 @@ class MaskPart:
             self.streams[row] = bytes(region.result["value"]["rle"])
 
     def _labels_of(self, start: int, stop: int) -> list[list[str]] | None:
-        if self.label_table is None or self.label_index is None:
-            return None
-        table = self.label_table
-        return [list(table[i]) for i in self.label_index[start:stop].tolist()]
+        return label_lists(self.label_table, self.label_index, start, stop)
 
     def _first_template(self) -> dict[str, Any]:
         """A result of this control made by its own builder: the keys, their order, the

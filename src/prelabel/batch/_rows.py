@@ -28,6 +28,7 @@ __all__ = [
     "image_sizes",
     "kept",
     "kept_counts",
+    "label_lists",
     "part_labels",
     "row_scores",
 ]
@@ -84,6 +85,18 @@ def part_labels(
             f"none; label them with a <Labels> control, or use <{labeled_tag}>"
         )
     return None
+
+
+def label_lists(
+    table: list[tuple[str, ...]] | None,
+    index: NDArray[np.int64] | None,
+    start: int,
+    stop: int,
+) -> list[list[str]] | None:
+    """Rows ``start`` to ``stop`` as the per-image builders take labels: a fresh list each."""
+    if table is None or index is None:
+        return None
+    return [list(table[i]) for i in index[start:stop].tolist()]
 
 
 def dropped_source(found: RowLabels | None) -> NDArray[np.intp] | None:
