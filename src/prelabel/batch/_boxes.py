@@ -19,11 +19,10 @@ from ..tags.controls import LabelingControl, Rectangle, RectangleLabels
 from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
 from ._rows import (
+    drop_unmapped,
     dropped_source,
     float_rows,
     image_sizes,
-    kept,
-    kept_counts,
     label_lists,
     part_labels,
     row_scores,
@@ -84,11 +83,11 @@ class BoxPart:
             labeled_tag="RectangleLabels",
         )
         score_rows = row_scores(scores, rows, "box")
-        if found is not None and found.keep is not None:  # a LabelMap dropped some classes
-            raw, rows = raw[found.keep], int(found.keep.sum())
-            score_rows = None if score_rows is None else score_rows[found.keep]
-            task_index = None if task_index is None else kept(task_index, found.keep, "box")
-            counts = None if counts is None else kept_counts(counts, found.keep, tasks, "boxes")
+        keep, score_rows, task_index, counts = drop_unmapped(
+            found, tasks, score_rows, task_index, counts, what="box", plural="boxes"
+        )
+        if keep is not None:  # a LabelMap dropped some classes
+            raw, rows = raw[keep], int(keep.sum())
         group = group_rows(
             tasks,
             rows,

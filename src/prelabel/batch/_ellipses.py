@@ -23,11 +23,10 @@ from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
 from ._rows import (
     ImageTemplates,
+    drop_unmapped,
     dropped_source,
     float_rows,
     image_sizes,
-    kept,
-    kept_counts,
     label_lists,
     part_labels,
     row_scores,
@@ -91,13 +90,12 @@ class EllipsePart:
             labeled_tag="EllipseLabels",
         )
         score_rows = row_scores(scores, rows, "ellipse")
-        if found is not None and found.keep is not None:  # a LabelMap dropped some classes
-            keep = found.keep
+        keep, score_rows, task_index, counts = drop_unmapped(
+            found, tasks, score_rows, task_index, counts, what="ellipse", plural="ellipses"
+        )
+        if keep is not None:  # a LabelMap dropped some classes
             center, radius, angles = center[keep], radius[keep], angles[keep]
             rows = int(keep.sum())
-            score_rows = None if score_rows is None else score_rows[keep]
-            task_index = None if task_index is None else kept(task_index, keep, "ellipse")
-            counts = None if counts is None else kept_counts(counts, keep, tasks, "ellipses")
         group = group_rows(
             tasks,
             rows,

@@ -23,11 +23,10 @@ from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
 from ._rows import (
     ImageTemplates,
+    drop_unmapped,
     dropped_source,
     float_rows,
     image_sizes,
-    kept,
-    kept_counts,
     label_lists,
     part_labels,
     row_scores,
@@ -91,12 +90,12 @@ class KeyPointPart:
             labeled_tag="KeyPointLabels",
         )
         score_rows = row_scores(scores, rows, "point")
-        if found is not None and found.keep is not None:  # a LabelMap dropped some classes
-            raw, rows = raw[found.keep], int(found.keep.sum())
-            score_rows = None if score_rows is None else score_rows[found.keep]
-            widths = None if widths is None else widths[found.keep]
-            task_index = None if task_index is None else kept(task_index, found.keep, "point")
-            counts = None if counts is None else kept_counts(counts, found.keep, tasks, "points")
+        keep, score_rows, task_index, counts = drop_unmapped(
+            found, tasks, score_rows, task_index, counts, what="point", plural="points"
+        )
+        if keep is not None:  # a LabelMap dropped some classes
+            raw, rows = raw[keep], int(keep.sum())
+            widths = None if widths is None else widths[keep]
         group = group_rows(
             tasks,
             rows,

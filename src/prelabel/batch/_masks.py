@@ -23,10 +23,9 @@ from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
 from ._rows import (
     ImageTemplates,
+    drop_unmapped,
     dropped_source,
     image_sizes,
-    kept,
-    kept_counts,
     label_lists,
     part_labels,
     row_scores,
@@ -81,13 +80,12 @@ class MaskPart:
             labeled_tag="BrushLabels",
         )
         score_rows = row_scores(scores, rows, "mask")
-        if found is not None and found.keep is not None:  # a LabelMap dropped some classes
-            keep = found.keep
+        keep, score_rows, task_index, counts = drop_unmapped(
+            found, tasks, score_rows, task_index, counts, what="mask", plural="masks"
+        )
+        if keep is not None:  # a LabelMap dropped some classes
             items = [item for item, kept_row in zip(items, keep.tolist(), strict=True) if kept_row]
             rows = len(items)
-            score_rows = None if score_rows is None else score_rows[keep]
-            task_index = None if task_index is None else kept(task_index, keep, "mask")
-            counts = None if counts is None else kept_counts(counts, keep, tasks, "masks")
         group = group_rows(
             tasks,
             rows,
@@ -170,37 +168,22 @@ class MaskPart:
             else (int(self.image_wh[task, 0]), int(self.image_wh[task, 1]))
         )
         try:
-            if len({item.shape for item in items[start:stop]}) == 1:
-                regions = self.control.masks(
-                    np.stack(items[start:stop]),
-                    labels=labels,  # type: ignore[arg-type]
-                    scores=scores,
-                    ids=self.ids[start:stop],
-                    image_wh=image_wh,
-                    values=self.values,
-                    to_name=self.to_name,
-                )
-            else:  # masks of several sizes make no stack: masks()'s loop, one mask at a time
-                regions = []
-                for index, row in enumerate(range(start, stop)):
-                    try:
-                        regions.append(
-                            self.control.mask(
-                                items[row],
-                                label=None if labels is None else labels[index],
-                                image_wh=image_wh,
-                                values=self.values,
-                                score=None if scores is None else scores[index],
-                                id=self.ids[row],
-                                to_name=self.to_name,
-                            )
-                        )
-                    except BuildError as exc:
-                        raise BuildError(f"instance {index}: {exc}") from None
+            # a list, not a stack: masks() reads each mask with its own dtype and names a
+            # mask whose size differs from the others
+            regions = self.control.masks(
+                list(items[start:stop]),
+                labels=labels,  # type: ignore[arg-type]
+                scores=scores,
+                ids=self.ids[start:stop],
+                image_wh=image_wh,
+                values=self.values,
+                to_name=self.to_name,
+            )
         except BuildError as error:
             where = f"task {task}" + (f" (masks from {first} on)" if group.order is None else "")
             raise type(error)(f"{where}: {error}") from None
-        for row, region in zip(range(start, stop), regions, strict=True):  # pragma: no cover
+        # Tasks come here for masks the builder refuses; should it accept one, its output counts.
+        for row, region in zip(range(start, stop), regions, strict=True):
             self.streams[row] = bytes(region.result["value"]["rle"])
 
     def _labels_of(self, start: int, stop: int) -> list[list[str]] | None:

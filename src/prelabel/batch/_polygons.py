@@ -25,11 +25,10 @@ from ._labels import ClassNames
 from ._ragged import Grouping, group_rows, whole_numbers
 from ._rows import (
     ImageTemplates,
+    drop_unmapped,
     dropped_source,
     float_rows,
     image_sizes,
-    kept,
-    kept_counts,
     label_lists,
     part_labels,
     row_scores,
@@ -91,12 +90,12 @@ class PolygonPart:
             labeled_tag="PolygonLabels",
         )
         score_rows = row_scores(scores, rows, "polygon")
-        if found is not None and found.keep is not None:  # a LabelMap dropped some classes
-            raw = raw[np.repeat(found.keep, sides)]
-            sides, rows = sides[found.keep], int(found.keep.sum())
-            score_rows = None if score_rows is None else score_rows[found.keep]
-            task_index = None if task_index is None else kept(task_index, found.keep, "polygon")
-            counts = None if counts is None else kept_counts(counts, found.keep, tasks, "polygons")
+        keep, score_rows, task_index, counts = drop_unmapped(
+            found, tasks, score_rows, task_index, counts, what="polygon", plural="polygons"
+        )
+        if keep is not None:  # a LabelMap dropped some classes
+            raw = raw[np.repeat(keep, sides)]
+            sides, rows = sides[keep], int(keep.sum())
         group = group_rows(
             tasks,
             rows,

@@ -23,6 +23,7 @@ else:
 
 __all__ = [
     "ImageTemplates",
+    "drop_unmapped",
     "dropped_source",
     "float_rows",
     "image_sizes",
@@ -85,6 +86,29 @@ def part_labels(
             f"none; label them with a <Labels> control, or use <{labeled_tag}>"
         )
     return None
+
+
+def drop_unmapped(
+    found: RowLabels | None,
+    tasks: int,
+    scores: NDArray[np.float64] | None,
+    task_index: ArrayLike | None,
+    counts: ArrayLike | None,
+    *,
+    what: str,
+    plural: str,
+) -> tuple[NDArray[np.bool_] | None, NDArray[np.float64] | None, Any, Any]:
+    """``(keep, scores, task_index, counts)`` for the rows a ``LabelMap`` kept: ``keep`` is
+    None (and the rest as given) when it kept them all; the caller filters its own columns."""
+    keep = None if found is None else found.keep
+    if keep is None:
+        return None, scores, task_index, counts
+    return (
+        keep,
+        None if scores is None else scores[keep],
+        None if task_index is None else kept(task_index, keep, what),
+        None if counts is None else kept_counts(counts, keep, tasks, plural),
+    )
 
 
 def label_lists(

@@ -20,7 +20,7 @@ from ..tags.controls import Labels
 from ..tags.objects import Audio
 from ._labels import ClassNames
 from ._ragged import Grouping, group_rows, whole_numbers
-from ._rows import dropped_source, kept, kept_counts, part_labels, row_scores
+from ._rows import drop_unmapped, dropped_source, part_labels, row_scores
 
 if TYPE_CHECKING:
     import numpy as np
@@ -75,13 +75,12 @@ class SegmentPart:
         )
         assert found is not None  # <Labels> is a labeling control
         score_rows = row_scores(scores, rows, "segment")
-        if found.keep is not None:  # a LabelMap dropped some classes
-            keep = found.keep
+        keep, score_rows, task_index, counts = drop_unmapped(
+            found, tasks, score_rows, task_index, counts, what="segment", plural="segments"
+        )
+        if keep is not None:  # a LabelMap dropped some classes
             starts, ends, chans = starts[keep], ends[keep], chans[keep]
             rows = int(keep.sum())
-            score_rows = None if score_rows is None else score_rows[keep]
-            task_index = None if task_index is None else kept(task_index, keep, "segment")
-            counts = None if counts is None else kept_counts(counts, keep, tasks, "segments")
         group = group_rows(
             tasks,
             rows,

@@ -27,7 +27,7 @@ from ..offsets import OffsetMap, OffsetUnit
 from ..tags.controls import Labels
 from ._labels import ClassNames, RowLabels, row_labels
 from ._ragged import Grouping, group_rows
-from ._rows import dropped_source, kept, kept_counts, row_scores
+from ._rows import drop_unmapped, dropped_source, row_scores
 
 if TYPE_CHECKING:
     import numpy as np
@@ -78,11 +78,11 @@ class SpanPart:
         rows = pairs.shape[0]
         found = _span_labels(control, rows, label, labels, class_ids, class_names, label_map)
         score_rows = row_scores(scores, rows, "span")
-        if found.keep is not None:  # a LabelMap dropped some classes
-            pairs, rows = pairs[found.keep], int(found.keep.sum())
-            score_rows = None if score_rows is None else score_rows[found.keep]
-            task_index = None if task_index is None else kept(task_index, found.keep, "span")
-            counts = None if counts is None else kept_counts(counts, found.keep, tasks, "spans")
+        keep, score_rows, task_index, counts = drop_unmapped(
+            found, tasks, score_rows, task_index, counts, what="span", plural="spans"
+        )
+        if keep is not None:  # a LabelMap dropped some classes
+            pairs, rows = pairs[keep], int(keep.sum())
         group = group_rows(
             tasks,
             rows,
