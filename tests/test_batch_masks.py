@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from batch_helpers import key_orders as _key_orders
+from batch_helpers import no_ids as _no_ids
 from prelabel import LabelConfig, LabelMap, Validator, reproducible_ids
 from prelabel import rle as rle_codec
 from prelabel.batch import PredictionBatch
@@ -31,24 +33,6 @@ CONFIG = LabelConfig.parse(
 CLASSES = ["road", "car", "sky", "road_surface"]
 SEG = CONFIG.control("seg", BrushLabels)
 PLAIN = CONFIG.control("plain", Brush)
-
-
-def _no_ids(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The tasks with region ids blanked (fresh ids differ between builders)."""
-    out = json.loads(json.dumps(tasks))
-    for task in out:
-        for prediction in task["predictions"]:
-            for result in prediction["result"]:
-                result["id"] = "-"
-    return out
-
-
-def _key_orders(tasks: list[dict[str, Any]]) -> list[tuple[list[str], list[str]]]:
-    return [
-        (list(result), list(result["value"]))
-        for task in tasks
-        for result in task["predictions"][0]["result"]
-    ]
 
 
 def _per_image(

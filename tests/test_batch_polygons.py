@@ -12,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from batch_helpers import key_orders as _key_orders
+from batch_helpers import no_ids as _no_ids
 from prelabel import LabelConfig, LabelMap, Validator, reproducible_ids
 from prelabel.batch import PredictionBatch
 from prelabel.errors import BuildError, LabelError
@@ -31,23 +33,6 @@ CONFIG = LabelConfig.parse(
 CLASSES = ["road", "building", "tree", "street"]
 SEG = CONFIG.control("seg", PolygonLabels)
 PLAIN = CONFIG.control("plain", Polygon)
-
-
-def _no_ids(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = json.loads(json.dumps(tasks))
-    for task in out:
-        for prediction in task["predictions"]:
-            for result in prediction["result"]:
-                result["id"] = "-"
-    return out
-
-
-def _key_orders(tasks: list[dict[str, Any]]) -> list[tuple[list[str], list[str]]]:
-    return [
-        (list(result), list(result["value"]))
-        for task in tasks
-        for result in task["predictions"][0]["result"]
-    ]
 
 
 def _split(vertices: np.ndarray, point_counts: list[int]) -> list[np.ndarray]:

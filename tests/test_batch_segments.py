@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from batch_helpers import key_orders as _key_orders
 from prelabel import LabelConfig, LabelMap, Validator, reproducible_ids
 from prelabel.batch import PredictionBatch
 from prelabel.errors import BuildError, LabelError
@@ -51,14 +52,6 @@ def _no_ids(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             result["id"] = "-"
         out.append(task["predictions"][0])
     return out
-
-
-def _key_orders(tasks: list[dict[str, Any]]) -> list[tuple[list[str], list[str]]]:
-    return [
-        (list(result), list(result["value"]))
-        for task in tasks
-        for result in task["predictions"][0]["result"]
-    ]
 
 
 def _per_file(

@@ -12,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from batch_helpers import key_orders as _key_orders
+from batch_helpers import no_ids as _no_ids
 from prelabel import LabelConfig, LabelMap, Validator, reproducible_ids
 from prelabel.batch import PredictionBatch
 from prelabel.errors import BuildError, LabelError
@@ -29,23 +31,6 @@ CONFIG = LabelConfig.parse(
 )
 NER = CONFIG.control("ner", Labels)
 NAMES = ["PER", "loc", "Misc", "person"]
-
-
-def _no_ids(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = json.loads(json.dumps(tasks))
-    for task in out:
-        for prediction in task["predictions"]:
-            for result in prediction["result"]:
-                result["id"] = "-"
-    return out
-
-
-def _key_orders(tasks: list[dict[str, Any]]) -> list[tuple[list[str], list[str]]]:
-    return [
-        (list(result), list(result["value"]))
-        for task in tasks
-        for result in task["predictions"][0]["result"]
-    ]
 
 
 def _data(texts: list[str]) -> list[dict[str, Any]]:
