@@ -19,6 +19,7 @@ from ..tags.controls import LabelingControl, Rectangle, RectangleLabels
 from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
 from ._rows import (
+    at_task,
     drop_unmapped,
     dropped_source,
     float_rows,
@@ -133,10 +134,9 @@ class BoxPart:
                 clip=self.clip,
             )
         except BuildError as error:
-            where = f"task {task}" + (
-                f" ({self.arg} rows from {first} on)" if group.order is None else ""
-            )
-            raise type(error)(f"{where}: {error}") from None
+            raise at_task(
+                error, task, f"{self.arg} rows from {first} on" if group.order is None else None
+            ) from None
         return [region.result["value"] for region in regions]
 
     def _labels_of(self, start: int, stop: int) -> list[list[str]] | None:

@@ -23,6 +23,7 @@ from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
 from ._rows import (
     ImageTemplates,
+    at_task,
     drop_unmapped,
     dropped_source,
     float_rows,
@@ -189,10 +190,11 @@ class EllipsePart:
                 to_name=self.to_name,
             )
         except BuildError as error:
-            where = f"task {task}" + (
-                f" ({self.center_arg} rows from {first} on)" if group.order is None else ""
-            )
-            raise type(error)(f"{where}: {error}") from None
+            raise at_task(
+                error,
+                task,
+                f"{self.center_arg} rows from {first} on" if group.order is None else None,
+            ) from None
         return [region.result["value"] for region in regions]
 
     def _labels_of(self, start: int, stop: int) -> list[list[str]] | None:

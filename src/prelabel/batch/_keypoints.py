@@ -23,6 +23,7 @@ from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
 from ._rows import (
     ImageTemplates,
+    at_task,
     drop_unmapped,
     dropped_source,
     float_rows,
@@ -174,10 +175,9 @@ class KeyPointPart:
                 clip=self.clip,
             )
         except BuildError as error:
-            where = f"task {task}" + (
-                f" ({self.arg} rows from {first} on)" if group.order is None else ""
-            )
-            raise type(error)(f"{where}: {error}") from None
+            raise at_task(
+                error, task, f"{self.arg} rows from {first} on" if group.order is None else None
+            ) from None
         return [region.result["value"] for region in regions]
 
     def _labels_of(self, start: int, stop: int) -> list[list[str]] | None:

@@ -23,6 +23,7 @@ from ._labels import ClassNames
 from ._ragged import Grouping, group_rows
 from ._rows import (
     ImageTemplates,
+    at_task,
     drop_unmapped,
     dropped_source,
     image_sizes,
@@ -180,8 +181,9 @@ class MaskPart:
                 to_name=self.to_name,
             )
         except BuildError as error:
-            where = f"task {task}" + (f" (masks from {first} on)" if group.order is None else "")
-            raise type(error)(f"{where}: {error}") from None
+            raise at_task(
+                error, task, f"masks from {first} on" if group.order is None else None
+            ) from None
         # Tasks come here for masks the builder refuses; should it accept one, its output counts.
         for row, region in zip(range(start, stop), regions, strict=True):
             self.streams[row] = bytes(region.result["value"]["rle"])

@@ -25,6 +25,7 @@ from ._labels import ClassNames
 from ._ragged import Grouping, group_rows, whole_numbers
 from ._rows import (
     ImageTemplates,
+    at_task,
     drop_unmapped,
     dropped_source,
     float_rows,
@@ -204,12 +205,13 @@ class PolygonPart:
                 clip=self.clip,
             )
         except BuildError as error:
-            where = f"task {task}" + (
-                f" (polygons from {start} on, {self.arg} rows from {bounds[0]} on)"
+            raise at_task(
+                error,
+                task,
+                f"polygons from {start} on, {self.arg} rows from {bounds[0]} on"
                 if group.order is None
-                else ""
-            )
-            raise type(error)(f"{where}: {error}") from None
+                else None,
+            ) from None
         return [region.result["value"] for region in regions]
 
     def _labels_of(self, start: int, stop: int) -> list[list[str]] | None:

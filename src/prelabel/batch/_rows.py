@@ -23,6 +23,7 @@ else:
 
 __all__ = [
     "ImageTemplates",
+    "at_task",
     "drop_unmapped",
     "dropped_source",
     "float_rows",
@@ -86,6 +87,13 @@ def part_labels(
             f"none; label them with a <Labels> control, or use <{labeled_tag}>"
         )
     return None
+
+
+def at_task(error: BuildError, task: int, rows: str | None) -> BuildError:
+    """``error`` from a per-image builder, with the task (and rows) it came from first:
+    ``task 3 (xyxy_px rows from 12 on): xyxy_px[0]=... is inverted ...``."""
+    where = f"task {task}" if rows is None else f"task {task} ({rows})"
+    return type(error)(f"{where}: {error}")
 
 
 def drop_unmapped(

@@ -20,7 +20,7 @@ from ..tags.controls import Labels
 from ..tags.objects import Audio
 from ._labels import ClassNames
 from ._ragged import Grouping, group_rows, whole_numbers
-from ._rows import drop_unmapped, dropped_source, part_labels, row_scores
+from ._rows import at_task, drop_unmapped, dropped_source, part_labels, row_scores
 
 if TYPE_CHECKING:
     import numpy as np
@@ -130,8 +130,9 @@ class SegmentPart:
                 to_name=self.to_name,
             )
         except BuildError as error:
-            where = f"task {task}" + (f" (segments from {first} on)" if group.order is None else "")
-            raise type(error)(f"{where}: {error}") from None
+            raise at_task(
+                error, task, f"segments from {first} on" if group.order is None else None
+            ) from None
 
     def _first_template(self) -> dict[str, Any]:
         """A result of this control made by its own builder: the keys, their order, the

@@ -27,7 +27,7 @@ from ..offsets import OffsetMap, OffsetUnit
 from ..tags.controls import Labels
 from ._labels import ClassNames, RowLabels, row_labels
 from ._ragged import Grouping, group_rows
-from ._rows import drop_unmapped, dropped_source, row_scores
+from ._rows import at_task, drop_unmapped, dropped_source, row_scores
 
 if TYPE_CHECKING:
     import numpy as np
@@ -160,8 +160,9 @@ class SpanPart:
                 to_name=self.to_name,
             )
         except BuildError as error:
-            where = f"task {task}" + (f" (spans from {first} on)" if group.order is None else "")
-            raise type(error)(f"{where}: {error}") from None
+            raise at_task(
+                error, task, f"spans from {first} on" if group.order is None else None
+            ) from None
         return [region.result["value"] for region in regions]
 
     def _first_template(self) -> dict[str, Any]:
