@@ -195,6 +195,14 @@ def _pixels(t: dict[str, Any]) -> None:
     r["value"].update(x=300, y=200, width=120, height=80)
 
 
+def _transposed(t: dict[str, Any]) -> None:
+    # A 6x4 mask is too small to look striped; a 70x40 image's blob, transposed, does.
+    yy, xx = np.mgrid[:40, :70]
+    blob = ((((yy - 20) / 13) ** 2 + ((xx - 23) / 17) ** 2 < 1) * 255).astype(np.uint8)
+    setv(result(t, "m1"), original_width=70, original_height=40)
+    setv(value(t, "m1"), rle=rle.encode(np.ascontiguousarray(blob.T)))
+
+
 EXAMPLES: dict[str, Edit] = {
     "tasks.not_list": lambda t: t,
     "task.not_object": lambda t: ["image.jpg"],
@@ -269,6 +277,7 @@ EXAMPLES: dict[str, Edit] = {
     "rle.invisible": lambda t: setv(value(t, "m1"), rle=rle.encode(MASK // 255, values="alpha")),
     "rle.empty": lambda t: setv(value(t, "m1"), rle=rle.encode(MASK * 0, values="alpha")),
     "rle.format": lambda t: setv(value(t, "m1"), format="png"),
+    "rle.transposed": _transposed,
     "bitmask.not_data_url": lambda t: setv(value(t, "bm1"), imageDataURL="https://x/m.png"),
     "bitmask.size_mismatch": lambda t: setv(result(t, "bm1"), original_width=8),
     "span.out_of_range": lambda t: setv(value(t, "s2"), end=25, text=None),

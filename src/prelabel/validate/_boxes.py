@@ -7,10 +7,10 @@ import operator
 from typing import Any
 
 from ._context import PredCtx
-from ._image import EPS, NO_ROTATION, NT, ImageChecker, no_rotation
+from ._image import EPS, NO_ROTATION, NT, ImageChecker, no_rotation, size_key
 from ._show import MISSING, a_type, num
 
-__all__ = ["RectangleChecker", "VideoRectangleChecker"]
+__all__ = ["RectangleChecker", "VideoRectangleChecker", "dragged_back"]
 
 _XYWH = operator.itemgetter("x", "y", "width", "height")
 
@@ -49,7 +49,7 @@ class RectangleChecker(ImageChecker):
                 self.fraction((x, y, w, h), i, p)
         else:
             self.box_slow(v, i, p, self.size_of(r), (i, "value"))
-        seen = p.image_sizes.get(self.obj_name)
+        seen = p.image_sizes.get(size_key(self.obj_name, r))
         if (
             seen is None
             or seen[0] != r.get("original_width")
@@ -183,6 +183,21 @@ class RectangleChecker(ImageChecker):
                 return
 
 
+def dragged_back(frame: dict[str, Any]) -> dict[str, Any]:
+    """A keyframe with a negative width or height as the box it draws.
+
+    The video editor writes a box dragged up or left with its start corner and a negative
+    size, and draws it; the box covers ``x + width .. x``, so that is what is checked.
+    """
+    out = frame
+    for pos, size in (("x", "width"), ("y", "height")):
+        a: Any = out.get(pos)
+        b: Any = out.get(size)
+        if type(a) in NT and type(b) in NT and b < 0:
+            out = {**out, pos: a + b, size: -b}
+    return out
+
+
 class VideoRectangleChecker(RectangleChecker):
     """``videorectangle``: a track of keyframes; labels come from ``<Labels>`` on the video."""
 
@@ -266,7 +281,7 @@ class VideoRectangleChecker(RectangleChecker):
             and no_rotation(frame)
         ):
             return
-        self.box_slow(frame, i, p, None, tail)
+        self.box_slow(dragged_back(frame), i, p, None, tail)
 
     def _diagnose_or_pass(self, labels: Any, i: int, p: PredCtx) -> None:
         if type(labels) is list and all(

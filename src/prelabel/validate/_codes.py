@@ -98,6 +98,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "rle.size_mismatch": (_E, "the RLE holds another pixel count than the image size"),
     "rle.invisible": (_E, "the mask uses alpha 1 (a 0/1 mask), drawn invisible"),
     "rle.empty": (_W, "the mask has no painted pixel"),
+    "rle.transposed": (_W, "the mask looks transposed (a content heuristic)"),
     "rle.format": (_W, "value.format is not 'rle'"),
     "bitmask.not_data_url": (_W, "imageDataURL is not a data:image/png;base64 URL"),
     "bitmask.size_mismatch": (_W, "the bitmask PNG has another size than the image"),

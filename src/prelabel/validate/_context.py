@@ -130,7 +130,8 @@ class PredCtx:
         linked: indices of results that must share an id with a region (per-region results,
             split-format labels), checked once all results are seen.
         relations: indices of relation results.
-        image_sizes: object name -> (original_width, original_height, result index) seen first.
+        image_sizes: (object name, item_index) -> (original_width, original_height, result
+            index) seen first; each item of an ``<Image valueList>`` has its own size.
     """
 
     __slots__ = (
@@ -152,7 +153,7 @@ class PredCtx:
         self.by_id: dict[Any, Any] = {}
         self.linked: list[int] = []
         self.relations: list[int] = []
-        self.image_sizes: dict[str, tuple[Any, Any, int]] = {}
+        self.image_sizes: dict[tuple[str, Any], tuple[Any, Any, int]] = {}
 
     def add(
         self,

@@ -41,7 +41,8 @@ _MAX_CLOSE = 5000  # paths compared for the "closest path" hint
 _MAX_FIND = 1000
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _STEP = re.compile(r"/([^/\[\]]+)(?:\[(\d+)\])?")
-_SPACE = re.compile(r"(?:\s|\\n)+")
+_WHITE = re.compile(r"\s+")
+_BLOCK_BREAK = re.compile(r" ?\\n ?")
 
 
 class HtmlDoc:
@@ -216,11 +217,18 @@ def _usable_global(glob: Any, n: int) -> tuple[int, int] | None:
 
 
 def _same_text(given: str, covered: str) -> bool:
-    """Equal, or equal once whitespace runs are one space (the editor's own ``text`` is the
-    rendered text, which collapses whitespace and writes ``\\n`` between blocks)."""
+    """Equal, or equal once whitespace runs are one space and each ``\\n`` may be a space or
+    nothing.
+
+    The editor's own ``text`` is the rendered selection: whitespace runs collapse, and where
+    one block element ends and the next begins it writes ``\\n`` (escaped, as for ``<Text>``)
+    even when the HTML source has no whitespace there.
+    """
     if given == covered:
         return True
-    return _SPACE.sub(" ", given) == _SPACE.sub(" ", covered)
+    pieces = _BLOCK_BREAK.split(_WHITE.sub(" ", given))
+    pattern = " ?".join(re.escape(piece) for piece in pieces)
+    return re.fullmatch(pattern, _WHITE.sub(" ", covered)) is not None
 
 
 def _compare_text(

@@ -13,7 +13,15 @@ from ._context import PredCtx
 from ._show import MISSING, num, show
 from ._values import ControlChecker
 
-__all__ = ["EPS", "MAX_POINT_RECORDS", "NO_ROTATION", "NT", "ImageChecker", "no_rotation"]
+__all__ = [
+    "EPS",
+    "MAX_POINT_RECORDS",
+    "NO_ROTATION",
+    "NT",
+    "ImageChecker",
+    "no_rotation",
+    "size_key",
+]
 
 NT = frozenset({int, float})
 """The exact types of a JSON number (``type(x) in NT`` is the fast test; bool is left out)."""
@@ -43,7 +51,7 @@ class ImageChecker(ControlChecker):
 
     def sized(self, r: dict[str, Any], i: int, p: PredCtx) -> None:
         """Check the result's image size, cheaply when it repeats the previous result's."""
-        seen = p.image_sizes.get(self.obj.name)
+        seen = p.image_sizes.get(size_key(self.obj.name, r))
         if (
             seen is None
             or seen[0] != r.get("original_width")
@@ -65,15 +73,16 @@ class ImageChecker(ControlChecker):
         same values)."""
         ow = r.get("original_width")
         oh = r.get("original_height")
-        seen = p.image_sizes.get(self.obj.name)
+        remembered = size_key(self.obj.name, r)
+        seen = p.image_sizes.get(remembered)
         if seen is None:
-            p.image_sizes[self.obj.name] = (ow, oh, i)
+            p.image_sizes[remembered] = (ow, oh, i)
         elif _valid_size(ow, oh) and _valid_size(seen[0], seen[1]):
             p.add(
                 "result.image_size_inconsistent",
                 (i, "original_width"),
-                f"this result gives image {self.obj.name!r} the size {show(ow)}x{show(oh)}, "
-                f"result [{seen[2]}] gives {show(seen[0])}x{show(seen[1])}",
+                f"this result gives image {self.obj.name!r}{_item(r)} the size "
+                f"{show(ow)}x{show(oh)}, result [{seen[2]}] gives {show(seen[0])}x{show(seen[1])}",
                 hint="use the natural size of the image for every result on it",
                 ck=self,
             )
@@ -237,6 +246,21 @@ def no_rotation(v: dict[str, Any]) -> bool:
     """True when ``rotation`` is absent, null or a numeric zero (the fast path's case)."""
     rot = v.get("rotation")
     return type(rot) in NO_ROTATION and not rot
+
+
+def size_key(name: str, r: dict[str, Any]) -> tuple[str, Any]:
+    """Where an image size is remembered: the object and the result's ``item_index``.
+
+    The items of an ``<Image valueList>`` are different images with sizes of their own, told
+    apart by ``item_index`` (an unhashable one, reported elsewhere, counts as none).
+    """
+    item = r.get("item_index")
+    return name, item if type(item) is int else None
+
+
+def _item(r: dict[str, Any]) -> str:
+    item = r.get("item_index")
+    return f" (item_index {item})" if type(item) is int else ""
 
 
 def _valid_size(w: Any, h: Any) -> bool:

@@ -11,13 +11,16 @@ import base64
 import binascii
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from .. import rle as rle_codec
 from ..errors import RLEError
 from ._context import PredCtx
 from ._image import ImageChecker
 from ._show import MISSING, a_type, json_type, num, show
 
-__all__ = ["BitmaskChecker", "BrushChecker"]
+__all__ = ["BitmaskChecker", "BrushChecker", "looks_transposed"]
 
 _DECODE_LIMIT_PX = 1 << 24  # decode masks up to 16 Mpx to look at their alpha
 _ENCODE = "encode the (height, width) mask with prelabel.rle.encode(mask)"
@@ -119,6 +122,17 @@ class BrushChecker(ImageChecker):
                 expected="alpha 255 for painted pixels",
                 found="alpha 1",
             )
+        elif width != height and looks_transposed(alpha):
+            p.add(
+                "rle.transposed",
+                where,
+                f"the mask reads as stripes at {width}x{height} but as a solid shape when its "
+                f"pixels are taken as a ({width}, {height}) array: it looks like a transposed "
+                "mask, which the editor draws as diagonal stripes (a content heuristic)",
+                hint="encode mask.T: prelabel.rle.encode wants shape (height, width)",
+                ck=self,
+                expected=f"a ({height}, {width}) mask",
+            )
 
     def as_bytes(self, stream: Any, where: tuple[Any, ...], p: PredCtx) -> bytes | None:
         """The RLE list as bytes, or None after reporting why it is not a byte list."""
@@ -171,6 +185,30 @@ class BrushChecker(ImageChecker):
             found=show(stream),
         )
         return None
+
+
+def looks_transposed(alpha: NDArray[Any]) -> bool:
+    """True when ``alpha`` (height, width) is far more ragged than the same pixels read as a
+    (width, height) array and transposed back.
+
+    A heuristic on content, not a proof: a mask made from a transposed ``(W, H)`` array has
+    the right length, so only its look gives it away. Read the right way a shape has few
+    edges; read the wrong way each of its rows is cut into pieces that land on different
+    rows, so the edges multiply. A mask that reads cleanly both ways (a full-width band,
+    noise) is never reported.
+    """
+    height, width = alpha.shape
+    painted = alpha > 0
+    other = painted.reshape(width, height).T
+    as_read, as_other = _edges(painted), _edges(other)
+    return as_read >= 2 * as_other and as_read - as_other >= min(width, height)
+
+
+def _edges(mask: NDArray[np.bool_]) -> int:
+    """How many neighbouring pixel pairs (across and down) differ."""
+    across = np.count_nonzero(mask[:, 1:] != mask[:, :-1])
+    down = np.count_nonzero(mask[1:, :] != mask[:-1, :])
+    return int(across + down)
 
 
 def _pixels(words: int) -> str:
