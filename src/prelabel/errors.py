@@ -196,3 +196,13 @@ class ValidationError(PrelabelError, ValueError):
     def errors(self) -> list[ErrorRecord]:
         """All records, in the order they were found."""
         return list(self._records)
+
+    def __repr__(self) -> str:
+        from .preview._reprs import errors_repr
+
+        return errors_repr(self._records)
+
+    def _repr_html_(self) -> str:
+        from .preview._reprs import errors_html
+
+        return errors_html(self._records)

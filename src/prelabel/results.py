@@ -159,8 +159,14 @@ class Region:
         return len(self.results)
 
     def __repr__(self) -> str:
-        kinds = ", ".join(r["type"] for r in self.results)
-        return f"<Region id={self.id!r} on {self.to_name!r}: {kinds}>"
+        from .preview._summary import region_repr
+
+        return region_repr(self.results, self.id, self.to_name)
+
+    def _repr_html_(self) -> str:
+        from .preview._reprs import region_html
+
+        return region_html(self)
 
 
 _new_region = object.__new__

@@ -131,6 +131,16 @@ class Prediction:
             out["ground_truth"] = True
         return out
 
+    def __repr__(self) -> str:
+        from .preview._reprs import prediction_repr
+
+        return prediction_repr(self)
+
+    def _repr_html_(self) -> str:
+        from .preview._reprs import prediction_html
+
+        return prediction_html(self)
+
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Prediction:
         """Read a prediction dict (as found in a task file), checking the envelope's types.
@@ -216,6 +226,16 @@ class Task:
             predictions=list(self.predictions) if keep_predictions else [],
             annotations=[*self.annotations, *made],
         )
+
+    def __repr__(self) -> str:
+        from .preview._reprs import task_repr
+
+        return task_repr(self)
+
+    def _repr_html_(self) -> str:
+        from .preview._reprs import task_html
+
+        return task_html(self)
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Task:

@@ -708,6 +708,11 @@ class PredictionBatch(Sequence[dict[str, Any]]):
     def __repr__(self) -> str:
         return f"<PredictionBatch: {self._tasks} tasks, {self.result_count} results>"
 
+    def _repr_html_(self) -> str:
+        from ..preview._reprs import batch_html
+
+        return batch_html(self)
+
     def _make(self, start: int, stop: int) -> list[dict[str, Any]]:
         """Task dicts ``start`` to ``stop``, in the writers' key order."""
         per_part = [part.results(start, stop) for part in self._parts]

@@ -221,7 +221,11 @@ class LabelConfig:
         }
 
     def __repr__(self) -> str:
-        return (
-            f"<LabelConfig objects={list(self.objects)} controls={list(self.controls)}"
-            f"{' relations' if self.relations else ''}>"
-        )
+        from ..preview._reprs import config_repr
+
+        return config_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ..preview._reprs import config_html
+
+        return config_html(self)
