@@ -17,6 +17,8 @@ Exception tree::
     │   └── LabelError                    a label/choice the control does not define
     ├── RLEError (ValueError)             a brush mask or RLE stream that cannot be encoded/decoded
     ├── TaskFileError (ValueError)        a task file that cannot be read (names file, line, index)
+    ├── ShardError (ValueError)           a sharded run that cannot be written or is not whole
+    │                                     (names the shard, and the task by its key)
     ├── LabelStudioError (RuntimeError)   a Label Studio server refused a request (in
     │                                     ``prelabel.labelstudio``, with the server's answer)
     └── ValidationError (ValueError)      predictions that do not fit the config (all records)
@@ -40,6 +42,7 @@ __all__ = [
     "PrelabelError",
     "RLEError",
     "Severity",
+    "ShardError",
     "TaskFileError",
     "UnknownNameError",
     "ValidationError",
@@ -111,6 +114,10 @@ class RLEError(PrelabelError, ValueError):
 
 class TaskFileError(PrelabelError, ValueError):
     """A task file that cannot be read: the message names the file and line or task index."""
+
+
+class ShardError(PrelabelError, ValueError):
+    """A shard that cannot be written, or a run whose shards do not add up (names the shard)."""
 
 
 def format_loc(loc: Loc) -> str:

@@ -4,6 +4,9 @@
 * ``jsonl``: JSON Lines, one task object per line;
 * ``dir``: a directory of task files, one task per file, as a synced storage bucket holds them.
 
+A distributed job writes *shards* instead (:class:`ShardWriter`, one per worker) under a root
+that may be an object store URL, and the driver writes the run's :func:`write_manifest` last.
+
 Readers yield one task at a time and writers consume any iterable once, so a million tasks
 never sit in memory. Output is deterministic (fixed key order, compact separators, UTF-8,
 a newline at the end) and refuses NaN and infinity, which Label Studio rejects.
@@ -34,22 +37,36 @@ from ._common import (
 from ._dir import iter_dir, task_files, write_dir
 from ._json import iter_json, write_json
 from ._jsonl import iter_jsonl, write_jsonl
+from ._manifest import MANIFEST, Manifest, build_manifest, read_manifest, write_manifest
+from ._shards import TASKS_DIR, ShardInfo, ShardLayout, ShardWriter, task_key
+from ._store import Store
 
 __all__ = [
+    "MANIFEST",
+    "TASKS_DIR",
     "Layout",
+    "Manifest",
+    "ShardInfo",
+    "ShardLayout",
+    "ShardWriter",
+    "Store",
     "TaskLike",
     "TaskLocation",
+    "build_manifest",
     "canonical_task",
     "chunk_path",
     "detect_layout",
     "dumps_task",
+    "read_manifest",
     "read_tasks",
     "read_tasks_located",
     "task_files",
+    "task_key",
     "write_chunks",
     "write_dir",
     "write_json",
     "write_jsonl",
+    "write_manifest",
     "write_tasks",
 ]
 

@@ -295,9 +295,13 @@ def _explain_unwritable(obj: Any, index: int) -> str | None:
 
 
 @contextlib.contextmanager
-def atomic_bytes(path: Path) -> Iterator[IO[bytes]]:
-    """:func:`atomic_text` for bytes."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def atomic_bytes(path: Path, *, staging: Path | None = None) -> Iterator[IO[bytes]]:
+    """:func:`atomic_text` for bytes.
+
+    ``staging`` is the directory of the temporary file (same filesystem as ``path``); by
+    default ``path``'s own, where a storage sync scanning that directory could see it.
+    """
+    tmp = (staging or path.parent) / f".{path.name}.{os.getpid()}.tmp"
     try:
         with open(tmp, "wb", buffering=1 << 20) as handle:
             yield handle
