@@ -175,16 +175,42 @@ class ShardWriter:
         batch = [_canonical(task) for task in tasks]
         if not batch:
             raise ShardError("an empty batch makes no shard")
-        if keys is None:
-            keys = [task_key(task) for task in batch]
-        else:
-            keys = [str(key) for key in keys]
-            if len(keys) != len(batch):
-                raise ShardError(f"{len(keys)} keys for {len(batch)} tasks: give one per task")
+        keys = [task_key(task) for task in batch] if keys is None else [str(k) for k in keys]
+        if len(keys) != len(batch):
+            raise ShardError(f"{len(keys)} keys for {len(batch)} tasks: give one per task")
         _refuse_duplicates(keys)
-        shard = _shard_name(keys) if self.layout == "jsonl" else _file_name(keys[0])
-        encoded = self._encode(batch, keys, shard)
+        encoded = self._encode(batch, keys, self._name(keys))
         predictions, results, versions = _count(batch)
+        return self.write_encoded(
+            encoded, keys, predictions=predictions, results=results, model_versions=versions
+        )
+
+    def write_encoded(
+        self,
+        encoded: Sequence[bytes],
+        keys: Sequence[str],
+        *,
+        predictions: int,
+        results: int,
+        model_versions: Iterable[str] = (),
+    ) -> ShardInfo:
+        """Write tasks already encoded as compact JSON (one object each, no newline inside).
+
+        What a distributed job's write step calls with the columns
+        :class:`prelabel.distributed.PredictionsToTasks` made; the counts go to the manifest.
+
+        Raises:
+            ShardError: an empty batch, duplicate keys, or ``keys`` and ``encoded`` of
+                different lengths.
+            OSError: the store refused the write.
+        """
+        if not encoded:
+            raise ShardError("an empty batch makes no shard")
+        keys = [str(key) for key in keys]
+        if len(keys) != len(encoded):
+            raise ShardError(f"{len(keys)} keys for {len(encoded)} tasks: give one per task")
+        _refuse_duplicates(keys)
+        shard = self._name(keys)
         digest = hashlib.sha256()
         files: tuple[str, ...]
         if self.layout == "jsonl":
@@ -205,13 +231,16 @@ class ShardWriter:
         return ShardInfo(
             name=shard,
             files=files,
-            tasks=len(batch),
+            tasks=len(encoded),
             predictions=predictions,
             results=results,
             bytes=size,
             sha256=digest.hexdigest(),
-            model_versions=versions,
+            model_versions=tuple(sorted(set(model_versions))),
         )
+
+    def _name(self, keys: Sequence[str]) -> str:
+        return _shard_name(keys) if self.layout == "jsonl" else _file_name(keys[0])
 
     def _encode(self, batch: list[dict[str, Any]], keys: Sequence[str], shard: str) -> list[bytes]:
         try:

@@ -13,7 +13,6 @@ A local root is written with the standard library; any other URL (``s3://bucket/
 from __future__ import annotations
 
 import contextlib
-import contextlib
 import importlib
 import os
 from collections.abc import Mapping
