@@ -1,0 +1,109 @@
+"""``prelabel validate --jobs N``: task files checked by N worker processes, reported in order.
+
+Each worker streams one file at a time (memory per worker as in one process: counters and
+the task being read) and writes the file's problems, already formatted, to a spool file on
+disk; the main process copies the spools to stdout in the order of the files and adds up the
+counts, so the report is the one a single process prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from ..config import LabelConfig
+from ..errors import ErrorRecord, TaskFileError
+from ..io import TaskLocation, read_tasks_located
+from ..validate import ValidationStats, Validator
+
+__all__ = ["Unit", "UnitResult", "check_unit", "default_jobs", "run_units"]
+
+Formatter = Callable[[TaskLocation, ErrorRecord], str]
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Unit:
+    """One task file to check, and what each worker needs to check it."""
+
+    path: Path
+    xml: str
+    strict: bool
+    json_lines: bool  # format records as JSON (one per line) instead of text
+    spool_dir: str
+
+
+@dataclasses.dataclass
+class UnitResult:
+    """What a worker found in one file: counts, the spooled records, or why it stopped."""
+
+    stats: ValidationStats
+    spool: str | None
+    failure: Exception | None
+
+
+_validators: dict[tuple[str, bool], Validator] = {}
+
+
+def _validator(xml: str, strict: bool) -> Validator:
+    """One compiled validator per worker process and config (fresh counters per file)."""
+    found = _validators.get((xml, strict))
+    if found is None:
+        found = _validators[xml, strict] = Validator(LabelConfig.parse(xml), strict=strict)
+    found.stats = ValidationStats()
+    return found
+
+
+def _start_method() -> str:
+    """fork where it is safe (a process with one thread, as the command is: workers start in
+    milliseconds); spawn otherwise (forking a process with threads can deadlock it)."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def check_unit(unit: Unit) -> UnitResult:
+    """Check every task of one file; runs in a worker process."""
+    from .validate import format_json, format_text  # the formats the single process prints
+
+    formatter: Formatter = format_json if unit.json_lines else format_text
+    validator = _validator(unit.xml, unit.strict)
+    failure: Exception | None = None
+    handle, spool = tempfile.mkstemp(suffix=".txt", dir=unit.spool_dir)
+    with open(handle, "w", encoding="utf-8") as out:
+        try:
+            for where, task in read_tasks_located(unit.path):
+                for record in validator.check_task(task, where.index):
+                    out.write(formatter(where, record))
+        except (OSError, TaskFileError) as exc:
+            failure = exc
+    return UnitResult(validator.stats, spool, failure)
+
+
+def run_units(
+    paths: Sequence[Path], *, config: LabelConfig, strict: bool, json_lines: bool, jobs: int
+) -> Iterator[tuple[Path, UnitResult]]:
+    """Check ``paths`` with ``jobs`` worker processes; yield results in the order of ``paths``.
+
+    Each spool file is removed once the caller has moved on to the next result.
+    """
+    with tempfile.TemporaryDirectory(prefix="prelabel-validate-") as spool_dir:
+        units = [Unit(path, config.xml, strict, json_lines, spool_dir) for path in paths]
+        context = multiprocessing.get_context(_start_method())
+        with context.Pool(min(jobs, len(units))) as pool:
+            for unit, result in zip(units, pool.imap(check_unit, units), strict=True):
+                yield unit.path, result
+                if result.spool is not None:
+                    Path(result.spool).unlink(missing_ok=True)

@@ -1,0 +1,75 @@
+"""``prelabel validate --jobs N``: the report of N processes is the report of one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from prelabel.cli import main
+from prelabel.cli._jobs import default_jobs
+from prelabel.io import write_dir, write_json, write_jsonl
+from test_cli import CONFIG, INVALID, VALID, WARNING_ONLY
+
+Layout = Callable[[Path], list[Path]]
+
+
+def shards(root: Path) -> list[Path]:
+    """A directory of shards with problems in several of them, and a file beside it."""
+    write_dir(root / "run", (INVALID + WARNING_ONLY + VALID) * 3, max_tasks_per_file=2)
+    return [root / "run", write_jsonl(root / "more.jsonl", INVALID)]
+
+
+def broken_middle(root: Path) -> list[Path]:
+    """A directory whose second file is broken: one process stops reading it there."""
+    folder = root / "run"
+    write_dir(folder, INVALID * 3, max_tasks_per_file=2)
+    (folder / "task-00000002.json").write_text('[{"data": {"image": "a"}},', encoding="utf-8")
+    return [folder, write_json(root / "after.json", INVALID)]
+
+
+def empty_and_missing(root: Path) -> list[Path]:
+    (root / "empty").mkdir()
+    return [
+        write_json(root / "a.json", INVALID),
+        root / "empty",
+        root / "missing.jsonl",
+        write_json(root / "b.json", VALID),
+        write_json(root / "none.json", []),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("layout", "options"),
+    [
+        pytest.param(shards, [], id="shards"),
+        pytest.param(shards, ["--format", "json", "--strict"], id="shards-json-strict"),
+        pytest.param(broken_middle, [], id="broken-middle"),
+        pytest.param(broken_middle, ["--format", "json"], id="broken-middle-json"),
+        pytest.param(empty_and_missing, [], id="empty-and-missing"),
+    ],
+)
+def test_jobs_print_what_one_process_prints(
+    layout: Layout, options: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.xml"
+    config.write_text(CONFIG, encoding="utf-8")
+    sources = [str(p) for p in layout(tmp_path)]
+    argv = ["validate", "--config", str(config), *options, *sources]
+    one = main([*argv, "--jobs", "1"]), *capsys.readouterr()
+    two = main([*argv, "--jobs", "2"]), *capsys.readouterr()
+    assert two == one
+    assert one[1]  # something was printed
+    if "--format" in options:
+        json.loads(one[1])
+
+
+def test_default_jobs_is_the_cores() -> None:
+    assert default_jobs() >= 1
+
+
+def test_jobs_must_be_positive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--config", "c.xml", "--jobs", "0", "t.json"]) == 2
+    assert "--jobs: expected a positive integer, got 0" in capsys.readouterr().err
