@@ -1,6 +1,8 @@
 """Labeling configs for the config-agreement check, and the disagreements found so far.
 
-``INVALID``: configs with a mistake in them (the server and prelabel should both refuse them).
+``INVALID``: configs with a mistake in them. prelabel refuses those the server refuses; the
+others parse with a ``ConfigWarning`` naming the mistake (the user cannot change a project the
+server accepted, so prelabel must not refuse the whole config).
 ``VALID``: unusual but legal configs (both should accept them).
 ``DISAGREEMENTS``: case id -> why prelabel's verdict differs from Label Studio 1.23.2's. Each is
 a finding recorded in docs/integration.md and decided by the maintainers; the test marks it
@@ -174,37 +176,7 @@ VALID: dict[str, str] = {
 }
 
 # Why prelabel's verdict differs from the server's. "looser": the server refuses a config that
-# prelabel parses (the project cannot even be created; prelabel should refuse it too).
-# "stricter": prelabel refuses a config the server accepts (by design: the editor cannot use it).
-_LOOSER = "prelabel looser: "
-_STRICTER = "prelabel stricter: "
-DISAGREEMENTS: dict[str, str] = {
-    "toname-missing-rating": _STRICTER + "the server's schema needs toName only on some "
-    "controls; a control without toName has no object for its results",
-    "toname-names-a-control": _STRICTER + "the server only checks that toName is some name; "
-    "a control is not an object a result can point at",
-    "toname-names-itself": _STRICTER + "as toname-names-a-control",
-    "toname-names-a-header": _STRICTER + "as toname-names-a-control (a <Header>)",
-    "labels-lower-case-without-label": _STRICTER + "the server's schema is case-sensitive on "
-    "tag names, so a lower-case tag escapes its checks; the editor reads tags in any case",
-    "choices-lower-case-without-choice": _STRICTER + "as labels-lower-case-without-label",
-    "image-lower-case-without-value": _STRICTER + "as labels-lower-case-without-label",
-    "taxonomy-without-choice": _STRICTER + "a Taxonomy with no choices and no value= "
-    "offers nothing to predict",
-    "relation-without-value": _STRICTER + "a <Relation> without value cannot be predicted",
-    "duplicate-label-different-alias": _STRICTER + "one value with two aliases makes the "
-    "result value ambiguous",
-    "rating-max-not-a-number": _STRICTER + "the server does not check maxRating",
-    "rating-max-negative": _STRICTER + "as rating-max-not-a-number",
-    "rating-max-fraction": _STRICTER + "as rating-max-not-a-number",
-    "number-min-over-max": _STRICTER + "the server does not check Number min/max",
-    "choice-mode-unknown": _STRICTER + "the server does not check choice=",
-    "pairwise-one-target": _STRICTER + "the server does not count Pairwise targets",
-    "condition-names-unknown-control": _STRICTER + "the server does not check whenTagName",
-    "video-frame-rate-not-a-number": _STRICTER + "the server does not check frameRate",
-    "rectanglelabels-on-text": _STRICTER + "the server does not check which object kind a "
-    "control can annotate",
-    "videorectangle-on-image": _STRICTER + "as rectanglelabels-on-text",
-    "paragraphlabels-on-text": _STRICTER + "as rectanglelabels-on-text",
-    "empty-name": _STRICTER + 'the server accepts name=""; prelabel treats it as missing',
-}
+# prelabel parses (the project cannot even be created; prelabel should refuse it too). Never
+# "stricter": a config the server accepts parses, with a ConfigWarning naming the mistake, and
+# only the control concerned refuses to build or validate results (issue 17).
+DISAGREEMENTS: dict[str, str] = {}

@@ -1,10 +1,11 @@
 """prelabel's config parser and Label Studio's ``POST /api/projects/validate/`` agree.
 
-A config the server accepts must parse; one it refuses must raise ``ConfigError``. Every shipped
-template is checked, plus a set of deliberately broken configs. Known disagreements are listed
-in ``DISAGREEMENTS`` with their reason and marked xfail: they are findings to decide on (see
-docs/integration.md), not silently tolerated. A listed case that starts to agree fails, so the
-list stays true.
+A config the server accepts must parse (a broken one with a ``ConfigWarning`` naming the
+mistake); one it refuses must raise ``ConfigError``. Every shipped template is checked, the
+shared copies and every template of the installed package, plus a set of deliberately broken
+configs. Known disagreements are listed in ``DISAGREEMENTS`` with their reason and marked
+xfail: they are findings to decide on (see docs/integration.md), not silently tolerated. A
+listed case that starts to agree fails, so the list stays true.
 """
 
 from __future__ import annotations

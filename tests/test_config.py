@@ -20,6 +20,7 @@ from prelabel import (
     UnknownNameError,
 )
 from prelabel.tags import objects as o
+from prelabel.validate import check
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=[p.stem for p in TEMPLATES])
@@ -420,20 +421,6 @@ MISTAKES = [
         id="toname-unknown",
     ),
     pytest.param(
-        '<View><Text name="text" value="$t"/>\n'
-        '<RectangleLabels name="b" toName="text"><Label value="A"/></RectangleLabels></View>',
-        '<RectangleLabels> cannot annotate <Text name="text">; it works on Image '
-        '(<RectangleLabels name="b">, line 2)',
-        id="wrong-target-kind",
-    ),
-    pytest.param(
-        '<View><Text name="text" value="$t"/>\n<Labels name="ner" toName="text">\n'
-        '<Label value="PER" alias="p"/>\n<Label value="PER" alias="q"/></Labels></View>',
-        "Label value \"PER\" appears twice in <Labels> with different aliases ('p' on line 3, "
-        "'q'); give each its own value (<Label name=\"ner\">, line 4)",
-        id="duplicate-label-conflicting-alias",
-    ),
-    pytest.param(
         '<View><Text name="text" value="$t"/>\n<Labels name="ner" toName="text"/></View>',
         '<Labels name="ner"> has no <Label> children and no value="$key" for labels from task '
         'data; add at least one <Label value="..."/> (<Labels name="ner">, line 2)',
@@ -469,46 +456,123 @@ MISTAKES = [
         id="object-without-value",
     ),
     pytest.param(
-        '<View><Text name="t" value="$t"/>\n<Rating name="r" toName="t" maxRating="zero"/></View>',
-        'maxRating="zero" must be an integer >= 1 (<Rating name="r">, line 2)',
-        id="bad-max-rating",
-    ),
-    pytest.param(
-        '<View><Text name="t" value="$t"/>\n<Number name="n" toName="t" min="5" max="1"/></View>',
-        'min="5" is greater than max="1" (<Number name="n">, line 2)',
-        id="number-min-over-max",
-    ),
-    pytest.param(
-        '<View><Text name="t" value="$t"/>\n'
-        '<Choices name="c" toName="t" choice="many"><Choice value="A"/></Choices></View>',
-        'choice="many" is not one of single, single-radio, multiple (<Choices name="c">, line 2)',
-        id="bad-choice-mode",
-    ),
-    pytest.param(
-        '<View><Text name="a" value="$a"/>\n<Pairwise name="pw" toName="a"/></View>',
-        '<Pairwise> compares exactly two objects; toName="a" names 1 '
-        '(<Pairwise name="pw">, line 2)',
-        id="pairwise-one-target",
-    ),
-    pytest.param(
-        '<View><Text name="t" value="$t"/>\n'
-        '<Choices name="c" toName="t" whenTagName="topc"><Choice value="A"/></Choices>\n'
-        '<Choices name="topic" toName="t"><Choice value="B"/></Choices></View>',
-        'whenTagName="topc" names no control; did you mean \'topic\'? (<Choices name="c">, line 2)',
-        id="condition-parent-unknown",
-    ),
-    pytest.param(
-        '<View><Video name="v" value="$v" frameRate="fast"/>\n</View>',
-        'frameRate="fast" is not a positive number of frames per second (<Video name="v">, line 1)',
-        id="bad-frame-rate",
-    ),
-    pytest.param(
         '<View><Text name="t" value="$t"/>\n'
         '<Choices name="c" toName="t"><Choice/></Choices></View>',
         '<Choice> in <Choices> has no value; add value="..." (<Choice name="c">, line 2)',
         id="choice-without-value",
     ),
 ]
+
+
+# --- mistakes Label Studio's server accepts: a warning, and only that control is unusable ----
+
+SERVER_ACCEPTED = [
+    pytest.param(
+        '<View><Text name="text" value="$t"/>\n'
+        '<RectangleLabels name="b" toName="text"><Label value="A"/></RectangleLabels></View>',
+        "b",
+        '<RectangleLabels> cannot annotate <Text name="text">; it works on Image',
+        id="wrong-target-kind",
+    ),
+    pytest.param(
+        '<View><Text name="text" value="$t"/>\n<Labels name="ner" toName="text">\n'
+        '<Label value="PER" alias="p"/>\n<Label value="PER" alias="q"/></Labels></View>',
+        "ner",
+        "Label value \"PER\" appears twice in <Labels> with different aliases ('p' on line 3, "
+        "'q'); give each its own value",
+        id="duplicate-label-conflicting-alias",
+    ),
+    pytest.param(
+        '<View><Text name="t" value="$t"/>\n<Rating name="r" toName="t" maxRating="zero"/></View>',
+        "r",
+        'maxRating="zero" must be an integer >= 1',
+        id="bad-max-rating",
+    ),
+    pytest.param(
+        '<View><Text name="t" value="$t"/>\n<Number name="n" toName="t" min="5" max="1"/></View>',
+        "n",
+        'min="5" is greater than max="1"',
+        id="number-min-over-max",
+    ),
+    pytest.param(
+        '<View><Text name="t" value="$t"/>\n'
+        '<Choices name="c" toName="t" choice="many"><Choice value="A"/></Choices></View>',
+        "c",
+        'choice="many" is not one of single, single-radio, multiple',
+        id="bad-choice-mode",
+    ),
+    pytest.param(
+        '<View><Text name="a" value="$a"/>\n<Pairwise name="pw" toName="a"/></View>',
+        "pw",
+        '<Pairwise> compares exactly two objects; toName="a" names 1',
+        id="pairwise-one-target",
+    ),
+    pytest.param(
+        '<View><Text name="t" value="$t"/>\n'
+        '<Choices name="c" toName="t" whenTagName="topc"><Choice value="A"/></Choices>\n'
+        '<Choices name="topic" toName="t"><Choice value="B"/></Choices></View>',
+        "c",
+        'whenTagName="topc" names no control, so the condition on its results cannot be '
+        "checked; did you mean 'topic'?",
+        id="condition-parent-unknown",
+    ),
+    pytest.param(
+        '<View><Video name="v" value="$v" frameRate="fast"/>\n'
+        '<VideoRectangle name="box" toName="v"/></View>',
+        "box",
+        'toName="v" names a tag that cannot be used: frameRate="fast" is not a positive number '
+        "of frames per second",
+        id="bad-frame-rate",
+    ),
+    pytest.param(
+        '<View><Text name="t" value="$t"/>\n<Rating name="r"/></View>',
+        "r",
+        '<Rating name="r"> has no toName: Label Studio\'s server refuses every result for it '
+        '(its from_name is "not found in configuration") and the 1.23.2 editor cannot record one',
+        id="rating-without-toname",
+    ),
+    pytest.param(
+        '<View><Text name="t" value="$t"/><Header name="h" value="x"/>\n'
+        '<Choices name="c" toName="h"><Choice value="A"/></Choices></View>',
+        "c",
+        'toName="h" names a <Header>, not an object tag showing task data, so a result has '
+        "nothing to point at",
+        id="toname-names-a-header",
+    ),
+]
+
+
+@pytest.mark.parametrize(("xml", "name", "problem"), SERVER_ACCEPTED)
+def test_mistakes_the_server_accepts_parse_and_only_their_control_refuses(
+    xml: str, name: str, problem: str
+) -> None:
+    config = LabelConfig.parse(xml)
+    assert problem in [
+        w.message.split("; Label Studio's server accepts")[0] for w in config.warnings
+    ]
+    assert config.controls[name].problem == problem
+    with pytest.raises(ConfigError) as exc:
+        config.control(name)
+    assert exc.value.message == f"results for this control cannot be built: {problem}"
+    assert exc.value.line == 2
+
+
+def test_a_control_the_server_accepts_broken_leaves_the_others_usable() -> None:
+    config = LabelConfig.parse(
+        '<View><Text name="t" value="$t"/><Rating name="r"/>'
+        '<Choices name="c" toName="t"><Choice value="A"/></Choices></View>'
+    )
+    result = config.control("c", Choices).choose("A", id="c1")
+    task = {"data": {"t": "x"}, "predictions": [{"model_version": "v", "result": [
+        result, {"id": "r1", "from_name": "r", "to_name": "t", "type": "rating",
+                 "value": {"rating": 3}}]}]}  # fmt: skip
+    [record] = check([task], config)
+    assert (record.code, record.severity, record.path) == (
+        "result.control_unusable",
+        "error",
+        "$[0].predictions[0].result[1].from_name",
+    )
+    assert "has no toName" in record.message
 
 
 @pytest.mark.parametrize(("xml", "message"), MISTAKES)

@@ -235,6 +235,7 @@ EXAMPLES: dict[str, Edit] = {
     "result.type_mismatch": lambda t: setv(result(t, "c1"), type="Choices"),
     "result.type_merged": lambda t: setv(result(t, "r1", "imglab"), type="rectanglelabels"),
     "result.repeater_name": lambda t: None,  # needs a <Repeater> config: see test below
+    "result.control_unusable": lambda t: None,  # needs a broken config: see test below
     "result.id_type": lambda t: setv(result(t, "c1"), id=7),
     "result.id_format": lambda t: setv(result(t, "c1"), id="c#1"),
     "result.score_type": lambda t: setv(result(t, "c1"), score="0.9"),
@@ -332,7 +333,10 @@ def test_every_code_has_an_example() -> None:
     assert sorted(EXAMPLES) == sorted(CODES)
 
 
-@pytest.mark.parametrize("code", sorted(c for c in EXAMPLES if c != "result.repeater_name"))
+_OWN_CONFIG = ("result.repeater_name", "result.control_unusable")
+
+
+@pytest.mark.parametrize("code", sorted(c for c in EXAMPLES if c not in _OWN_CONFIG))
 def test_example_produces_its_code(code: str) -> None:
     tasks: Any = task_with(EXAMPLES[code])
     if code == "tasks.not_list":
@@ -364,6 +368,18 @@ def test_repeater_name() -> None:
     }
     [record] = check([task], config)
     assert (record.code, record.severity) == ("result.repeater_name", "error")
+
+
+def test_control_unusable() -> None:
+    config = LabelConfig.parse(
+        '<View><Image name="image" value="$image"/><Rating name="quality" maxRating="zero" '
+        'toName="image"/></View>'
+    )
+    task = {"data": {"image": "https://example.com/1.jpg"}, "predictions": [{
+        "model_version": "v1", "result": [res("q1", "quality", "image", "rating", {"rating": 2})]
+    }]}  # fmt: skip
+    [record] = check([task], config)
+    assert (record.code, record.severity) == ("result.control_unusable", "error")
 
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "validation.md"

@@ -107,7 +107,9 @@ def pick_control(
     found = [
         c
         for c in config.controls.values()
-        if isinstance(c, kinds) and any(t.kind == object_kind for t in c.targets)
+        if isinstance(c, kinds)
+        and c.problem is None
+        and any(t.kind == object_kind for t in c.targets)
     ]
     if len(found) > 1:
         names = quote_list(c.name for c in found)
@@ -132,7 +134,7 @@ def split_labels_control(config: LabelConfig, tool: ControlTag, name: str | None
     found = [
         c
         for c in config.controls.values()
-        if isinstance(c, Labels) and set(c.to_name) & set(tool.to_name)
+        if isinstance(c, Labels) and c.problem is None and set(c.to_name) & set(tool.to_name)
     ]
     if len(found) > 1:
         raise BuildError(

@@ -21,8 +21,13 @@ def pick_target(control: ControlTag, to_name: str | None) -> ObjectTag:
     """The object a result goes on: ``to_name`` if given (must be a target), else the first.
 
     Raises:
-        BuildError: ``to_name`` is not one of the control's ``toName`` targets.
+        BuildError: ``to_name`` is not one of the control's ``toName`` targets, or the control
+            takes no results (``control.problem``).
     """
+    if control.problem is not None:
+        raise BuildError(
+            f"<{control.tag} name={control.name!r}> takes no results: {control.problem}"
+        )
     if to_name is None:
         return control.targets[0]
     for target in control.targets:

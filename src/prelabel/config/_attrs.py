@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from lxml import etree
 
 from ..errors import ConfigError
+from ._records import ServerAcceptedError
 
 __all__ = [
     "attr_error",
@@ -57,11 +58,15 @@ def written(element: etree._Element, key: str) -> str:
     return next((str(k) for k in element.attrib if str(k).lower() == key), key)
 
 
-def attr_error(element: etree._Element, message: str) -> ConfigError:
-    """The error for a bad attribute of ``element``: its line, tag and ``name``."""
-    return ConfigError(
-        message, line=line_of(element), tag=str(element.tag), name=element.get("name")
-    )
+def attr_error(
+    element: etree._Element, message: str, *, server_accepts: bool = False
+) -> ConfigError:
+    """The error for a bad attribute of ``element``: its line, tag and ``name``.
+
+    ``server_accepts``: Label Studio's server does not check it (a :class:`ServerAcceptedError`).
+    """
+    kind = ServerAcceptedError if server_accepts else ConfigError
+    return kind(message, line=line_of(element), tag=str(element.tag), name=element.get("name"))
 
 
 def int_attr(
@@ -77,7 +82,9 @@ def int_attr(
         value = minimum - 1
     if value < minimum:
         raise attr_error(
-            element, f'{written(element, key)}="{raw}" must be an integer >= {minimum}'
+            element,
+            f'{written(element, key)}="{raw}" must be an integer >= {minimum}',
+            server_accepts=True,
         )
     return value
 
@@ -92,5 +99,7 @@ def float_attr(attrs: Mapping[str, str], key: str, element: etree._Element) -> f
     except ValueError:
         value = float("nan")
     if value != value or value in (float("inf"), float("-inf")):
-        raise attr_error(element, f'{written(element, key)}="{raw}" must be a finite number')
+        raise attr_error(
+            element, f'{written(element, key)}="{raw}" must be a finite number', server_accepts=True
+        )
     return value

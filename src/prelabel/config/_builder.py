@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -20,11 +20,13 @@ from ..tags.base import Conditions, ControlTag, ObjectTag, variables_in
 from ..tags.registry import CHILD_TAGS, CONTROL_TAGS, HTML_TAGS, LAYOUT_TAGS, OBJECT_TAGS
 from ._attrs import attrs_of, flag, line_of, lower_tag, split_list
 from ._fields import control_fields, label_fields
-from ._records import ConfigWarning, UnknownTag
+from ._records import ConfigWarning, ServerAcceptedError, UnknownTag
 from ._repeater import Repeat, read_repeater
 from ._server import check_server_rules
 
 __all__ = ["Builder", "Registry"]
+
+C = TypeVar("C", bound=ControlTag)
 
 _KNOWN_TAG_NAMES = sorted(
     {cls.tag for cls in CONTROL_TAGS.values()}
@@ -32,6 +34,12 @@ _KNOWN_TAG_NAMES = sorted(
     | {"View", "Header", "Style", "Label", "Choice", "Relations", "Relation", "Repeater"}
     | {"Collapse", "Panel", "Filter", "Bucket", "Channel", "Shortcut"}
 )
+
+
+# Tags the server's config schema checks, spelled exactly so (measured on 1.23.2): these
+# controls need toName, these objects need name and value. Any other tag escapes the schema.
+_SCHEMA_TONAME = frozenset({"Choices", "Labels", "TextArea", "Number"})
+_SCHEMA_OBJECTS = frozenset({"Image", "Text", "HyperText"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,6 +71,13 @@ class Builder:
         self.relations: list[Found] = []
         self.warnings: list[ConfigWarning] = []
         self.unknown: list[UnknownTag] = []
+        self.broken: dict[str, str] = {}  # object name -> why the server-accepted tag is unusable
+        # every name= in the config, with its tag: the server's toName check looks them all up
+        self.named = {
+            str(e.get("name")): str(e.tag)
+            for e in root.iter()
+            if isinstance(e.tag, str) and e.get("name") is not None
+        }
 
     def build(self) -> Registry:
         root_tag = lower_tag(self.root)
@@ -83,8 +98,8 @@ class Builder:
             control = self._control(found, objects)
             check_unique(control.name, control.line, control.source_tag, names_seen)
             controls[control.name] = control
-        for control in controls.values():
-            self._check_conditions(control, controls)
+        for name, control in controls.items():
+            controls[name] = self._check_conditions(control, controls)
         relations = self._relations()
         repeated = {
             f.element.get("name", ""): f.repeat
@@ -154,7 +169,21 @@ class Builder:
         out: dict[str, ObjectTag] = {}
         seen: dict[str, int | None] = {}
         for found in self.objects:
-            obj = self._object(found)
+            try:
+                obj = self._object(found)
+            except ServerAcceptedError as problem:
+                self.warnings.append(
+                    ConfigWarning(
+                        f"{problem.message}; Label Studio's server accepts the config, so "
+                        "prelabel reads the rest, but no control can build or validate "
+                        "results on this tag",
+                        problem.line,
+                        problem.tag,
+                    )
+                )
+                if problem.name:
+                    self.broken[problem.name] = problem.message
+                continue
             check_unique(obj.name, obj.line, obj.source_tag, seen)
             out[obj.name] = obj
         return out
@@ -163,8 +192,10 @@ class Builder:
         element, attrs = found.element, attrs_of(found.element)
         cls = OBJECT_TAGS[found.tag]
         name = attrs.get("name")
+        schema = str(element.tag) in _SCHEMA_OBJECTS
         if not name:
-            raise ConfigError(
+            kind = ConfigError if schema and name is None else ServerAcceptedError
+            raise kind(
                 f'<{element.tag}> has no name; add name="..." so controls can point at it',
                 line=line_of(element),
                 tag=str(element.tag),
@@ -172,7 +203,7 @@ class Builder:
         value = attrs.get("value")
         value_list = attrs.get("valuelist")
         if cls.needs_value and value is None and value_list is None:
-            raise ConfigError(
+            raise (ConfigError if schema else ServerAcceptedError)(
                 f'<{element.tag} name="{name}"> has no value; add value="$key" naming the '
                 "task data field it shows",
                 line=line_of(element),
@@ -233,7 +264,7 @@ class Builder:
         except ValueError:
             rate = float("nan")
         if not rate > 0 or rate == float("inf"):
-            raise ConfigError(
+            raise ServerAcceptedError(
                 f'frameRate="{raw}" is not a positive number of frames per second',
                 line=line_of(element),
                 tag=str(element.tag),
@@ -244,6 +275,36 @@ class Builder:
     # --- controls --------------------------------------------------------------------------
 
     def _control(self, found: Found, objects: Mapping[str, ObjectTag]) -> ControlTag:
+        try:
+            return self._checked_control(found, objects)
+        except ServerAcceptedError as problem:
+            element, attrs = found.element, attrs_of(found.element)
+            raw_to_name = attrs.get("toname")
+            to_name = tuple(raw_to_name.split(",")) if raw_to_name else ()
+            control = CONTROL_TAGS[found.tag](
+                name=attrs.get("name", ""),
+                line=line_of(element),
+                attrs=attrs,
+                source_tag=str(element.tag),
+                to_name=to_name,
+                targets=tuple(objects[t] for t in to_name if t in objects),
+            )
+            return self._unusable(control, problem.message)
+
+    def _unusable(self, control: C, why: str) -> C:
+        """``control`` marked with the mistake the server let through, and its warning."""
+        self.warnings.append(
+            ConfigWarning(
+                f"{why}; Label Studio's server accepts the config, so prelabel reads the rest, "
+                f'but results for <{control.source_tag} name="{control.name}"> cannot be '
+                "built or validated",
+                control.line,
+                control.source_tag,
+            )
+        )
+        return dataclasses.replace(control, problem=why)
+
+    def _checked_control(self, found: Found, objects: Mapping[str, ObjectTag]) -> ControlTag:
         element, attrs = found.element, attrs_of(found.element)
         cls = CONTROL_TAGS[found.tag]
         line, source_tag = line_of(element), str(element.tag)
@@ -256,10 +317,19 @@ class Builder:
             )
         raw_to_name = attrs.get("toname")
         to_name = tuple(raw_to_name.split(",")) if raw_to_name else ()
-        if not to_name:
+        if not to_name and source_tag in _SCHEMA_TONAME:
             raise ConfigError(
                 f'<{source_tag} name="{name}"> has no toName; add toName="..." naming the '
                 "object tag it annotates",
+                line=line,
+                tag=source_tag,
+                name=name,
+            )
+        if not to_name:
+            raise ServerAcceptedError(
+                f'<{source_tag} name="{name}"> has no toName: Label Studio\'s server refuses '
+                'every result for it (its from_name is "not found in configuration") and the '
+                "1.23.2 editor cannot record one",
                 line=line,
                 tag=source_tag,
                 name=name,
@@ -284,6 +354,21 @@ class Builder:
                     tag=source_tag,
                     name=name,
                 )
+            if obj is None and target in self.broken:
+                raise ServerAcceptedError(
+                    f'toName="{target}" names a tag that cannot be used: {self.broken[target]}',
+                    line=line,
+                    tag=source_tag,
+                    name=name,
+                )
+            if obj is None and target in self.named:
+                raise ServerAcceptedError(
+                    f'toName="{target}" names a <{self.named[target]}>, not an object tag '
+                    "showing task data, so a result has nothing to point at",
+                    line=line,
+                    tag=source_tag,
+                    name=name,
+                )
             if obj is None:
                 raise ConfigError(
                     f'toName="{target}" names no object tag'
@@ -295,7 +380,7 @@ class Builder:
                 )
             kinds = cls.target_kinds
             if kinds and obj.kind not in kinds and obj.kind != "other":
-                raise ConfigError(
+                raise ServerAcceptedError(
                     f'<{cls.tag}> cannot annotate <{obj.tag} name="{obj.name}">; it works on '
                     + ", ".join(sorted(k.capitalize() for k in kinds)),
                     line=line,
@@ -304,7 +389,7 @@ class Builder:
                 )
             targets.append(obj)
         if cls is c.Pairwise and len(targets) != 2:
-            raise ConfigError(
+            raise ServerAcceptedError(
                 f'<Pairwise> compares exactly two objects; toName="{",".join(to_name)}" '
                 f"names {len(targets)}",
                 line=line,
@@ -333,15 +418,17 @@ class Builder:
             common.update(label_fields(cls, element, attrs, name, self.warnings))
         return cls(**common)
 
-    def _check_conditions(self, control: ControlTag, controls: Mapping[str, ControlTag]) -> None:
+    def _check_conditions(
+        self, control: ControlTag, controls: Mapping[str, ControlTag]
+    ) -> ControlTag:
         parent = control.conditions.when_tag_name
-        if parent is not None and parent not in controls:
-            raise ConfigError(
-                f'whenTagName="{parent}" names no control{did_you_mean(parent, controls)}',
-                line=control.line,
-                tag=control.source_tag,
-                name=control.name,
+        if parent is not None and parent not in controls and control.problem is None:
+            return self._unusable(
+                control,
+                f'whenTagName="{parent}" names no control, so the condition on its results '
+                f"cannot be checked{did_you_mean(parent, controls)}",
             )
+        return control
 
     def _relations(self) -> c.Relations | None:
         if not self.relations:
@@ -352,11 +439,15 @@ class Builder:
             )
         element = self.relations[0].element
         attrs = attrs_of(element)
-        fields = label_fields(
-            c.Relations, element, attrs, "relations", self.warnings, require_labels=False
-        )
+        why: str | None = None
+        try:
+            fields = label_fields(
+                c.Relations, element, attrs, "relations", self.warnings, require_labels=False
+            )
+        except ServerAcceptedError as problem:
+            fields, why = {}, problem.message
         fields["allow_empty"] = True
-        return c.Relations(
+        relations = c.Relations(
             name="",
             line=line_of(element),
             attrs=attrs,
@@ -365,6 +456,7 @@ class Builder:
             targets=(),
             **fields,
         )
+        return relations if why is None else self._unusable(relations, why)
 
 
 def check_unique(name: str, line: int | None, tag: str, seen: dict[str, int | None]) -> None:

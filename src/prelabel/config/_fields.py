@@ -16,7 +16,7 @@ from ..tags import controls as c
 from ..tags.base import ControlTag, LabelDef, variables_in
 from ..tags.registry import CONTROL_TAGS
 from ._attrs import attr_error, attrs_of, flag, float_attr, int_attr, line_of, lower_tag, split_list
-from ._records import ConfigWarning
+from ._records import ConfigWarning, ServerAcceptedError
 
 __all__ = ["control_fields", "label_fields", "label_tree"]
 
@@ -32,7 +32,11 @@ def control_fields(
         fields = {k: float_attr(attrs, k, element) for k in ("min", "max", "step")}
         low, high = fields["min"], fields["max"]
         if low is not None and high is not None and low > high:
-            raise attr_error(element, f'min="{attrs["min"]}" is greater than max="{attrs["max"]}"')
+            raise attr_error(
+                element,
+                f'min="{attrs["min"]}" is greater than max="{attrs["max"]}"',
+                server_accepts=True,
+            )
         return fields
     if cls is c.DateTime:
         return {
@@ -69,6 +73,9 @@ def control_fields(
 
 
 _CHOICE_MODES = ("single", "single-radio", "multiple")
+# The server's config schema checks the children of these tags, spelled exactly so, and only
+# these: any other tag may lack labels, or hold a label without value, and still be accepted.
+_SCHEMA_CHILD = {"Labels": "Label", "Choices": "Choice"}
 
 
 def label_fields(
@@ -86,7 +93,8 @@ def label_fields(
     api_url = attrs.get("apiurl") if cls is c.Taxonomy else None
     if require_labels and not labels and not dynamic and not api_url:
         child = "Choice" if cls in (c.Choices, c.Taxonomy) else "Label"
-        raise ConfigError(
+        kind = ConfigError if str(element.tag) in _SCHEMA_CHILD else ServerAcceptedError
+        raise kind(
             f'<{element.tag} name="{name}"> has no <{child}> children and no '
             f'value="$key" for labels from task data; add at least one <{child} value="..."/>',
             line=line_of(element),
@@ -95,7 +103,7 @@ def label_fields(
         )
     choice = attrs.get("choice", "single").strip().lower()
     if choice not in _CHOICE_MODES:
-        raise ConfigError(
+        raise ServerAcceptedError(
             f'choice="{attrs.get("choice")}" is not one of single, single-radio, multiple',
             line=line_of(element),
             tag=str(element.tag),
@@ -129,7 +137,7 @@ def label_tree(
             out.append(label)
             return
         if first.alias != label.alias:
-            raise ConfigError(
+            raise ServerAcceptedError(
                 f'{tag} value "{label.value}" appears twice in <{element.tag}> with different '
                 f"aliases ({first.alias!r} on line {first.line}, {label.alias!r}); "
                 "give each its own value",
@@ -152,12 +160,19 @@ def label_tree(
             attrs = attrs_of(child)
             value = attrs.get("value")
             if value is None:
-                raise ConfigError(
-                    f'<{child.tag}> in <{element.tag}> has no value; add value="..."',
-                    line=line_of(child),
-                    tag=str(child.tag),
-                    name=control_name,
+                message = f'<{child.tag}> in <{element.tag}> has no value; add value="..."'
+                if _SCHEMA_CHILD.get(str(element.tag)) == str(child.tag):
+                    raise ConfigError(
+                        message, line=line_of(child), tag=str(child.tag), name=control_name
+                    )
+                warnings.append(
+                    ConfigWarning(
+                        message + " (Label Studio's server accepts it; no result can carry it)",
+                        line_of(child),
+                        str(child.tag),
+                    )
                 )
+                continue
             label = LabelDef(
                 value=value,
                 alias=attrs.get("alias"),

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, overload
 
 from .._suggest import did_you_mean
 from .._xml import parse_xml
-from ..errors import KindError, UnknownNameError
+from ..errors import ConfigError, KindError, UnknownNameError
 from ..tags import controls as c
 from ..tags import objects as o
 from ..tags.base import ControlTag, ObjectTag
@@ -115,6 +115,8 @@ class LabelConfig:
         Raises:
             UnknownNameError: no control has that name (the message suggests close names).
             KindError: the control is not a ``kind``.
+            ConfigError: the config has a mistake in this control that Label Studio's server
+                accepts (``control.problem``; parsing warned about it), so it takes no results.
         """
         found = self.controls.get(name) or self._expand(name, self.controls)
         if not isinstance(found, ControlTag):
@@ -127,6 +129,13 @@ class LabelConfig:
         if not isinstance(found, kind):
             raise KindError(
                 f"control {name!r} is a <{found.tag}>, not a <{kind.tag}> (line {found.line})"
+            )
+        if found.problem is not None:
+            raise ConfigError(
+                f"results for this control cannot be built: {found.problem}",
+                line=found.line,
+                tag=found.source_tag,
+                name=found.name,
             )
         return found
 
@@ -165,8 +174,12 @@ class LabelConfig:
         return found if isinstance(found, ObjectTag) else None
 
     def controls_for(self, object_name: str) -> list[ControlTag]:
-        """Controls whose ``toName`` includes ``object_name``, in config order."""
-        return [ctl for ctl in self.controls.values() if object_name in ctl.to_name]
+        """Usable controls whose ``toName`` includes ``object_name``, in config order."""
+        return [
+            ctl
+            for ctl in self.controls.values()
+            if object_name in ctl.to_name and ctl.problem is None
+        ]
 
     def __iter__(self) -> Iterator[ControlTag]:
         return iter(self.controls.values())

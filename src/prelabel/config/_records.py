@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-__all__ = ["ConfigWarning", "UnknownTag"]
+from ..errors import ConfigError
+
+__all__ = ["ConfigWarning", "ServerAcceptedError", "UnknownTag"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,3 +30,12 @@ class UnknownTag:
     name: str | None
     line: int | None
     attrs: Mapping[str, str]
+
+
+class ServerAcceptedError(ConfigError):
+    """A config mistake Label Studio 1.23.2's server lets through.
+
+    The server creates the project, so the user cannot change it to please prelabel: the config
+    still parses, with a :class:`ConfigWarning` naming the mistake, and only building or
+    validating results for the tag concerned fails, with this message as the reason.
+    """

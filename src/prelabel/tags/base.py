@@ -178,6 +178,9 @@ class ControlTag(Tag):
     per_item: bool = False
     required: bool = False
     conditions: Conditions = dataclasses.field(default_factory=Conditions)
+    problem: str | None = None
+    """Why results for this control cannot be built or validated, when the config has a
+    mistake Label Studio's server accepts (the config parses with a warning); else None."""
 
     @property
     def target(self) -> ObjectTag:
@@ -199,6 +202,8 @@ class ControlTag(Tag):
             out["per_region"] = True
         if self.required:
             out["required"] = True
+        if self.problem is not None:
+            out["problem"] = self.problem
         if self.conditions.any:
             out["conditions"] = {
                 k: v for k, v in dataclasses.asdict(self.conditions).items() if v not in (None, ())

@@ -47,6 +47,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "result.key_type": (_E, "a result-level key has the wrong JSON type"),
     "result.key_unknown": (_W, "a result-level key Label Studio does not read"),
     "result.from_name_unknown": (_E, "from_name names no control of the config"),
+    "result.control_unusable": (_E, "the control has a config mistake the server accepts"),
     "result.to_name_unknown": (_E, "to_name names no object tag of the config"),
     "result.to_name_mismatch": (_E, "to_name is not one of the control's toName targets"),
     "result.type_mismatch": (_E, "type is not the control's result type"),

@@ -106,5 +106,13 @@ def compile_control(control: ControlTag, config: LabelConfig) -> dict[str, Contr
 
 
 def compile_checkers(config: LabelConfig) -> dict[str, dict[str, ControlChecker]]:
-    """Checkers of every control of ``config``: ``{from_name: {to_name: checker}}``."""
-    return {name: compile_control(ctl, config) for name, ctl in config.controls.items()}
+    """Checkers of every usable control of ``config``: ``{from_name: {to_name: checker}}``.
+
+    A control with a ``problem`` has none: its results are reported as
+    ``result.control_unusable`` with that reason.
+    """
+    return {
+        name: compile_control(ctl, config)
+        for name, ctl in config.controls.items()
+        if ctl.problem is None
+    }

@@ -95,7 +95,8 @@ class ResultChecker:
         if name in self._expanded:
             return self._expanded[name]
         control = self.config.find_control(name)
-        targets = None if control is None else self._compile_one(control)
+        usable = control is not None and control.problem is None
+        targets = self._compile_one(control) if usable else None
         if len(self._expanded) < _EXPANDED_CACHE and len(name) <= 200:
             self._expanded[name] = targets
         return targets
@@ -256,6 +257,17 @@ class ResultChecker:
         return ck
 
     def unknown_from_name(self, fn: str, r: dict[str, Any], i: int, p: PredCtx) -> None:
+        control = self.config.controls.get(fn)
+        if control is not None and control.problem is not None:
+            p.add(
+                "result.control_unusable",
+                (i, "from_name"),
+                f"<{control.source_tag} name={show(fn)}> (line {control.line}) takes no "
+                f"results: {control.problem}",
+                control_kind=control.tag,
+                found=show(fn),
+            )
+            return
         hint = None
         if fn in self.config.objects:
             hint = (
