@@ -10,7 +10,21 @@ import sys
 from ..config import LabelConfig
 from ..errors import ConfigError
 
-__all__ = ["os_error", "plural", "positive", "print_written", "read_config", "usage"]
+__all__ = [
+    "OVERWRITE_HELP",
+    "os_error",
+    "plural",
+    "positive",
+    "print_written",
+    "read_config",
+    "usage",
+]
+
+OVERWRITE_HELP = (
+    "replace an existing OUTPUT (a file keeps its permissions; task files and chunks of an "
+    "older run that this run does not write again are removed); without it an existing "
+    "output is refused"
+)
 
 
 def usage(message: str) -> int:

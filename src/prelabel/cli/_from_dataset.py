@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import LabelConfig
 from ..errors import BuildError, KindError, LabelError, UnknownNameError, ValidationError
 from ..io import write_tasks
-from ._common import os_error, positive, print_written, read_config, usage
+from ._common import OVERWRITE_HELP, os_error, positive, print_written, read_config, usage
 
 if TYPE_CHECKING:
     from ..adapters import TaskStream
@@ -115,6 +115,7 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         "--max-tasks-per-file", type=positive, metavar="N", help="split the output into files"
     )
     group.add_argument("--indent", type=positive, metavar="N", help="pretty-print JSON")
+    group.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     group.add_argument(
         "--format",
         choices=("text", "json"),
@@ -186,6 +187,7 @@ def convert(args: argparse.Namespace, make: Callable[[LabelConfig], TaskStream])
             layout=args.to,
             max_tasks_per_file=args.max_tasks_per_file,
             indent=args.indent,
+            overwrite=args.overwrite,
         )
     except (UsageError, ValueError) as exc:
         if isinstance(exc, ValidationError):
@@ -208,7 +210,10 @@ def convert(args: argparse.Namespace, make: Callable[[LabelConfig], TaskStream])
 def _partial(args: argparse.Namespace) -> str:
     layout = args.to or ("dir" if not Path(args.output).suffix else "")
     if layout == "dir" or args.max_tasks_per_file:
-        return f"; files written before the problem are left in {args.output}"
+        return (
+            f"; files written before the problem are left in {args.output}, marked "
+            "incomplete (validate and convert refuse them; rerun with --overwrite)"
+        )
     return f"; nothing was written to {args.output}"
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import BuildError, TaskFileError
 from ..io import read_tasks_located, write_tasks
 from ..tasks import Task
-from ._common import os_error, plural, positive, print_written
+from ._common import OVERWRITE_HELP, os_error, plural, positive, print_written
 from ._progress import Progress, total_size
 
 NAME = "convert"
@@ -59,6 +59,7 @@ def add_parser(sub: Any) -> None:
         help="with --predictions-as-annotations: mark those annotations as ground truth",
     )
     parser.add_argument("--drop-predictions", action="store_true", help="remove predictions")
+    parser.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -107,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
             layout=args.to,
             max_tasks_per_file=args.max_tasks_per_file,
             indent=args.indent,
+            overwrite=args.overwrite,
         )
     except BrokenPipeError:
         raise

@@ -21,6 +21,7 @@ a newline at the end) and refuses NaN and infinity, which Label Studio rejects.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from ._chunks import chunk_path, write_chunks, write_tasks
@@ -40,6 +41,7 @@ from ._jsonl import iter_jsonl, write_jsonl
 from ._manifest import MANIFEST, Manifest, build_manifest, read_manifest, write_manifest
 from ._shards import TASKS_DIR, ShardInfo, ShardLayout, ShardWriter, task_key
 from ._store import Store
+from ._run import check_complete
 
 __all__ = [
     "MANIFEST",
@@ -88,6 +90,7 @@ def read_tasks_located(
     layout = layout or detect_layout(path)
     if layout == "dir":
         return iter_dir(path, on_bytes=on_bytes)
+    check_complete(Path(path))
     if layout == "jsonl":
         return iter_jsonl(path, on_bytes=on_bytes)
     return iter_json(path, on_bytes=on_bytes)

@@ -7,15 +7,18 @@ N becomes ``name-00001.json``, ``name-00002.json``, ... (``.jsonl`` alike).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ._atomic import sweep_stale_temps
 from ._common import Layout, PathLike, TaskLike, atomic_bytes, chunked, detect_layout
 from ._dir import write_dir
 from ._json import write_json, write_json_stream
 from ._jsonl import write_jsonl, write_jsonl_stream
+from ._run import chunk_base, output_run
 
-__all__ = ["chunk_path", "write_chunks", "write_tasks"]
+__all__ = ["chunk_path", "existing_chunks", "write_chunks", "write_tasks"]
 
 
 def chunk_path(path: PathLike, number: int) -> Path:
@@ -35,6 +38,7 @@ def write_chunks(
     max_tasks_per_file: int,
     layout: Layout | None = None,
     indent: int | None = None,
+    overwrite: bool = False,
 ) -> list[Path]:
     """Write ``tasks`` into ``name-00001.json``, ``name-00002.json``, ... of at most N tasks.
 
@@ -44,9 +48,16 @@ def write_chunks(
         max_tasks_per_file: tasks per chunk.
         layout: ``"json"`` or ``"jsonl"``; default from the suffix.
         indent: pretty-print JSON chunks with this many spaces.
+        overwrite: replace existing chunks of that name (those this run does not write again
+            are removed at the end) instead of refusing.
+
+    The run is marked beside the chunks (``.NAME.prelabel-run``) as writing until the last
+    chunk is written, so the readers refuse chunks of a run that did not finish, and chunks
+    an older run left behind.
 
     Raises:
-        FileExistsError: a chunk of that name already exists (stale chunks would mix in).
+        FileExistsError: chunks of that name already exist (stale chunks would mix in) and
+            ``overwrite`` is False.
         BuildError: a task holds NaN, infinity or a non-JSON value (the message locates it).
         ValueError: ``max_tasks_per_file`` below 1, or a layout other than json/jsonl.
 
@@ -59,20 +70,42 @@ def write_chunks(
     layout = layout or detect_layout(path)
     if layout not in ("json", "jsonl"):
         raise ValueError(f"chunks are .json or .jsonl files, not {layout!r}")
-    first = chunk_path(path, 1)
-    if first.exists():
-        raise FileExistsError(f"{first} already exists; remove the old chunks first")
+    existing = existing_chunks(path)
+    if existing and not overwrite:
+        raise FileExistsError(
+            f"{existing[0]} already exists; remove the old chunks first or pass --overwrite "
+            "(overwrite=True)"
+        )
+    sweep_stale_temps(path.parent)
     written: list[Path] = []
     index = 0
-    for number, run in enumerate(chunked(tasks, max_tasks_per_file), start=1):
-        target = chunk_path(path, number)
-        with atomic_bytes(target) as handle:
-            if layout == "json":
-                index += write_json_stream(handle, run, indent=indent, start=index)
-            else:
-                index += write_jsonl_stream(handle, run, start=index)
-        written.append(target)
+    with output_run(path) as marker:
+        for number, run in enumerate(chunked(tasks, max_tasks_per_file), start=1):
+            target = chunk_path(path, number)
+            start = index
+            with atomic_bytes(target, overwrite=overwrite) as handle:
+                if layout == "json":
+                    index += write_json_stream(handle, run, indent=indent, start=index)
+                else:
+                    index += write_jsonl_stream(handle, run, start=index)
+            marker.add(target, index - start)
+            written.append(target)
+        keep = set(written)
+        for stale in existing:
+            if stale not in keep:
+                stale.unlink()
     return written
+
+
+def existing_chunks(path: PathLike) -> list[Path]:
+    """The chunk files of ``path`` already on disk (``name-00001.json``, ...), in order."""
+    path = Path(path)
+    try:
+        names = os.listdir(path.parent)
+    except FileNotFoundError:
+        return []
+    found = [path.parent / name for name in names if name.startswith(path.stem + "-")]
+    return sorted(f for f in found if chunk_base(f) == path)
 
 
 def write_tasks(
@@ -82,6 +115,7 @@ def write_tasks(
     layout: Layout | None = None,
     max_tasks_per_file: int | None = None,
     indent: int | None = None,
+    overwrite: bool | None = None,
 ) -> list[Path]:
     """Write tasks in any layout, optionally in chunks; the one call behind ``prelabel convert``.
 
@@ -94,9 +128,14 @@ def write_tasks(
         max_tasks_per_file: split into chunk files of at most this many tasks (for ``dir``:
             tasks per file, as a list when above 1).
         indent: pretty-print JSON with this many spaces (not for JSON Lines).
+        overwrite: replace what is already there. Default: a single file is replaced, chunks
+            and a directory of task files are refused (``FileExistsError``).
+
+    Every file appears whole or not at all; chunks and directories carry a run marker (see
+    :func:`write_chunks`), so an interrupted run is never read as a complete output.
 
     Raises:
-        FileExistsError: chunks or task files already exist where they would be written.
+        FileExistsError: the output already exists and ``overwrite`` does not allow it.
         BuildError: a task holds NaN, infinity or a non-JSON value (the message locates it).
 
     Returns:
@@ -110,11 +149,23 @@ def write_tasks(
     """
     layout = layout or detect_layout(path)
     if layout == "dir":
-        return write_dir(path, tasks, max_tasks_per_file=max_tasks_per_file or 1, indent=indent)
+        return write_dir(
+            path,
+            tasks,
+            max_tasks_per_file=max_tasks_per_file or 1,
+            indent=indent,
+            overwrite=bool(overwrite),
+        )
     if max_tasks_per_file is not None:
         return write_chunks(
-            path, tasks, max_tasks_per_file=max_tasks_per_file, layout=layout, indent=indent
+            path,
+            tasks,
+            max_tasks_per_file=max_tasks_per_file,
+            layout=layout,
+            indent=indent,
+            overwrite=bool(overwrite),
         )
+    single = overwrite is not False
     if layout == "json":
-        return [write_json(path, tasks, indent=indent)]
-    return [write_jsonl(path, tasks)]
+        return [write_json(path, tasks, indent=indent, overwrite=single)]
+    return [write_jsonl(path, tasks, overwrite=single)]

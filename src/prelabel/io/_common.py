@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import itertools
@@ -11,11 +10,12 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .._lazy import lazy_module
 from ..errors import BuildError, TaskFileError, format_loc
 from ..tasks import Task
+from ._atomic import atomic_bytes, atomic_text
 
 if TYPE_CHECKING:
     import json
@@ -292,41 +292,6 @@ def _explain_unwritable(obj: Any, index: int) -> str | None:
                 "convert it to a plain value (float(), int(), .tolist())"
             )
     return None
-
-
-@contextlib.contextmanager
-def atomic_bytes(path: Path, *, staging: Path | None = None) -> Iterator[IO[bytes]]:
-    """:func:`atomic_text` for bytes.
-
-    ``staging`` is the directory of the temporary file (same filesystem as ``path``); by
-    default ``path``'s own, where a storage sync scanning that directory could see it.
-    """
-    tmp = (staging or path.parent) / f".{path.name}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb", buffering=1 << 20) as handle:
-            yield handle
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
-@contextlib.contextmanager
-def atomic_text(path: Path) -> Iterator[IO[str]]:
-    """Open ``path`` for writing UTF-8 text through a temporary file renamed on success.
-
-    A failure part-way leaves no half-written file behind (and an older file untouched).
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
-            yield handle
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[Iterator[T]]:

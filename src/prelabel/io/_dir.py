@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ._atomic import sweep_stale_temps
 from ._common import (
     ByteCounter,
     PathLike,
@@ -23,6 +24,7 @@ from ._common import (
 )
 from ._json import iter_json, write_json_stream
 from ._jsonl import iter_jsonl
+from ._run import check_complete, output_run
 
 __all__ = ["iter_dir", "task_files", "write_dir"]
 
@@ -61,7 +63,10 @@ def iter_dir(
         OSError: the directory or a file cannot be read.
         TaskFileError: a file that cannot be parsed (the message names it).
     """
-    for file in task_files(path):
+    files = task_files(path)
+    check_complete(Path(path), directory=True)
+    for file in files:
+        check_complete(file)
         if file.suffix.lower() == ".json":
             yield from iter_json(file, on_bytes=on_bytes)
         else:
@@ -75,6 +80,7 @@ def write_dir(
     max_tasks_per_file: int = 1,
     prefix: str = "task-",
     indent: int | None = None,
+    overwrite: bool = False,
 ) -> list[Path]:
     """Write one file per task (``task-00000001.json``, ...) into a directory.
 
@@ -88,9 +94,15 @@ def write_dir(
         max_tasks_per_file: tasks per file; 1 writes each task as a bare object.
         prefix: file name prefix; the number after it has 8 digits.
         indent: pretty-print with this many spaces.
+        overwrite: replace the task files already in the directory (those this run does not
+            write again are removed at the end) instead of refusing.
+
+    The run is marked beside the directory (``.NAME.prelabel-run``) as writing until the last
+    file is written, so :func:`read_tasks` refuses a directory a failed run left half-written.
 
     Raises:
-        FileExistsError: the directory already holds ``.json``/``.jsonl`` files.
+        FileExistsError: the directory already holds ``.json``/``.jsonl`` files (and
+            ``overwrite`` is False).
         BuildError: a task holds NaN, infinity or a non-JSON value (the message locates it).
         ValueError: ``max_tasks_per_file`` is below 1.
 
@@ -102,21 +114,29 @@ def write_dir(
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     existing = task_files(folder)
-    if existing:
+    if existing and not overwrite:
         raise FileExistsError(
             f"{folder} already holds task files ({existing[0].name}, ...); "
-            "write to a new or empty directory"
+            "write to a new or empty directory, or pass --overwrite (overwrite=True)"
         )
+    sweep_stale_temps(folder)
     written: list[Path] = []
     index = 0
-    for number, batch in enumerate(chunked(tasks, max_tasks_per_file), start=1):
-        target = folder / f"{prefix}{number:08d}.json"
-        with atomic_bytes(target) as handle:
-            if max_tasks_per_file == 1:
-                text = dumps_task(next(batch), index=index, indent=indent) + "\n"
-                handle.write(text.encode("utf-8"))
-                index += 1
-            else:
-                index += write_json_stream(handle, batch, indent=indent, start=index)
-        written.append(target)
+    with output_run(folder) as run:
+        for number, batch in enumerate(chunked(tasks, max_tasks_per_file), start=1):
+            target = folder / f"{prefix}{number:08d}.json"
+            start = index
+            with atomic_bytes(target, overwrite=overwrite) as handle:
+                if max_tasks_per_file == 1:
+                    text = dumps_task(next(batch), index=index, indent=indent) + "\n"
+                    handle.write(text.encode("utf-8"))
+                    index += 1
+                else:
+                    index += write_json_stream(handle, batch, indent=indent, start=index)
+            run.add(target, index - start)
+            written.append(target)
+        keep = set(written)
+        for stale in existing:
+            if stale not in keep:
+                stale.unlink()
     return written

@@ -256,7 +256,13 @@ def write_json_stream(
     return count
 
 
-def write_json(path: PathLike, tasks: Iterable[TaskLike], *, indent: int | None = None) -> Path:
+def write_json(
+    path: PathLike,
+    tasks: Iterable[TaskLike],
+    *,
+    indent: int | None = None,
+    overwrite: bool = True,
+) -> Path:
     """Write ``tasks`` (any iterable, consumed once) to one ``.json`` file as a list.
 
     The file appears only when complete (written to a temporary name, then renamed).
@@ -265,14 +271,17 @@ def write_json(path: PathLike, tasks: Iterable[TaskLike], *, indent: int | None 
         path: the file to write.
         tasks: :class:`~prelabel.Task` objects or task dicts.
         indent: pretty-print with this many spaces; default one compact task per line.
+        overwrite: replace an existing file (its permission bits kept, a symlink written
+            through); False refuses with ``FileExistsError``.
 
     Raises:
         BuildError: a task holds NaN, infinity or a non-JSON value (the message locates it).
+        FileExistsError: the file exists and ``overwrite`` is False.
 
     Returns:
         The path written.
     """
     target = Path(path)
-    with atomic_bytes(target) as handle:
+    with atomic_bytes(target, overwrite=overwrite) as handle:
         write_json_stream(handle, tasks, indent=indent)
     return target

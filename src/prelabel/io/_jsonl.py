@@ -75,18 +75,22 @@ def write_jsonl_stream(handle: IO[bytes], tasks: Iterable[TaskLike], *, start: i
     return count
 
 
-def write_jsonl(path: PathLike, tasks: Iterable[TaskLike]) -> Path:
+def write_jsonl(path: PathLike, tasks: Iterable[TaskLike], *, overwrite: bool = True) -> Path:
     """Write ``tasks`` (any iterable, consumed once) to a ``.jsonl`` file, one per line.
 
     The file appears only when complete (written to a temporary name, then renamed).
 
+    ``overwrite`` replaces an existing file (its permission bits kept, a symlink written
+    through); False refuses with ``FileExistsError``.
+
     Raises:
         BuildError: a task holds NaN, infinity or a non-JSON value (the message locates it).
+        FileExistsError: the file exists and ``overwrite`` is False.
 
     Returns:
         The path written.
     """
     target = Path(path)
-    with atomic_bytes(target) as handle:
+    with atomic_bytes(target, overwrite=overwrite) as handle:
         write_jsonl_stream(handle, tasks)
     return target
