@@ -124,9 +124,9 @@ def test_cli_refuses_an_existing_output_and_overwrite_keeps_mode_and_symlink(
 def test_a_killed_writers_temporary_files_are_swept(tmp_path: Path) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)  # fmt: skip
-    stale = tmp_path / f".task-00000001.json.{int(dead.stdout)}.tmp"
+    stale = tmp_path / f".task-00000001.json.{int(dead.stdout)}.0.tmp"
     stale.write_text("{")
-    mine = tmp_path / f".other.json.{os.getpid()}.tmp"
+    mine = tmp_path / f".other.json.{os.getpid()}.0.tmp"
     mine.write_text("{")
     assert sweep_stale_temps(tmp_path) == [stale]
     assert mine.exists()

@@ -11,6 +11,7 @@ import pytest
 from prelabel.cli import main
 from prelabel.cli._jobs import default_jobs
 from prelabel.io import write_dir, write_json, write_jsonl
+from prelabel.io._run import marker_path
 from test_cli import CONFIG, INVALID, VALID, WARNING_ONLY
 
 Layout = Callable[[Path], list[Path]]
@@ -26,6 +27,7 @@ def broken_middle(root: Path) -> list[Path]:
     """A directory whose second file is broken: one process stops reading it there."""
     folder = root / "run"
     write_dir(folder, INVALID * 3, max_tasks_per_file=2)
+    marker_path(folder).unlink()  # a plain directory: with its run marker the edit is refused
     (folder / "task-00000002.json").write_text('[{"data": {"image": "a"}},', encoding="utf-8")
     return [folder, write_json(root / "after.json", INVALID)]
 

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from ..config import LabelConfig
 from ..errors import ErrorRecord, TaskFileError
-from ..io import TaskLocation, read_tasks_located, task_files
+from ..io import TaskLocation, check_complete, read_tasks_located, task_files
 from ..validate import ValidationStats, Validator
 from ._common import plural, positive, read_config
 from ._jobs import default_jobs, run_units
@@ -197,8 +197,9 @@ def _units(sources: list[Path]) -> dict[int, list[Path] | Exception]:
     for number, source in enumerate(sources):
         if source.is_dir():
             try:
+                check_complete(source, directory=True)
                 units[number] = task_files(source)
-            except OSError as exc:
+            except (OSError, TaskFileError) as exc:
                 units[number] = exc
         else:
             units[number] = [source]

@@ -39,9 +39,9 @@ from ._dir import iter_dir, task_files, write_dir
 from ._json import iter_json, write_json
 from ._jsonl import iter_jsonl, write_jsonl
 from ._manifest import MANIFEST, Manifest, build_manifest, read_manifest, write_manifest
+from ._run import check_complete
 from ._shards import TASKS_DIR, ShardInfo, ShardLayout, ShardWriter, task_key
 from ._store import Store
-from ._run import check_complete
 
 __all__ = [
     "MANIFEST",
@@ -56,6 +56,7 @@ __all__ = [
     "TaskLocation",
     "build_manifest",
     "canonical_task",
+    "check_complete",
     "chunk_path",
     "detect_layout",
     "dumps_task",
