@@ -339,6 +339,62 @@ def test_per_call_and_batch_agree(
     assert single == batch
 
 
+# The natural forms of one box a model hands over; each is converted to the float64 numbers
+# np.asarray(form, dtype=float64) holds, which is what the batch path sees.
+BOX_FORMS: dict[str, Callable[[tuple[float, ...]], Any]] = {
+    "list": list,
+    "tuple": tuple,
+    "float64 row": lambda row: np.array(row, dtype=np.float64),
+    "float32 row": lambda row: np.array(row, dtype=np.float32),
+    "float16 row": lambda row: np.array(row, dtype=np.float16),
+    "int row": lambda row: (
+        np.array(np.nan_to_num(row), dtype=np.float64).clip(-1e9, 1e9).astype(np.int64)
+    ),
+    "uint8 row": lambda row: (
+        np.array(np.nan_to_num(row), dtype=np.float64).clip(0, 255).astype(np.uint8)
+    ),
+    "float64 scalars": lambda row: [np.float64(v) for v in row],
+    "float32 scalars": lambda row: [np.float32(v) for v in row],
+    "int scalars": lambda row: [int(v) if math.isfinite(v) else 0 for v in row],
+    "mixed": lambda row: [
+        np.float32(row[0]),
+        int(row[1]) if math.isfinite(row[1]) else 0,
+        *row[2:],
+    ],
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    row=st.tuples(edgy, edgy, edgy, edgy),
+    fmt=st.sampled_from(["xyxy", "xywh", "cxcywh"]),
+    unit=st.sampled_from(["px", "norm", "pct"]),
+    form=st.sampled_from(sorted(BOX_FORMS)),
+)
+def test_every_box_form_matches_the_batch_path(
+    row: tuple[float, float, float, float], fmt: str, unit: str, form: str
+) -> None:
+    """box()'s fast path takes every natural form of one box (numpy rows of any real dtype,
+    numpy scalars, ints, tuples); each must give what boxes() gives for the same float64
+    numbers, message included."""
+    arg = f"{fmt}_{unit}"
+    given_box = BOX_FORMS[form](row)
+    as_float64 = np.asarray(given_box, dtype=np.float64)
+    single = outcome(lambda: box.box(**{arg: given_box}, image_wh=WH, label="Car").result)
+    batch = outcome(
+        lambda: box.boxes(**{arg: as_float64[None]}, image_wh=WH, label="Car")[0].result
+    )
+    if isinstance(batch, str):
+        assert isinstance(single, str)
+        batch = batch.replace(f"{arg}[0]", arg)
+    else:
+        assert not isinstance(single, str), single
+        for result in (single, batch):
+            del result["id"]
+        assert {type(v) for v in single["value"].values()} == {float, list}
+    assert single == batch
+
+
 @SETTINGS
 @given(wh=image_wh(), data=st.data())
 def test_rotated_round_trip(wh: tuple[int, int], data: st.DataObject) -> None:
@@ -792,6 +848,23 @@ ERRORS: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
         lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=600, label="Car"),  # type: ignore[arg-type]
         BuildError,
         "image_wh must be (width, height) of the image in pixels, got 600",
+    ),
+    "image-size-array": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=(np.array(600), 403), label="Car"),
+        BuildError,
+        "image_wh must be (width, height) in pixels as two numbers, got (array(600), 403); "
+        "pass plain ints, e.g. (int(w), int(h))",
+    ),
+    "image-size-string": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=("600", 403), label="Car"),  # type: ignore[arg-type]
+        BuildError,
+        "image_wh must be (width, height) in pixels as two numbers, got ('600', 403); "
+        "pass plain ints, e.g. (int(w), int(h))",
+    ),
+    "image-size-infinite": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=(float("inf"), 4), label="Car"),  # type: ignore[arg-type]
+        BuildError,
+        "image_wh must be (width, height) in pixels as two positive whole numbers, got (inf, 4)",
     ),
     "item-index-missing": (
         lambda: rect.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, to_name="pages"),

@@ -46,6 +46,10 @@ _CORNER_ARGS: dict[str, _u.Units] = {f"corners_{units}": units for units in _u.U
 _BOX_KEYWORDS = (*_BOX_ARGS, *_CORNER_ARGS)
 _AXIS_ARGS = len(_BOX_ARGS)  # the keywords before this index are axis-aligned boxes
 _BOX_GEOMETRY = ("x", "y", "width", "height", "rotation")
+# (format, units) of each axis-aligned keyword as small ints: xyxy, xywh, cxcywh are 0, 1, 2
+# and px, norm, pct 0, 1, 2 (box()'s fast path branches on them)
+_BOX_CODES = tuple(divmod(index, len(_u.UNITS)) for index in range(_AXIS_ARGS))
+_NO_BOX = (None, None, None, None)
 
 
 def _axis_boxes_pct(
@@ -155,7 +159,7 @@ def _margins(units: str, wh: tuple[int, int]) -> Margins:
     found = _margins_cache.get(key)
     if found is None:
         width, height = wh
-        # x / W * 100 is x * (100 / W): the scalar path in _fast_box uses the same factor.
+        # x / W * 100 is x * (100 / W): box()'s fast path uses the same factor.
         fx, fy = {"px": (100.0 / width, 100.0 / height), "norm": (100.0, 100.0)}.get(
             units, (1.0, 1.0)
         )
@@ -344,40 +348,45 @@ def _corner_boxes_pct(
     return _rotated_pct(fitted, raw, name=name, units=units, wh=wh, single=single)
 
 
-def _fast_box(
-    value: Any, fmt: str, units: str, wh: tuple[int, int]
-) -> tuple[float, float, float, float] | None:
-    """Percent ``x, y, w, h`` of one ordinary box in plain Python, or None to take the
-    checked numpy path (which also writes every error message)."""
+_REAL_SCALARS: set[type] = {float, int}
+"""Number types a box's values may have on the fast path: Python's, and numpy's real
+floats and integers, added as they are met (so that importing prelabel imports no numpy)."""
+
+
+def _real_scalars(values: tuple[Any, ...]) -> bool:
+    """Every one of ``values`` is a real number (not bool, complex, str, ...)."""
+    real = _REAL_SCALARS
+    for value in values:
+        kind = type(value)
+        if kind not in real:
+            if kind.__module__ != "numpy" or not issubclass(kind, (np.floating, np.integer)):
+                return False
+            real.add(kind)
+    return True
+
+
+def _plain_floats(value: Any) -> tuple[float, float, float, float] | None:
+    """Four Python floats from one box in any natural form: a list or tuple of Python or
+    numpy numbers, or a ``(4,)`` real numpy array; None for anything else (the checked numpy
+    path then decides and explains). The floats are the ones ``np.asarray(value, float64)``
+    holds."""
     kind = type(value)
-    if kind is not list and kind is not tuple and isinstance(value, (str, bytes)):
-        return None
-    try:
-        a, b, c, d = value
-        if not type(a) is type(b) is type(c) is type(d) is float:
-            a, b, c, d = float(a), float(b), float(c), float(d)
-    except (TypeError, ValueError):
-        return None
-    if fmt == "xyxy":
-        c, d = c - a, d - b
-    elif fmt == "cxcywh":
-        a, b = a - c / 2.0, b - d / 2.0
-    if not (c > 0 and d > 0):  # also false for NaN
-        return None
-    if units == "px":
-        # With a, b >= 0 (checked below through x, y), "every corner within 1 px of the
-        # origin" is this: such a box looks like 0-1 fractions and takes the slow path.
-        if a + c <= 1.0 and b + d <= 1.0:
+    if kind is list or kind is tuple:
+        if len(value) != 4:
             return None
-        fx, fy = 100.0 / wh[0], 100.0 / wh[1]  # as in _margins, so both paths agree exactly
-        x, y, w, h = a * fx, b * fy, c * fx, d * fy
-    elif units == "norm":
-        x, y, w, h = a * 100.0, b * 100.0, c * 100.0, d * 100.0
+        a, b, c, d = value
+        if type(a) is type(b) is type(c) is type(d) is float:
+            return a, b, c, d
+    elif kind is np.ndarray:
+        if value.shape != (4,) or value.dtype.kind not in "fiu":
+            return None
+        a, b, c, d = value.tolist()
+        if type(a) is float:  # a float array gives Python floats
+            return a, b, c, d
     else:
-        x, y, w, h = a, b, c, d
-    # True only for finite numbers: NaN fails every comparison and infinity the sums.
-    if x >= 0.0 and y >= 0.0 and x + w <= 100.0 and y + h <= 100.0:
-        return x, y, w, h
+        return None
+    if _real_scalars((a, b, c, d)):
+        return float(a), float(b), float(c), float(d)
     return None
 
 
@@ -403,7 +412,7 @@ def _fast_box_values(
     key: str,
     labels: list[list[str]] | None,
 ) -> list[dict[str, Any]] | None:
-    """:func:`_fast_box` over the rows of a small float array (:func:`_small_float_boxes`),
+    """box()'s fast path over the rows of a small float array (:func:`_small_float_boxes`),
     straight into result values: one per box when every box is ordinary, else None (the
     numpy path then decides and explains).
 
@@ -425,7 +434,7 @@ def _fast_box_values(
         elif centred:
             a, b = a - c / 2.0, b - d / 2.0
         x, y, w, h = a * fx, b * fy, c * fx, d * fy
-        # False for NaN and infinity too (see _fast_box).
+        # False for NaN and infinity too (as in box()).
         if not (c > 0 and d > 0 and x >= 0.0 and y >= 0.0 and x + w <= 100.0 and y + h <= 100.0):
             return None
         if tiny and a + c <= 1.0 and b + d <= 1.0:

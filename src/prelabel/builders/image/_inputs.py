@@ -64,17 +64,30 @@ def _check_image_wh(image_wh: Any) -> tuple[int, int]:
             return image_wh
     try:
         width, height = image_wh
-        w, h = float(width), float(height)
     except (TypeError, ValueError):
         raise BuildError(
             f"image_wh must be (width, height) of the image in pixels, got {image_wh!r}"
         ) from None
-    if not (w > 0 and h > 0 and w.is_integer() and h.is_integer()):
+    if not (_is_real(width) and _is_real(height)):
+        raise BuildError(
+            f"image_wh must be (width, height) in pixels as two numbers, got "
+            f"({width!r}, {height!r}); pass plain ints, e.g. (int(w), int(h))"
+        )
+    w, h = float(width), float(height)
+    if not (w > 0 and h > 0 and w.is_integer() and h.is_integer()):  # also refuses inf, NaN
         raise BuildError(
             f"image_wh must be (width, height) in pixels as two positive whole numbers, "
-            f"got {tuple(image_wh)}"
+            f"got ({width!r}, {height!r})"
         )
     return int(w), int(h)
+
+
+def _is_real(value: Any) -> bool:
+    """A real number of Python or numpy (not a bool, string, array or complex)."""
+    kind = type(value)
+    if kind is int or kind is float:
+        return True
+    return kind.__module__ == "numpy" and isinstance(value, (np.integer, np.floating))
 
 
 def _floats(

@@ -7,16 +7,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...errors import BuildError
+from ...ids import _factory, _pool, _secure_id
 from ...results import Region
 from .._common import check_id, check_score
 from ._boxmath import (
     _AXIS_ARGS,
     _BOX_ARGS,
+    _BOX_CODES,
     _BOX_GEOMETRY,
     _BOX_KEYWORDS,
+    _NO_BOX,
     _boxes_pct,
-    _fast_box,
     _fast_box_values,
+    _plain_floats,
     _small_float_boxes,
 )
 from ._calls import _memo, _memos, _resolve_memo, _start
@@ -27,6 +30,8 @@ if TYPE_CHECKING:
     from ._inputs import ArrayLike
 
 __all__ = ["RectangleBuilder"]
+
+_pool_pop, _id_factory = _pool.pop, _factory.get
 
 
 class RectangleBuilder(_ImageTool):
@@ -132,7 +137,10 @@ class RectangleBuilder(_ImageTool):
             and readonly is None
             and hidden is None
         ):
-            start = memo.simple[score is not None].get(image_wh)  # as _start keeps them
+            try:
+                start = memo.simple[score is not None].get(image_wh)  # as _start keeps them
+            except TypeError:  # unhashable: _start refuses it
+                start = None
         if start is None:
             start = _start(
                 self, image_wh, to_name, item_index, score is not None, readonly, hidden, memo
@@ -140,31 +148,59 @@ class RectangleBuilder(_ImageTool):
         wh, template = start
         found = memo.labels.get(label) if type(label) is str else None
         labels = list(found) if found is not None else _resolve_memo(self, label, memo)
-        fast = None
-        if angle_deg is None:
-            if index == 0 and type(value) is list and len(value) == 4:
-                # _fast_box for the usual call, four floats in xyxy_px, written out (the same
-                # arithmetic and checks, in the same order)
+        fast = False
+        if angle_deg is None and index < _AXIS_ARGS:
+            # Every natural form of one box, in plain Python: the numpy path's arithmetic and
+            # checks in the same order, so both give the same numbers; anything not accepted
+            # here goes there to be decided and explained.
+            if type(value) is list and len(value) == 4:
                 a, b, c, d = value
-                if type(a) is type(b) is type(c) is type(d) is float:
+                if not type(a) is type(b) is type(c) is type(d) is float:
+                    a, b, c, d = _plain_floats(value) or _NO_BOX
+            else:
+                a, b, c, d = _plain_floats(value) or _NO_BOX
+            if a is None:
+                pass
+            elif index == 0:  # xyxy_px, the usual call
+                c, d = c - a, d - b
+                fx, fy = 100.0 / wh[0], 100.0 / wh[1]  # as in _margins
+                x, y, w, h = a * fx, b * fy, c * fx, d * fy
+                # NaN fails every comparison and infinity the sums; the last line refuses a
+                # box with every corner within 1 px of the origin (0-1 fractions).
+                fast = (
+                    c > 0.0
+                    and d > 0.0
+                    and x >= 0.0
+                    and y >= 0.0
+                    and x + w <= 100.0
+                    and y + h <= 100.0
+                    and (a + c > 1.0 or b + d > 1.0)
+                )
+            else:
+                fmt, units = _BOX_CODES[index]
+                if fmt == 0:
                     c, d = c - a, d - b
+                elif fmt == 2:
+                    a, b = a - c / 2.0, b - d / 2.0
+                if units == 0:
                     fx, fy = 100.0 / wh[0], 100.0 / wh[1]
                     x, y, w, h = a * fx, b * fy, c * fx, d * fy
-                    if (
-                        c > 0.0
-                        and d > 0.0
-                        and (a + c > 1.0 or b + d > 1.0)
-                        and x >= 0.0
-                        and y >= 0.0
-                        and x + w <= 100.0
-                        and y + h <= 100.0
-                    ):
-                        fast = True
-            elif index < _AXIS_ARGS:
-                found_box = _fast_box(value, *_BOX_ARGS[arg], wh)
-                if found_box is not None:
-                    x, y, w, h = found_box
+                    fast = a + c > 1.0 or b + d > 1.0
+                elif units == 1:
+                    x, y, w, h = a * 100.0, b * 100.0, c * 100.0, d * 100.0
                     fast = True
+                else:
+                    x, y, w, h = a, b, c, d
+                    fast = True
+                fast = (
+                    fast
+                    and c > 0.0
+                    and d > 0.0
+                    and x >= 0.0
+                    and y >= 0.0
+                    and x + w <= 100.0
+                    and y + h <= 100.0
+                )
         if fast:
             rotation = 0.0
         else:
@@ -183,7 +219,14 @@ class RectangleBuilder(_ImageTool):
                 self.value_key: labels,  # type: ignore[dict-item]
             }
         result = template.copy()
-        region_id = result["id"] = _fresh_id() if id is None else check_id(id)
+        if id is None:
+            try:  # new_id(), inlined
+                region_id = _pool_pop() if _id_factory() is _secure_id else _fresh_id()
+            except IndexError:
+                region_id = _fresh_id()
+        else:
+            region_id = check_id(id)
+        result["id"] = region_id
         result["value"] = box
         if score is not None:
             result["score"] = (
