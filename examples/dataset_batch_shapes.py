@@ -90,7 +90,8 @@ def main(out_dir: Path) -> list[dict[str, str]]:
                 clip=True,
             )
         )
-    problems = check(batch, config)
+    # The images are local-files URLs: the one note is what the server must serve them with.
+    problems = [p for p in check(batch, config) if p.code != "media.local_files"]
     if problems:
         raise SystemExit("\n".join(map(str, problems)))
     print(f"dataset_batch_shapes: {len(batch)} tasks, {batch.result_count} results")

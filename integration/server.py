@@ -69,8 +69,15 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def clean_env(data_dir: Path, *, strict: bool = True) -> dict[str, str]:
-    """The whole environment of the server process: nothing inherited but a minimal PATH."""
+def clean_env(
+    data_dir: Path, *, strict: bool = True, local_files_root: Path | None = None
+) -> dict[str, str]:
+    """The whole environment of the server process: nothing inherited but a minimal PATH.
+
+    With ``local_files_root``, the server serves ``/data/local-files/?d=...`` from that
+    document root; without, it refuses to (Label Studio's default: its auto-detection looks for
+    a ``mydata`` directory in the working directory, the fresh data dir, which has none).
+    """
     home = data_dir / "home"
     home.mkdir(parents=True, exist_ok=True)
     env = {
@@ -94,6 +101,9 @@ def clean_env(data_dir: Path, *, strict: bool = True) -> dict[str, str]:
     }
     if strict:
         env[STRICT_FLAG] = "true"
+    if local_files_root is not None:
+        env["LABEL_STUDIO_LOCAL_FILES_SERVING_ENABLED"] = "true"
+        env["LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT"] = str(local_files_root)
     return env
 
 
@@ -116,8 +126,10 @@ class LabelStudioServer:
         template: Path | None = DEFAULT_TEMPLATE,
         startup_timeout_s: float = 300.0,
         keep_data: bool = False,
+        local_files_root: Path | None = None,
     ) -> None:
         self.binary = binary
+        self.local_files_root = local_files_root
         self.template = template
         self.strict = strict
         self.startup_timeout_s = startup_timeout_s
@@ -245,7 +257,9 @@ class LabelStudioServer:
         self.process = subprocess.Popen(
             command,
             cwd=self.data_dir,
-            env=clean_env(self.data_dir, strict=self.strict),
+            env=clean_env(
+                self.data_dir, strict=self.strict, local_files_root=self.local_files_root
+            ),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

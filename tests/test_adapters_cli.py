@@ -230,7 +230,7 @@ def test_from_yolo_with_sizes_and_names_on_the_command_line(
         capsys,
         "from-yolo", str(YOLO / "labels"), str(out), "--config", str(config_path),
         "--classes", names, "--sizes", str(YOLO / "sizes.json"), "--min-score", "0.9",
-        "--as", "predictions", "--indent", "2",
+        "--as", "predictions", "--indent", "2", "--image-url", "/data/local-files/?d=yolo/{name}",
     )  # fmt: skip
     assert status == 0
     tasks = _valid(out)

@@ -82,9 +82,9 @@ def test_dataset_to_annotations_exact(sdk_validate: Any) -> None:
     stream = coco_to_tasks(INSTANCES, CFG)
     tasks = [t.to_dict() for t in stream]
     assert [t["data"] for t in tasks] == [
-        {"image": "street.jpg"},
+        {"image": "http://images.example.com/street.jpg"},
         {"image": "http://images.example.com/dog.jpg"},
-        {"image": "empty.jpg"},
+        {"image": "http://images.example.com/empty.jpg"},
     ]
     assert [t["meta"] for t in tasks] == [{"coco_image_id": i} for i in (1, 2, 3)]
     assert all("predictions" not in t for t in tasks)

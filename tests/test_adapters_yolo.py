@@ -20,6 +20,7 @@ from prelabel.units import boxes_from_percent
 from strategies_image import box_xyxy_px, image_wh
 
 DATA = Path(__file__).parent / "data" / "adapters" / "yolo"
+URL = "https://example.com/{name}"  # where the default, the bare file name, would not load
 
 CONFIG = """<View>
   <Image name="image" value="$image"/>
@@ -188,12 +189,15 @@ def test_detect_folder_with_sizes_as_annotations(sdk_validate: Any) -> None:
             CFG,
             class_names=DATA / "classes.txt",
             image_sizes=DATA / "sizes.json",
-            image_url="images/{stem}.png",
+            image_url="https://example.com/images/{stem}.png",
             label_map={"bicycle": "Person"},
             into="annotations",
         )
     ]
-    assert [t["data"]["image"] for t in tasks] == ["images/dog.png", "images/street.png"]
+    assert [t["data"]["image"] for t in tasks] == [
+        "https://example.com/images/dog.png",
+        "https://example.com/images/street.png",
+    ]
     assert "predictions" not in tasks[1]
     labels = [r["value"]["rectanglelabels"] for r in tasks[1]["annotations"][0]["result"]]
     assert labels == [["Car"], ["Person"], ["Person"]]
@@ -202,7 +206,8 @@ def test_detect_folder_with_sizes_as_annotations(sdk_validate: Any) -> None:
 
 def test_segment_to_polygons_brush_and_boxes(sdk_validate: Any) -> None:
     sizes = {"street": (640, 480)}
-    common: dict[str, Any] = {"class_names": DATA / "classes.txt", "image_sizes": sizes}
+    common: dict[str, Any] = {"class_names": DATA / "classes.txt", "image_sizes": sizes,
+                              "image_url": URL}  # fmt: skip
     polygons = [t.to_dict() for t in yolo_to_tasks(DATA / "seg", LabelConfig.parse(SEG_CONFIG),
                                                    **common)]  # fmt: skip
     points = [np.array(r["value"]["points"]) for r in polygons[0]["predictions"][0]["result"]]
@@ -228,6 +233,7 @@ def test_oriented_boxes(sdk_validate: Any) -> None:
             CFG,
             class_names=DATA / "classes.txt",
             image_sizes={"street": (640, 480)},
+            image_url=URL,
             task="obb",
         )
     ]
@@ -247,6 +253,7 @@ def test_pose(sdk_validate: Any) -> None:
         LabelConfig.parse(POSE_CONFIG),
         class_names=["person"],
         image_sizes={"street": (640, 480)},
+        image_url=URL,
         task="pose",
         kpt_shape=(3, 3),
         keypoint_names=["nose", "left eye", "right eye"],
@@ -283,7 +290,8 @@ def test_pose(sdk_validate: Any) -> None:
 )  # fmt: skip
 def test_folder_errors(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(BuildError, match=re.escape(message)):
-        list(yolo_to_tasks(DATA / "labels", CFG, class_names=DATA / "classes.txt", **kwargs))
+        list(yolo_to_tasks(DATA / "labels", CFG, class_names=DATA / "classes.txt", image_url=URL,
+                           **kwargs))  # fmt: skip
 
 
 def test_min_score_needs_a_confidence_column() -> None:

@@ -84,7 +84,9 @@ def _per_image(
         )
         result = [r.result for r in regions]
         prediction = {"model_version": "m", "result": result}
-        out.append({"data": {"image": f"{task}.jpg"}, "predictions": [prediction]})
+        out.append(
+            {"data": {"image": f"https://example.com/{task}.jpg"}, "predictions": [prediction]}
+        )
     return out
 
 
@@ -96,7 +98,7 @@ def _batch(
     counts: list[int],
     **options: Any,
 ) -> PredictionBatch:
-    data = {"image": [f"{task}.jpg" for task in range(len(counts))]}
+    data = {"image": [f"https://example.com/{task}.jpg" for task in range(len(counts))]}
     return PredictionBatch(CONFIG, data, model_version="m").boxes(
         "label",
         xyxy_px=xyxy,

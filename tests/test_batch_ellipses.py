@@ -63,7 +63,9 @@ def _per_image(
         except BuildError as error:
             raise type(error)(f"task {task}: {error}") from None
         prediction = {"model_version": "m", "result": [r.result for r in regions]}
-        out.append({"data": {"image": f"{task}.jpg"}, "predictions": [prediction]})
+        out.append(
+            {"data": {"image": f"https://example.com/{task}.jpg"}, "predictions": [prediction]}
+        )
     return out
 
 
@@ -79,7 +81,7 @@ def _batch(
     class_ids: np.ndarray | None = None,
     scores: np.ndarray | None = None,
 ) -> PredictionBatch:
-    data = {"image": [f"{task}.jpg" for task in range(len(counts))]}
+    data = {"image": [f"https://example.com/{task}.jpg" for task in range(len(counts))]}
     return PredictionBatch(CONFIG, data, model_version="m").ellipses(
         control,
         **{args[0]: centers, args[1]: radii},

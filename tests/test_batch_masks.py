@@ -65,7 +65,9 @@ def _per_image(
                 raise type(error)(f"task {task}: {error}") from None
             results = [r.result for r in regions]
         prediction = {"model_version": "m", "result": results}
-        out.append({"data": {"image": f"{task}.jpg"}, "predictions": [prediction]})
+        out.append(
+            {"data": {"image": f"https://example.com/{task}.jpg"}, "predictions": [prediction]}
+        )
     return out
 
 
@@ -79,7 +81,7 @@ def _batch(
     scores: np.ndarray | None = None,
     values: Any = "auto",
 ) -> PredictionBatch:
-    data = {"image": [f"{task}.jpg" for task in range(len(counts))]}
+    data = {"image": [f"https://example.com/{task}.jpg" for task in range(len(counts))]}
     return PredictionBatch(CONFIG, data, model_version="m").masks(
         control,
         masks,

@@ -70,7 +70,9 @@ def _per_image(
         except BuildError as error:
             raise type(error)(f"task {task}: {error}") from None
         prediction = {"model_version": "m", "result": [r.result for r in regions]}
-        out.append({"data": {"image": f"{task}.jpg"}, "predictions": [prediction]})
+        out.append(
+            {"data": {"image": f"https://example.com/{task}.jpg"}, "predictions": [prediction]}
+        )
     return out
 
 
@@ -86,7 +88,7 @@ def _batch(
     scores: np.ndarray | None = None,
     clip: bool = False,
 ) -> PredictionBatch:
-    data = {"image": [f"{task}.jpg" for task in range(len(counts))]}
+    data = {"image": [f"https://example.com/{task}.jpg" for task in range(len(counts))]}
     return PredictionBatch(CONFIG, data, model_version="m").polygons(
         control,
         **{arg: vertices},

@@ -38,8 +38,8 @@ EVENT = CONFIG.control("event", Labels)
 
 def _data(tasks: int) -> dict[str, list[str]]:
     return {
-        "audio": [f"{task}.wav" for task in range(tasks)],
-        "mono": [f"{task}-mono.wav" for task in range(tasks)],
+        "audio": [f"https://example.com/{task}.wav" for task in range(tasks)],
+        "mono": [f"https://example.com/{task}-mono.wav" for task in range(tasks)],
         "text": ["hi"] * tasks,
     }
 

@@ -87,19 +87,24 @@ def test_warnings_do_not_raise_unless_strict() -> None:
 def test_task_and_prediction_objects_are_checked_like_dicts() -> None:
     bad = copy.deepcopy(BOX)
     bad["value"]["width"] = 95
-    obj = Task({"image": "x.jpg"}, predictions=[Prediction([bad], model_version="v1")])
+    obj = Task(
+        {"image": "https://example.com/x.jpg"}, predictions=[Prediction([bad], model_version="v1")]
+    )
     as_dict = task(bad)
     assert check([obj], CONFIG) == check([as_dict], CONFIG)
     [record] = check([obj], CONFIG)
     assert record.code == "geometry.overflow"
-    mixed = {"data": {"image": "x.jpg"}, "predictions": [Prediction([bad], model_version="v1")]}
+    mixed = {
+        "data": {"image": "https://example.com/x.jpg"},
+        "predictions": [Prediction([bad], model_version="v1")],
+    }
     assert [r.code for r in check([mixed], CONFIG)] == ["geometry.overflow"]
 
 
 def test_annotations_are_checked_too() -> None:
     bad = copy.deepcopy(CHOICE)
     bad["value"]["choices"] = ["Boing"]
-    t = {"data": {"image": "x.jpg"}, "annotations": [{"result": [bad]}]}
+    t = {"data": {"image": "https://example.com/x.jpg"}, "annotations": [{"result": [bad]}]}
     [record] = check([t], CONFIG)
     assert (record.path, record.code, record.hint) == (
         "$[0].annotations[0].result[0].value.choices[0]",
@@ -109,7 +114,7 @@ def test_annotations_are_checked_too() -> None:
 
 
 def test_a_single_task_instead_of_a_list() -> None:
-    for given_ in (task(BOX), Task({"image": "x"})):
+    for given_ in (task(BOX), Task({"image": "https://example.com/x.jpg"})):
         [record] = check(given_, CONFIG)  # type: ignore[arg-type]
         assert (record.code, record.path, record.hint) == (
             "tasks.not_list",
@@ -136,7 +141,9 @@ def test_stats_count_everything() -> None:
     no_version = task(CHOICE)
     del no_version["predictions"][0]["model_version"]
     validator.check([task(BOX, CHOICE), task(bad), no_version])
-    validator.check_task({"data": {"image": "x"}, "annotations": [{"result": [CHOICE]}]}, 3)
+    validator.check_task(
+        {"data": {"image": "https://example.com/x.jpg"}, "annotations": [{"result": [CHOICE]}]}, 3
+    )
     stats = validator.stats
     assert isinstance(stats, ValidationStats)
     assert (stats.tasks, stats.predictions, stats.annotations, stats.results) == (4, 3, 1, 5)

@@ -58,6 +58,8 @@ XML = """<View>
   <VideoRectangle name="track" toName="video"/>
   <Labels name="vlab" toName="video"><Label value="Car"/></Labels>
   <TimelineLabels name="tl" toName="video"><Label value="Walk"/></TimelineLabels>
+  <Audio name="audio" value="$audio"/>
+  <Labels name="alab" toName="audio"><Label value="Speech"/></Labels>
   <Text name="a" value="$a"/><Text name="b" value="$b"/>
   <Pairwise name="pw" toName="a,b"/>
   <List name="results" value="$items"/>
@@ -143,6 +145,7 @@ VALID_TASK: dict[str, Any] = {
         "dialogue": [{"author": "A", "text": "How are?"}, {"author": "B", "text": "Fine."}],
         "ts": {"time": ["2024-01-01", "2024-01-02", "2024-01-03"], "signal": [1, 2, 3]},
         "video": "https://example.com/v.mp4",
+        "audio": "https://example.com/a.wav",
         "a": "left text",
         "b": "right text",
         "items": [{"id": "x", "title": "X"}, {"id": "y", "title": "Y"}],
@@ -213,6 +216,19 @@ EXAMPLES: dict[str, Edit] = {
     "task.data_type": lambda t: setv(t["data"], image=5),
     "task.data_shape": lambda t: setv(t["data"], dialogue=[{"author": "A", "txt": "Hi"}]),
     "task.key_unknown": lambda t: setv(t, prediction=[]),
+    "media.local_path": lambda t: setv(t["data"], image="/home/me/photos/1.jpg"),
+    "media.file_url": lambda t: setv(t["data"], image="file:///home/me/photos/1.jpg"),
+    "media.empty": lambda t: setv(t["data"], image=""),
+    "media.scheme_unknown": lambda t: setv(t["data"], image="ftp://example.com/1.jpg"),
+    "media.local_files_no_path": lambda t: setv(t["data"], image="/data/local-files/"),
+    "media.audio_base64": lambda t: setv(t["data"], audio="data:audio/wav;base64,UklGRg=="),
+    "media.data_uri_invalid": lambda t: setv(t["data"], image="data:image/png;base64"),
+    "media.data_uri_type": lambda t: setv(t["data"], image="data:audio/wav,RIFF"),
+    "media.data_uri_large": lambda t: setv(
+        t["data"], image="data:image/png;base64," + "A" * 1_000_000
+    ),
+    "media.local_files": lambda t: setv(t["data"], image="/data/local-files/?d=photos/1.jpg"),
+    "media.cloud_storage": lambda t: setv(t["data"], image="s3://bucket/photos/1.jpg"),
     "task.list_not_list": lambda t: setv(t, predictions=pred(t)),
     "task.meta_type": lambda t: setv(t, meta="from camera 3"),
     "prediction.not_object": lambda t: setv(t, predictions=[results(t)]),
@@ -387,6 +403,6 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
 
 def test_docs_describe_every_code_with_its_severity() -> None:
     text = DOCS.read_text(encoding="utf-8")
-    headings = dict(re.findall(r"^### `([a-z_.]+)` \((error|warning)\)$", text, re.M))
+    headings = dict(re.findall(r"^### `([a-z0-9_.]+)` \((error|warning)\)$", text, re.M))
     assert sorted(headings) == sorted(CODES)
     assert headings == {code: sev for code, (sev, _summary) in CODES.items()}

@@ -1,4 +1,9 @@
-"""Every example's output validates clean: no error and no warning (strict mode)."""
+"""Every example's output validates clean: no error and no warning (strict mode).
+
+Except the setup notes of media Label Studio serves only once it is set up (local files,
+cloud storage): those examples show what to point a task at, and the note is the point.
+``integration/test_media.py`` proves such tasks show once the server is set up.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import pytest
 from prelabel import LabelConfig
 from prelabel.validate import check
 
+SETUP_NOTES = {"media.local_files", "media.cloud_storage"}
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SCRIPTS = sorted(
@@ -47,4 +53,8 @@ def test_example_output_validates_clean(script: Path, tmp_path: Path) -> None:
             else [json.loads(line) for line in raw.splitlines() if line.strip()]
         )
         records = check(tasks, config, strict=True)
+        setup = [r for r in records if r.code in SETUP_NOTES]
+        records = [r for r in records if r.code not in SETUP_NOTES]
         assert records == [], f"{entry['name']}: " + "\n".join(map(str, records[:10]))
+        # reported once per object tag, not once per task
+        assert len(setup) <= len(config.objects)

@@ -146,7 +146,7 @@ PIN_XML = """<View>
   <Relations><Relation value="works_for"/></Relations>
 </View>"""
 PIN_CONFIG = LabelConfig.parse(PIN_XML)
-PIN_DATA = {"image": "x.jpg", "text": "John Smith", "a": "left", "b": "right"}
+PIN_DATA = {"image": "https://example.com/x.jpg", "text": "John Smith", "a": "left", "b": "right"}
 
 
 def _box(**value: Any) -> dict[str, Any]:
@@ -322,6 +322,6 @@ def test_found_cases_refused_by_both(result: list[dict[str, Any]], code: str) ->
     pred = {"model_version": "m", "result": result}
     assert sdk_errors(FOUND_XML, pred)
     records = Validator(LabelConfig.parse(FOUND_XML)).check_task(
-        {"data": {"image": "x.jpg"}, "predictions": [pred]}, 0
+        {"data": {"image": "https://example.com/x.jpg"}, "predictions": [pred]}, 0
     )
     assert code in {r.code for r in records if r.severity == "error"}

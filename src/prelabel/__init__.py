@@ -35,6 +35,7 @@ from .errors import (
 from .ids import new_id, reproducible_ids, use_id_factory
 from .io import read_tasks, write_tasks
 from .labelmap import LabelMap
+from .media import data_url, image_size, local_files_url
 from .offsets import (
     OffsetMap,
     codepoints_to_utf8,
@@ -152,8 +153,11 @@ __all__ = [
     "codepoints_to_utf8",
     "codepoints_to_utf16",
     "convert_offsets",
+    "data_url",
     "enforce_conditions",
     "html_text",
+    "image_size",
+    "local_files_url",
     "mask_to_data_url",
     "new_id",
     "read_tasks",

@@ -23,7 +23,7 @@ class with no label raises, naming all of them, unless ``unmapped="drop"``; drop
 are counted (``LabelMap.dropped``, ``TaskStream.dropped``), never lost silently.
 """
 
-from ._imagesize import image_size
+from ..media import image_size
 from ._tasks import TaskStream, make_task
 from .arrays import (
     box_regions,

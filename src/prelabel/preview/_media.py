@@ -17,8 +17,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from ..adapters._imagesize import IMAGE_SUFFIXES, image_size
 from ..errors import BuildError
+from ..media._imagesize import IMAGE_SUFFIXES, image_size
 from ._png import array_png, png_data_url
 
 __all__ = ["MAX_EMBED_BYTES", "Picture", "load_image"]

@@ -43,12 +43,13 @@ from ._context import PredCtx, Sink, TaskCtx, ValidationStats
 from ._show import MISSING, a_type, show
 
 if TYPE_CHECKING:
-    from . import _compile, _conditions, _links, _result, _task
+    from . import _compile, _conditions, _links, _media, _result, _task
 else:
     # The checkers are imported by the first Validator, not by ``import prelabel``.
     _compile = lazy_module("prelabel.validate._compile")
     _conditions = lazy_module("prelabel.validate._conditions")
     _links = lazy_module("prelabel.validate._links")
+    _media = lazy_module("prelabel.validate._media")
     _result = lazy_module("prelabel.validate._result")
     _task = lazy_module("prelabel.validate._task")
 
@@ -81,6 +82,7 @@ class Validator:
         )
         self._data_specs = _task.compile_data_specs(config)
         self._shapes = _task.compile_shape_specs(config)
+        self._media = _media.compile_media(config)
         self._conditional = _conditions.compile_conditions(self._by_name)
         self._task_keys = _task.TASK_KEYS
         self._check_data = _task.check_data
@@ -155,6 +157,7 @@ class Validator:
         t = TaskCtx(sink, index, data)
         if data is not None:
             self._check_data(data, self._data_specs, self._shapes, t, base)
+            self._media.check(data, t, base)
             task_keys = self._task_keys
             if data is not task and not task.keys() <= task_keys:
                 for key in task:

@@ -30,6 +30,18 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "task.key_unknown": (_W, "a task key Label Studio ignores"),
     "task.list_not_list": (_E, "task 'predictions' or 'annotations' must be a list"),
     "task.meta_type": (_E, "task 'meta' must be an object or a list"),
+    # --- media the object tags load (validate/_media.py, docs/media.md) -------------------
+    "media.local_path": (_E, "a file-system path as media; the browser cannot load it"),
+    "media.file_url": (_E, "a file:// URL as media; a web page may not load it"),
+    "media.empty": (_E, "an empty string as media"),
+    "media.scheme_unknown": (_E, "a media URL whose scheme nothing loads"),
+    "media.local_files_no_path": (_E, "a /data/local-files/ URL without ?d=<path>"),
+    "media.audio_base64": (_E, "a base64 data: URI on <Audio>, which its loader breaks"),
+    "media.data_uri_invalid": (_E, "a data: URI without the ',' before its data"),
+    "media.data_uri_type": (_W, "a data: URI whose media type is not the tag's"),
+    "media.data_uri_large": (_W, "a data: URI over 1 MB, stored in every task file"),
+    "media.local_files": (_W, "/data/local-files/ media: needs serving on and a storage"),
+    "media.cloud_storage": (_W, "s3://, gs:// or azure-blob:// media: needs a cloud storage"),
     # --- predictions and annotations -----------------------------------------------------
     "prediction.not_object": (_E, "a prediction or annotation must be a JSON object"),
     "prediction.result_missing": (_E, "a prediction or annotation has no 'result'"),

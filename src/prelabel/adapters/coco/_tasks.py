@@ -65,7 +65,8 @@ def coco_results_to_tasks(
             keypoint control at most).
         labels: the ``<Labels>`` that labels unlabeled tools (default: the only one).
         image_url: a ``str.format`` template over the image record (``"s3://b/{file_name}"``)
-            or a function of it; default ``coco_url``, ``flickr_url`` or ``file_name``.
+            or a function of it; default ``coco_url``, ``flickr_url`` or ``file_name`` (a bare
+            file name does not load in Label Studio and fails validation: docs/media.md).
         model_version: the predictions' model version.
         label_map: category (name or id) -> label; keypoint_label_map: keypoint name -> label.
         unmapped: ``"error"`` (default) or ``"drop"`` for categories without a label.

@@ -12,9 +12,9 @@ from typing import Any
 
 from ...config import LabelConfig
 from ...errors import BuildError
+from ...media._imagesize import IMAGE_SUFFIXES, image_size
 from ...tasks import Task
 from .._controls import image_controls
-from .._imagesize import IMAGE_SUFFIXES, image_size
 from .._labeling import ClassMap, ClassNames, LabelOptions, Unmapped
 from .._tasks import (
     ImageURL,
@@ -110,7 +110,9 @@ def yolo_to_tasks(
             function of the name); needed without ``images_dir``.
         image_url: a ``str.format`` template over ``{name}`` (image file name, or the stem
             without ``images_dir``), ``{stem}`` and ``{path}`` (relative to ``images_dir``),
-            or a function of that record; default ``{name}``.
+            or a function of that record; default ``{name}``, which does not load in Label
+            Studio and fails validation: give the URL it serves the image under
+            (``"/data/local-files/?d=images/{name}"``, docs/media.md).
         task, kpt_shape: the line shape (see :func:`parse_yolo`).
         keypoint_names: names of the pose keypoints, in order.
         boxes, masks, keypoints, labels: control names; by default the config's only matching
