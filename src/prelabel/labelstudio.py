@@ -25,20 +25,22 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import http.client
 import ipaddress
 import json
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from ._http import RedirectError, TooLargeError, Transport
+from ._redact import redact, register_secret
 from .errors import PrelabelError, format_loc
 
 __all__ = [
     "Client",
+    "ImportInterruptedError",
     "ImportReport",
     "LabelStudioError",
     "Refusal",
@@ -50,6 +52,10 @@ _TASK_NUMBER = re.compile(r"^-?\s*(?:Task|Error at item)\s+(\d+)\b")
 _TASK_DUMP = re.compile(r"\s*(\[assume:.*?\])?\s*::\s*[{\[].*$", re.DOTALL)
 _EXCERPT = 300  # characters of a server message kept in a report line
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+_IDEMPOTENT = frozenset({"GET", "HEAD", "DELETE", "PUT", "OPTIONS"})
+_RETRY_STATUS = frozenset({502, 503, 504})
+_RETRY_BASE_S = 0.5  # then 1, 2, ... seconds
+_RETRY_MAX_S = 30.0  # the longest Retry-After honoured
 
 
 class LabelStudioError(PrelabelError, RuntimeError):
@@ -62,8 +68,8 @@ class LabelStudioError(PrelabelError, RuntimeError):
 
     def __init__(self, message: str, *, status: int | None = None, detail: str = "") -> None:
         self.status = status
-        self.detail = detail
-        super().__init__(message + (f": {detail}" if detail else ""))
+        self.detail = redact(detail)
+        super().__init__(redact(message) + (f": {self.detail}" if detail else ""))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +102,9 @@ class ImportReport:
         refused: the tasks the server refused, in input order.
         requests: import requests made (more than the chunks when some were refused).
         seconds: wall time of the whole import.
+        skipped: input indexes not sent because ``skip`` said they are already imported.
+        unconfirmed: input indexes sent in the request that failed, so the server may or may
+            not hold them (empty unless the import was interrupted).
     """
 
     project_id: int
@@ -104,15 +113,19 @@ class ImportReport:
     refused: list[Refusal] = dataclasses.field(default_factory=list)
     requests: int = 0
     seconds: float = 0.0
+    skipped: list[int] = dataclasses.field(default_factory=list)
+    unconfirmed: list[int] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when every task was imported."""
-        return not self.refused and len(self.task_ids) == self.sent
+        """True when every task was imported (or skipped as imported before)."""
+        return not self.refused and len(self.task_ids) + len(self.skipped) == self.sent
 
     def summary(self, *, limit: int = 20) -> str:
         """A short human report: counts, then one line per refused task (at most ``limit``)."""
         head = f"imported {len(self.task_ids)} of {self.sent} tasks into project {self.project_id}"
+        if self.skipped:
+            head += f" ({len(self.skipped)} skipped: already there)"
         if not self.refused:
             return head
         lines = [f"{head}; the server refused {len(self.refused)}:"]
@@ -120,6 +133,18 @@ class ImportReport:
         if len(self.refused) > limit:
             lines.append(f"  ... and {len(self.refused) - limit} more")
         return "\n".join(lines)
+
+
+class ImportInterruptedError(LabelStudioError):
+    """The import stopped part-way (the server failed, the deadline passed): ``report`` says
+    exactly which input tasks were imported (``task_ids``), refused, and which were in the
+    request that failed (``unconfirmed``). Import the rest into the same project with
+    ``skip`` (``prelabel upload --project ID --resume``): no task is imported twice."""
+
+    def __init__(self, cause: LabelStudioError, report: ImportReport) -> None:
+        super().__init__(str(cause), status=cause.status)
+        self.detail = cause.detail
+        self.report = report
 
 
 @dataclasses.dataclass
@@ -134,28 +159,56 @@ class Client:
     Args:
         url: the server's base URL (``http://localhost:8080``).
         token: a legacy API token, or a personal access token (JWT refresh token).
-        timeout_s: seconds to wait for each request (a big import chunk can take a while).
+        timeout_s: seconds each request may take in all, answer included (a big import chunk
+            can take a while); a server that drips its answer is cut off.
+        deadline_s: seconds all requests of this client may take together (None: no limit).
+        retries: how often a read (GET) or a DELETE is retried after HTTP 502/503/504 or a
+            broken connection, with exponential backoff, within the deadline. Imports are
+            never retried (the server may have stored the tasks).
+
+    Redirects are followed only for reads, and only to the same scheme, host and port: the
+    token never goes to another address, and a POST is never turned into a GET. The token
+    never appears in an error message.
 
     Raises:
         ValueError: ``url`` is not an http(s) URL, or ``token`` is empty.
     """
 
-    def __init__(self, url: str, token: str, *, timeout_s: float = 300.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        timeout_s: float = 300.0,
+        deadline_s: float | None = None,
+        retries: int = 3,
+    ) -> None:
+        if token.strip():
+            register_secret(token)
         parsed = urllib.parse.urlsplit(url)
+        if parsed.password:
+            register_secret(parsed.password)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ValueError(f"url must be an http(s) URL like http://localhost:8080, got {url!r}")
+            raise ValueError(
+                f"url must be an http(s) URL like http://localhost:8080, got {redact(repr(url))}"
+            )
         if not token.strip():
             raise ValueError("token must not be empty (Label Studio: Account & Settings)")
+        if not timeout_s > 0 or (deadline_s is not None and not deadline_s > 0):
+            raise ValueError("timeout_s and deadline_s must be positive numbers of seconds")
         self.url = url.rstrip("/")
         self.timeout_s = timeout_s
+        self.deadline_s = deadline_s
+        self.retries = max(0, retries)
+        self.requests = 0
+        """Requests sent so far (retries included)."""
+        self._deadline = None if deadline_s is None else time.monotonic() + deadline_s
         self._token = token.strip()
         self._jwt = bool(_JWT.match(self._token))
         self._access: str | None = None
         self._access_expires = 0.0
-        handlers: list[urllib.request.BaseHandler] = []
-        if _is_loopback(parsed.hostname or ""):
-            handlers.append(urllib.request.ProxyHandler({}))  # never send loopback to a proxy
-        self._opener = urllib.request.build_opener(*handlers)
+        # never send loopback to a proxy
+        self._transport = Transport(proxies=not _is_loopback(parsed.hostname or ""))
 
     # --- projects ---------------------------------------------------------------------------
 
@@ -195,7 +248,14 @@ class Client:
                 status=400,
                 detail="; ".join(_error_lines(response.body)),
             )
-        return int(response.body["id"])
+        project_id = response.body.get("id") if isinstance(response.body, dict) else None
+        if not isinstance(project_id, int) or isinstance(project_id, bool):
+            raise LabelStudioError(
+                "POST /api/projects/ answered without a project id",
+                status=response.status,
+                detail=_excerpt(response.body),
+            )
+        return project_id
 
     def delete_project(self, project_id: int) -> None:
         """Delete a project and its tasks."""
@@ -211,6 +271,7 @@ class Client:
         chunk_size: int = 500,
         max_chunk_bytes: int = 32 * 2**20,
         progress: Callable[[int, int], None] | None = None,
+        skip: Callable[[Mapping[str, Any]], bool] | None = None,
     ) -> ImportReport:
         """Import tasks (with inline ``predictions``) into a project, a chunk at a time.
 
@@ -220,6 +281,8 @@ class Client:
             chunk_size: at most this many tasks per request.
             max_chunk_bytes: at most about this many bytes of JSON per request.
             progress: called after every request with (tasks done, tasks refused so far).
+            skip: tasks for which it answers True are not sent (counted in ``skipped``): how
+                a resumed import leaves out the tasks the project already holds.
 
         Returns:
             The report: created task ids by input index, and every refused task with the
@@ -227,60 +290,96 @@ class Client:
 
         Raises:
             ValueError: ``chunk_size`` < 1, or a task that is not JSON (NaN, a set, ...).
+            ImportInterruptedError: the import stopped part-way (the server failed or became
+                unreachable, the deadline passed): its ``report`` says which tasks are in.
             LabelStudioError: the server is unreachable, the token is refused, the project
-                does not exist, or an answer other than success or a data refusal.
+                does not exist, or an answer other than success or a data refusal, before
+                any task was imported.
         """
         if chunk_size < 1:
             raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
         report = ImportReport(project_id=int(project_id))
         started = time.perf_counter()
         done = 0
-        for chunk in _chunks(tasks, chunk_size, max_chunk_bytes):
-            report.sent += len(chunk)
-            self._import_chunk(report, chunk)
-            done += len(chunk)
-            if progress is not None:
-                progress(done, len(report.refused))
+        try:
+            for chunk in _chunks(tasks, chunk_size, max_chunk_bytes, report, skip):
+                self._send(report, chunk)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(report.refused))
+        except LabelStudioError as error:
+            report.seconds = time.perf_counter() - started
+            report.refused.sort(key=lambda refusal: refusal.index)
+            if not (report.task_ids or report.refused or report.skipped or report.unconfirmed):
+                raise
+            raise ImportInterruptedError(error, report) from error
+        report.refused.sort(key=lambda refusal: refusal.index)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _import_chunk(self, report: ImportReport, chunk: list[tuple[int, bytes]]) -> None:
+    def _send(self, report: ImportReport, part: list[tuple[int, bytes]]) -> None:
+        """Import ``part``, settling every refusal."""
+        if not self._post(report, part):
+            self._split(report, part)
+
+    def _split(self, report: ImportReport, part: list[tuple[int, bytes]]) -> None:
+        """Find the refused tasks of ``part``, refused as a whole with no task named, keeping
+        the input order: halve while refusals are rare; when half or more of the first half
+        was refused, send the second half a task at a time (about one request per task when
+        most are bad, where halving alone takes two)."""
+        middle = len(part) // 2
+        first, second = part[:middle], part[middle:]
+        before = len(report.refused)
+        self._send(report, first)
+        if (len(report.refused) - before) * 2 >= len(first) and len(second) > 1:
+            for item in second:
+                self._post(report, [item])
+        else:
+            self._send(report, second)
+
+    def _post(self, report: ImportReport, part: list[tuple[int, bytes]]) -> bool:
+        """One import request. True when ``part`` is settled (imported, or its refusals
+        named and the rest imported); False when refused as a whole with no task named."""
         path = f"/api/projects/{report.project_id}/import?return_task_ids=true"
-        pending = [chunk]
-        while pending:
-            part = pending.pop(0)
-            body = b"[" + b",".join(raw for _, raw in part) + b"]"
-            response = self._call("POST", path, body, accept=(201, 400))
-            report.requests += 1
-            if response.status == 201:
-                ids = response.body.get("task_ids") if isinstance(response.body, dict) else None
-                if not isinstance(ids, list) or len(ids) != len(part):
-                    raise LabelStudioError(
-                        f"the import answered without one task id per task ({len(part)} sent)",
-                        status=201,
-                        detail=_excerpt(response.body),
-                    )
-                report.task_ids.update(zip((index for index, _ in part), ids, strict=True))
-                continue
-            lines = _error_lines(response.body)
-            if len(part) == 1:
-                report.refused.append(Refusal(part[0][0], 400, _strip_numbers(lines)))
-                continue
-            by_task = _lines_by_task(lines, len(part))
-            if by_task:
-                for local, reasons in sorted(by_task.items()):
-                    report.refused.append(Refusal(part[local][0], 400, reasons))
-                rest = [item for local, item in enumerate(part) if local not in by_task]
-                if rest:
-                    pending.insert(0, rest)
-            else:  # the message names no task: halve until each refusal is one task
-                middle = len(part) // 2
-                pending[0:0] = [part[:middle], part[middle:]]
-        report.refused.sort(key=lambda refusal: refusal.index)
+        body = b"[" + b",".join(raw for _, raw in part) + b"]"
+        report.unconfirmed = [index for index, _ in part]  # until the server answers
+        response = self._call("POST", path, body, accept=(201, 400))
+        report.requests += 1
+        if response.status == 201:
+            ids = response.body.get("task_ids") if isinstance(response.body, dict) else None
+            if not (isinstance(ids, list) and len(ids) == len(part)):
+                raise LabelStudioError(
+                    f"the import answered without one task id per task ({len(part)} sent)",
+                    status=201,
+                    detail=_excerpt(response.body),
+                )
+            report.unconfirmed = []
+            report.task_ids.update(zip((index for index, _ in part), ids, strict=True))
+            return True
+        report.unconfirmed = []
+        lines = _error_lines(response.body)
+        if len(part) == 1:
+            report.refused.append(Refusal(part[0][0], 400, _strip_numbers(lines)))
+            return True
+        by_task = _lines_by_task(lines, len(part))
+        if not by_task:
+            return False
+        for local, reasons in sorted(by_task.items()):
+            report.refused.append(Refusal(part[local][0], 400, reasons))
+        rest = [item for local, item in enumerate(part) if local not in by_task]
+        if rest:
+            self._send(report, rest)
+        return True
 
     def iter_tasks(self, project_id: int, *, page_size: int = 200) -> Iterator[dict[str, Any]]:
-        """Yield every task of a project as stored, with its predictions, in id order."""
+        """Yield every task of a project as stored, with its predictions, in id order.
+
+        Raises:
+            LabelStudioError: as every call; also a page that is not a list of tasks with
+                ids, or a server that ignores paging (a page repeating tasks already read).
+        """
         page, seen = 1, 0
+        ids: set[int] = set()
         while True:
             query = urllib.parse.urlencode(
                 {
@@ -296,8 +395,23 @@ class Client:
                 return
             body = response.body
             tasks = body.get("tasks", []) if isinstance(body, dict) else body
-            if not isinstance(tasks, list):
-                raise LabelStudioError("unexpected answer to GET /api/tasks/", status=200)
+            if not isinstance(tasks, list) or not all(
+                isinstance(t, dict) and isinstance(t.get("id"), int) for t in tasks
+            ):
+                raise LabelStudioError(
+                    f"unexpected answer to GET /api/tasks/ page {page}: not a list of tasks "
+                    "with ids",
+                    status=response.status,
+                    detail=_excerpt(body),
+                )
+            fresh = {t["id"] for t in tasks} - ids
+            if tasks and not fresh:
+                raise LabelStudioError(
+                    f"GET /api/tasks/ page {page} repeats tasks already read: the server "
+                    "ignores paging (stopped instead of reading forever)",
+                    status=response.status,
+                )
+            ids |= fresh
             yield from tasks
             seen += len(tasks)
             total = body.get("total") if isinstance(body, dict) else None
@@ -312,6 +426,12 @@ class Client:
     def read_task(self, task_id: int) -> dict[str, Any]:
         """One stored task by id, with its predictions."""
         response = self._call("GET", f"/api/tasks/{int(task_id)}/?resolve_uri=false")
+        if not isinstance(response.body, dict):
+            raise LabelStudioError(
+                f"GET /api/tasks/{int(task_id)}/ answered something else than a task",
+                status=response.status,
+                detail=_excerpt(response.body),
+            )
         body: dict[str, Any] = response.body
         return body
 
@@ -330,30 +450,76 @@ class Client:
         headers = {"Accept": "application/json", "User-Agent": "prelabel"}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        if auth:
-            headers["Authorization"] = self._authorization()
-        request = urllib.request.Request(self.url + path, data=body, method=method, headers=headers)
-        try:
-            with self._opener.open(request, timeout=self.timeout_s) as answer:
-                status, raw = answer.status, answer.read()
-        except urllib.error.HTTPError as error:
-            status, raw = error.code, error.read()
-        except (urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            raise LabelStudioError(
-                f"cannot reach {self.url} ({method} {path})", detail=str(reason)
-            ) from error
-        parsed = _parse(raw)
+        where = f"{method} {self.url}{path.split('?')[0]}"
+        idempotent = method in _IDEMPOTENT
+        attempt = 0
+        while True:
+            if auth:
+                headers["Authorization"] = self._authorization()
+            seconds = self._budget(where)
+            self.requests += 1
+            try:
+                answer = self._transport.request(method, self.url + path, body, headers, seconds)
+            except RedirectError as redirect:
+                raise LabelStudioError(
+                    f"{where} was redirected (HTTP {redirect.status}) to {redirect.location}; "
+                    "prelabel follows a redirect only for a read on the same scheme, host and "
+                    "port (the token must not go elsewhere, and a redirected POST loses its "
+                    "body): use the final address as the URL",
+                    status=redirect.status,
+                ) from None
+            except TooLargeError as error:
+                raise LabelStudioError(f"{where}: {error}") from None
+            except (OSError, http.client.HTTPException) as error:
+                if idempotent and self._backoff(attempt, None):
+                    attempt += 1
+                    continue
+                reason = getattr(error, "reason", None) or error
+                refused = isinstance(reason, ConnectionRefusedError)
+                doubt = "" if idempotent or refused else "; the server may or may not have done it"
+                raise LabelStudioError(
+                    f"cannot reach {self.url} ({method} {path.split('?')[0]}{doubt})",
+                    detail=str(reason) or type(reason).__name__,
+                ) from None
+            status = answer.status
+            if status in _RETRY_STATUS and idempotent and self._backoff(attempt, answer.headers):
+                attempt += 1
+                continue
+            break
+        parsed = _parse(answer.body)
         if status == 401 and auth and self._jwt and retry_auth:
             self._access = None  # the access token expired early: refresh once and retry
             return self._call(method, path, body, accept=accept, retry_auth=False)
         if status in accept:
             return _Response(status, parsed)
         raise LabelStudioError(
-            f"{method} {self.url}{path.split('?')[0]} answered HTTP {status}{_hint(status)}",
+            f"{where} answered HTTP {status}{_hint(status)}",
             status=status,
             detail="; ".join(_error_lines(parsed)) if isinstance(parsed, dict) else "",
         )
+
+    def _budget(self, where: str) -> float:
+        """Seconds the next request may take: the timeout, or what is left of the deadline."""
+        if self._deadline is None:
+            return self.timeout_s
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise LabelStudioError(f"the deadline of {self.deadline_s:g} s passed before {where}")
+        return min(self.timeout_s, left)
+
+    def _backoff(self, attempt: int, headers: Mapping[str, str] | None) -> bool:
+        """Wait before retry ``attempt + 1``; False when no retry is left or the deadline
+        would pass first."""
+        if attempt >= self.retries:
+            return False
+        delay = _RETRY_BASE_S * 2**attempt
+        retry_after = (headers or {}).get("Retry-After", "")
+        if retry_after.strip().isdigit():
+            delay = max(delay, min(float(retry_after), _RETRY_MAX_S))
+        if self._deadline is not None and time.monotonic() + delay >= self._deadline:
+            return False
+        time.sleep(delay)
+        return True
 
     def _authorization(self) -> str:
         if not self._jwt:
@@ -369,6 +535,7 @@ class Client:
             access = response.body.get("access") if isinstance(response.body, dict) else None
             if not isinstance(access, str):
                 raise LabelStudioError("the token refresh answered without an access token")
+            register_secret(access)
             self._access = access
             self._access_expires = _jwt_expiry(access) or time.time() + 240
         return f"Bearer {self._access}"
@@ -448,11 +615,21 @@ def _diff(a: Any, b: Any, loc: tuple[str | int, ...], out: list[str]) -> None:
 
 
 def _chunks(
-    tasks: Iterable[Mapping[str, Any]], size: int, max_bytes: int
+    tasks: Iterable[Mapping[str, Any]],
+    size: int,
+    max_bytes: int,
+    report: ImportReport | None = None,
+    skip: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> Iterator[list[tuple[int, bytes]]]:
+    """Runs of ``(input index, JSON bytes)``; counts ``sent`` and ``skipped`` on ``report``."""
     chunk: list[tuple[int, bytes]] = []
     nbytes = 0
     for index, task in enumerate(tasks):
+        if report is not None:
+            report.sent += 1
+            if skip is not None and skip(task):
+                report.skipped.append(index)
+                continue
         try:
             raw = _json_bytes(task)
         except (TypeError, ValueError) as error:

@@ -15,16 +15,25 @@ token refused, config refused).
 from __future__ import annotations
 
 import argparse
+import collections
+import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from .._redact import redact
 from ..errors import TaskFileError
 from ..io import read_tasks_located
-from ..labelstudio import Client, ImportReport, LabelStudioError, stored_differences
+from ..labelstudio import (
+    Client,
+    ImportInterruptedError,
+    ImportReport,
+    LabelStudioError,
+    stored_differences,
+)
 from ._progress import Progress, total_size
 
 NAME = "upload"
@@ -58,6 +67,25 @@ def add_parser(sub: Any) -> None:
     target.add_argument("--project", type=int, help="import into this existing project id")
     target.add_argument("--title", help="title of the new project (default: from TASKS)")
     parser.add_argument("--chunk-size", type=int, default=500, help="tasks per request")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --project: leave out the tasks the project already holds (same data), so "
+        "re-running an interrupted upload imports the rest without duplicates",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=300.0,
+        metavar="S",
+        help="seconds each request may take, answer included (default 300)",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=_seconds,
+        metavar="S",
+        help="seconds the whole upload may take (default: no limit)",
+    )
     parser.add_argument("--no-check", action="store_true", help="do not read the tasks back")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
@@ -72,9 +100,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"prelabel upload: {usage}", file=sys.stderr)
         return 2
     sources = [Path(p) for p in args.tasks]
+    project_id = args.project
     try:
-        client = Client(args.url, args.token)
-        project_id = args.project
+        client = Client(args.url, args.token, timeout_s=args.timeout, deadline_s=args.deadline)
         if project_id is None:
             xml = Path(args.config).read_text(encoding="utf-8")
             title = args.title or f"prelabel upload {sources[0].name}"[:50]
@@ -87,15 +115,16 @@ def run(args: argparse.Namespace) -> int:
             _read(sources, progress),
             chunk_size=args.chunk_size,
             progress=lambda done, refused: progress.update(tasks=done, problems=refused),
+            skip=_already_there(client, project_id) if args.resume else None,
         )
         progress.clear()
         differences = [] if args.no_check else _check(client, sources, report)
+    except ImportInterruptedError as exc:
+        return _interrupted(args, exc)
     except (OSError, TaskFileError) as exc:
-        print(f"prelabel upload: {_describe(exc)}", file=sys.stderr)
-        return 2
+        return _failed(args, _describe(exc))
     except (LabelStudioError, ValueError) as exc:
-        print(f"prelabel upload: {exc}", file=sys.stderr)
-        return 2
+        return _failed(args, str(exc))
     link = f"{client.url}/projects/{project_id}/data"
     if args.format == "json":
         print(json.dumps(_as_json(report, differences, link, checked=not args.no_check), indent=2))
@@ -113,7 +142,86 @@ def _usage_error(args: argparse.Namespace) -> str | None:
         return "pass --config CONFIG.xml to create a project, or --project ID to use one"
     if args.chunk_size < 1:
         return f"--chunk-size must be at least 1, got {args.chunk_size}"
+    if args.resume and args.project is None:
+        return "--resume needs --project ID: the project the interrupted upload imported into"
     return None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _failed(args: argparse.Namespace, message: str) -> int:
+    """Print why the upload could not run (as JSON too with --format json); status 2."""
+    message = redact(message)
+    if args.format == "json":
+        print(json.dumps({"ok": False, "error": message}, indent=2))
+    print(f"prelabel upload: {message}", file=sys.stderr)
+    return 2
+
+
+def _interrupted(args: argparse.Namespace, exc: ImportInterruptedError) -> int:
+    """The import stopped part-way: say exactly what is in, and how to go on."""
+    report = exc.report
+    resume = f"--project {report.project_id} --resume"
+    if args.format == "json":
+        answer = _as_json(report, [], "", checked=False)
+        answer.update(ok=False, error=redact(str(exc)), resume=resume)
+        del answer["project_url"]
+        print(json.dumps(answer, indent=2))
+    else:
+        print(report.summary(limit=_SHOWN))
+    unconfirmed = _ranges(report.unconfirmed)
+    print(
+        f"prelabel upload: stopped: {redact(str(exc))}\n"
+        + (
+            f"  tasks {unconfirmed} were in the request that failed: the server may or may "
+            "not hold them\n"
+            if unconfirmed
+            else ""
+        )
+        + f"  to import the rest without duplicates, run the same command with {resume}",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def _ranges(indexes: list[int]) -> str:
+    """``#3-#9, #12`` for input indexes."""
+    runs: list[list[int]] = []
+    for index in sorted(indexes):
+        if runs and index == runs[-1][1] + 1:
+            runs[-1][1] = index
+        else:
+            runs.append([index, index])
+    return ", ".join(f"#{a}" if a == b else f"#{a}-#{b}" for a, b in runs)
+
+
+def _fingerprint(task: Mapping[str, Any]) -> bytes:
+    data = json.loads(json.dumps(task.get("data"), allow_nan=False))
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def _already_there(client: Client, project_id: int) -> Callable[[Mapping[str, Any]], bool]:
+    """A ``skip`` for :meth:`Client.import_tasks`: True for a task whose data the project
+    already holds (each stored task matches one input task)."""
+    stored = collections.Counter(_fingerprint(task) for task in client.iter_tasks(project_id))
+
+    def skip(task: Mapping[str, Any]) -> bool:
+        key = _fingerprint(task)
+        if stored[key] > 0:
+            stored[key] -= 1
+            return True
+        return False
+
+    return skip
 
 
 def _read(sources: list[Path], progress: Progress | None = None) -> Iterator[dict[str, Any]]:
@@ -163,6 +271,9 @@ def _as_json(
         "sent": report.sent,
         "imported": len(report.task_ids),
         "refused": [{"index": r.index, "errors": list(r.errors)} for r in report.refused],
+        "skipped": len(report.skipped),
+        "unconfirmed": report.unconfirmed,
+        "requests": report.requests,
         "checked": checked,
         "differences": differences,
         "seconds": round(report.seconds, 3),
