@@ -64,7 +64,7 @@ test-integration: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python benchmarks/run_all.py --out build/bench/table.md
+	$(BIN)/python benchmarks/run_all.py --repeat 3 --out build/bench/table.md
 
 clean:
 	rm -rf build .venv .venv-ls .mypy_cache .pytest_cache .ruff_cache

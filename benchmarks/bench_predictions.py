@@ -93,9 +93,10 @@ MODEL = "detector-v3"
 
 # The issue's targets: ratio of the SDK's median to prelabel's, same run.
 TARGETS = {
-    "build, typed": 10.0,
+    "build, typed": 12.0,
     "build, numpy batch": 50.0,
-    "validate": 10.0,
+    "build, numpy per image": 12.0,
+    "validate": 15.0,
     "write json": 3.0,
     "write jsonl": 3.0,
 }
@@ -128,6 +129,76 @@ class Detections:
     @property
     def results(self) -> int:
         return self.count * (BOXES + 1)
+
+
+def _scaled(fmt: str, units: str) -> Callable[[Detections], list[list[list[float]]]]:
+    """Each image's boxes in box format ``fmt`` and ``units``, as Python float lists."""
+
+    def rows(det: Detections) -> list[list[list[float]]]:
+        out = []
+        for i in range(det.count):
+            width, height = det.sizes[i]
+            sx, sy = {"px": (1.0, 1.0), "norm": (1 / width, 1 / height)}.get(
+                units, (100 / width, 100 / height)
+            )
+            xyxy = det.xyxy[i]
+            if fmt == "xywh":
+                xyxy = np.concatenate([xyxy[:, :2], xyxy[:, 2:] - xyxy[:, :2]], axis=1)
+            elif fmt == "cxcywh":
+                xyxy = np.concatenate(
+                    [(xyxy[:, :2] + xyxy[:, 2:]) / 2, xyxy[:, 2:] - xyxy[:, :2]], axis=1
+                )
+            elif fmt == "corners":
+                x1, y1, x2, y2 = xyxy.T
+                corners = np.stack([x1, y1, x2, y1, x2, y2, x1, y2], axis=1).reshape(-1, 4, 2)
+                out.append((corners * [sx, sy]).tolist())
+                continue
+            out.append((xyxy * [sx, sy, sx, sy]).tolist())
+        return out
+
+    return rows
+
+
+def _as(kind: str) -> Callable[[Detections], list[list[Any]]]:
+    """Each image's xyxy_px boxes as one natural input form."""
+
+    def rows(det: Detections) -> list[list[Any]]:
+        if kind == "tuple":
+            return [[tuple(row) for row in image] for image in det.xyxy_rows]
+        if kind == "float64 rows":
+            return [list(image) for image in det.xyxy]
+        if kind == "float32 rows":
+            return [list(image.astype(np.float32)) for image in det.xyxy]
+        if kind == "int rows":
+            return [list(image.round().astype(np.int64)) for image in det.xyxy]
+        if kind == "float64 scalars":
+            return [[list(row) for row in image] for image in det.xyxy]
+        if kind == "float32 scalars":
+            return [[list(row) for row in image.astype(np.float32)] for image in det.xyxy]
+        raise ValueError(kind)
+
+    return rows
+
+
+# One row per natural input form of RectangleLabels.box(): (keyword, boxes of each image,
+# scores as numpy scalars). "float64 rows" is boxes[i] of a model's (N, 4) array, the most
+# natural call; numpy scores come from iterating a (N,) array.
+BOX_FORMS: dict[str, tuple[str, Callable[[Detections], list[list[Any]]], bool]] = {
+    "xyxy_px, float lists": ("xyxy_px", _scaled("xyxy", "px"), False),
+    "xyxy_px, tuples": ("xyxy_px", _as("tuple"), False),
+    "xyxy_px, float64 rows": ("xyxy_px", _as("float64 rows"), True),
+    "xyxy_px, float32 rows": ("xyxy_px", _as("float32 rows"), True),
+    "xyxy_px, int rows": ("xyxy_px", _as("int rows"), True),
+    "xyxy_px, float64 scalars": ("xyxy_px", _as("float64 scalars"), True),
+    "xyxy_px, float32 scalars": ("xyxy_px", _as("float32 scalars"), True),
+    "xyxy_norm": ("xyxy_norm", _scaled("xyxy", "norm"), False),
+    "xyxy_pct": ("xyxy_pct", _scaled("xyxy", "pct"), False),
+    "xywh_px": ("xywh_px", _scaled("xywh", "px"), False),
+    "xywh_norm": ("xywh_norm", _scaled("xywh", "norm"), False),
+    "cxcywh_px": ("cxcywh_px", _scaled("cxcywh", "px"), False),
+    "cxcywh_norm": ("cxcywh_norm", _scaled("cxcywh", "norm"), False),
+    "corners_px": ("corners_px", _scaled("corners", "px"), False),
+}
 
 
 # --- the peer: Label Studio's SDK ----------------------------------------------------------
@@ -167,24 +238,49 @@ def sdk_validate(tasks: list[dict[str, Any]], interface: Any) -> int:
 # --- prelabel ------------------------------------------------------------------------------
 
 
-def typed_build(det: Detections, config: LabelConfig) -> list[dict[str, Any]]:
-    """Tasks built one box at a time with ``box()`` and ``choose()``."""
-    boxes = config.control("label", RectangleLabels)
-    scene = config.control("scene", Choices)
+_TYPED_LOOP = """
+def build(det, boxes, scene, rows, scores):
     box, choose = boxes.box, scene.choose
     tasks = []
     for i in range(det.count):
         wh = det.sizes[i]
-        result: list[Any] = [
-            box(xyxy_px=row, image_wh=wh, label=name, score=score)
-            for row, name, score in zip(
-                det.xyxy_rows[i], det.names[i], det.score_rows[i], strict=True
-            )
+        result = [
+            box({keyword}=row, image_wh=wh, label=name, score=score)
+            for row, name, score in zip(rows[i], det.names[i], scores[i], strict=True)
         ]
         result.append(choose(det.scenes[i], score=0.9))
         prediction = Prediction(result, model_version=MODEL, score=0.9)
-        tasks.append({"data": {"image": det.images[i]}, "predictions": [prediction.to_dict()]})
+        tasks.append({{"data": {{"image": det.images[i]}}, "predictions": [prediction.to_dict()]}})
     return tasks
+"""
+_typed_loops: dict[str, Callable[..., list[dict[str, Any]]]] = {}
+
+
+def typed_build(
+    det: Detections,
+    config: LabelConfig,
+    keyword: str = "xyxy_px",
+    rows: list[list[Any]] | None = None,
+    scores: list[list[Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Tasks built one box at a time with ``box(<keyword>=row)`` and ``choose()``; by default
+    xyxy_px rows of Python floats.
+
+    The loop is written out for each keyword (from ``_TYPED_LOOP``), as a user would write the
+    call: passing the keyword through ``**{keyword: row}`` would time a dict per box too.
+    """
+    loop = _typed_loops.get(keyword)
+    if loop is None:
+        namespace: dict[str, Any] = {"Prediction": Prediction, "MODEL": MODEL}
+        exec(_TYPED_LOOP.format(keyword=keyword), namespace)
+        loop = _typed_loops[keyword] = namespace["build"]
+    return loop(
+        det,
+        config.control("label", RectangleLabels),
+        config.control("scene", Choices),
+        det.xyxy_rows if rows is None else rows,
+        det.score_rows if scores is None else scores,
+    )
 
 
 def batch_build(det: Detections, config: LabelConfig) -> list[dict[str, Any]]:
@@ -322,15 +418,31 @@ def run(*, quick: bool = False, count: int | None = None) -> list[Row]:
     _same_boxes(tasks, floor_build(det, inputs), det)
     builds: dict[str, Callable[[], object]] = {
         "peer": lambda: sdk_build(det, interface),
-        "typed": lambda: typed_build(det, config),
         "columns": lambda: columns_build(det, config),
         "columns+dicts": lambda: list(columns_build(det, config)),
         "per image": lambda: batch_build(det, config),
         "floor": lambda: floor_build(det, inputs),
     }
+    numpy_scores = [list(image) for image in det.scores]
+    for form, (keyword, make_rows, numpy_score) in BOX_FORMS.items():
+        form_rows = make_rows(det)
+        form_scores = numpy_scores if numpy_score else det.score_rows
+        _same_boxes(tasks, typed_build(det, config, keyword, form_rows, form_scores), det)
+        builds[form] = partial(typed_build, det, config, keyword, form_rows, form_scores)
     times = interleaved(builds, rounds, only={"peer": peer_rounds})
+    for form, (keyword, _, numpy_score) in BOX_FORMS.items():
+        rows.append(
+            ratio_row(
+                f"build, typed, {form}",
+                "control.label() + PredictionValue.model_dump()",
+                times["peer"],
+                times[form],
+                target=TARGETS["build, typed"],
+                items=det.results,
+                note=f"box({keyword}=)" + (", numpy scores" if numpy_score else ""),
+            )
+        )
     for case, key, note in (
-        ("build, typed", "typed", ""),
         ("build, numpy batch", "columns", "PredictionBatch: checked columns, dicts made on read"),
         ("build + task dicts, numpy batch", "columns+dicts", "list(PredictionBatch)"),
         ("build, numpy per image", "per image", "RectangleLabels.boxes() per image"),

@@ -303,7 +303,7 @@ def test_label_map_drop_removes_ellipses_of_unmapped_classes() -> None:
         (
             {"counts": [1, 1], "scores": [0.5, 50]},
             BuildError,
-            "scores[1] must be between 0 and 1, got 50.0 (looks like a percentage",
+            "scores[1] must be between 0 and 1, got 50.0 (scores must be probabilities in [0, 1]",
         ),
         (
             {"counts": [1, 1], "center_px": [[3, 3], [5, 12]]},

@@ -305,7 +305,7 @@ def test_each_mask_of_a_list_keeps_its_own_dtype() -> None:
         (
             {"counts": [1, 1], "scores": [0.5, 50]},
             BuildError,
-            "scores[1] must be between 0 and 1, got 50.0 (looks like a percentage",
+            "scores[1] must be between 0 and 1, got 50.0 (scores must be probabilities in [0, 1]",
         ),
         (
             {

@@ -330,7 +330,7 @@ def test_reads_are_fresh_lists() -> None:
         (
             {"counts": [1, 1], "scores": [0.5, 50]},
             BuildError,
-            "scores[1] must be between 0 and 1, got 50.0 (looks like a percentage",
+            "scores[1] must be between 0 and 1, got 50.0 (scores must be probabilities in [0, 1]",
         ),
         (
             {"counts": [1, 1], "point_counts": [4, 2]},

@@ -310,7 +310,7 @@ def test_text_is_read_and_decoded_as_the_builder_reads_it() -> None:
         (
             {"counts": [1, 1], "scores": [0.5, 50]},
             BuildError,
-            "scores[1] must be between 0 and 1, got 50.0 (looks like a percentage",
+            "scores[1] must be between 0 and 1, got 50.0 (scores must be probabilities in [0, 1]",
         ),
         (
             {"counts": [1, 1], "start": [0, 3], "end": [3, 3]},

@@ -395,6 +395,65 @@ def test_every_box_form_matches_the_batch_path(
     assert single == batch
 
 
+CORNER_FORMS: dict[str, Callable[[np.ndarray], Any]] = {
+    "array": lambda corners: corners,
+    "float32 array": lambda corners: corners.astype(np.float32),
+    "lists": lambda corners: corners.tolist(),
+    "tuples": lambda corners: tuple(map(tuple, corners.tolist())),
+    "rows": list,
+    "float64 scalars": lambda corners: [[np.float64(v) for v in row] for row in corners.tolist()],
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    wh=image_wh(),
+    data=st.data(),
+    unit=st.sampled_from(["px", "norm", "pct"]),
+    form=st.sampled_from(sorted(CORNER_FORMS)),
+    start=st.integers(0, 3),
+    reverse=st.booleans(),
+    jitter=st.sampled_from([0.0, 0.3, 0.99, 1.01, 5.0]),
+    shift=st.sampled_from([0.0, 0.5, 1.5, 1e4]),
+)
+def test_corner_fast_path_matches_the_batch_path(
+    wh: tuple[int, int],
+    data: st.DataObject,
+    unit: str,
+    form: str,
+    start: int,
+    reverse: bool,
+    jitter: float,
+    shift: float,
+) -> None:
+    """box(corners_*=) has a plain-Python path for one oriented box; whatever order, winding,
+    form and units the corners come in, and near every rule (a corner off the rectangle or
+    past the image by about the 1 px tolerance), it accepts and refuses what boxes() does,
+    with the same message and the same numbers to 1e-9."""
+    cx, cy, w, h, angle = data.draw(rotated_box_px(wh))
+    corners = np.roll(corners_of(cx, cy, w, h, angle), -start, axis=0)
+    if reverse:
+        corners = corners[::-1]
+    corners = corners + np.array([[jitter + shift, 0.0], [shift, 0.0], [shift, 0.0], [shift, 0.0]])
+    scale = {"px": (1, 1), "norm": (1 / wh[0], 1 / wh[1]), "pct": (100 / wh[0], 100 / wh[1])}
+    given_corners = CORNER_FORMS[form](corners * scale[unit])
+    arg = f"corners_{unit}"
+    as_float64 = np.asarray(given_corners, dtype=np.float64)
+    single = outcome(lambda: box.box(**{arg: given_corners}, image_wh=wh, label="Car").result)
+    batch = outcome(
+        lambda: box.boxes(**{arg: as_float64[None]}, image_wh=wh, label="Car")[0].result
+    )
+    if isinstance(batch, str):
+        assert single == batch.replace(f"{arg}[0]", arg)
+        return
+    assert not isinstance(single, str), single
+    one, other = single["value"], batch["value"]
+    assert one["rectanglelabels"] == other["rectanglelabels"]
+    assert {type(v) for k, v in one.items() if k != "rectanglelabels"} == {float}
+    for key in ("x", "y", "width", "height", "rotation"):
+        assert one[key] == pytest.approx(other[key], rel=1e-9, abs=1e-9), key
+
+
 @SETTINGS
 @given(wh=image_wh(), data=st.data())
 def test_rotated_round_trip(wh: tuple[int, int], data: st.DataObject) -> None:
@@ -865,6 +924,44 @@ ERRORS: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
         lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=(float("inf"), 4), label="Car"),  # type: ignore[arg-type]
         BuildError,
         "image_wh must be (width, height) in pixels as two positive whole numbers, got (inf, 4)",
+    ),
+    "scores-percent-all": (
+        lambda: box.boxes(xyxy_px=[[1, 2, 30, 40]] * 2, image_wh=WH, label="Car", scores=[95, 5.5]),
+        BuildError,
+        "scores[0] must be between 0 and 1, got 95.0 (looks like a percentage: divide by 100)",
+    ),
+    "scores-logits": (
+        lambda: box.boxes(
+            xyxy_px=[[1, 2, 30, 40]] * 2, image_wh=WH, label="Car", scores=[0.4, 5.83]
+        ),
+        BuildError,
+        "scores[1] must be between 0 and 1, got 5.83 (scores must be probabilities in [0, 1]; "
+        "for a model's raw outputs (logits) apply a sigmoid, or a softmax across classes)",
+    ),
+    "score-negative": (
+        lambda: box.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, label="Car", score=-1.2),
+        BuildError,
+        "score must be between 0 and 1, got -1.2 (scores must be probabilities in [0, 1]; "
+        "for a model's raw outputs (logits) apply a sigmoid, or a softmax across classes)",
+    ),
+    "scores-column": (
+        lambda: box.boxes(
+            xyxy_px=[[1, 2, 30, 40]] * 2, image_wh=WH, label="Car", scores=[[0.4], [0.5]]
+        ),
+        BuildError,
+        "scores must have shape (2,), one per box, got (2, 1); pass .ravel() to make it one "
+        "value per row",
+    ),
+    "boxes-transposed": (
+        lambda: box.boxes(xyxy_px=np.ones((4, 3)), image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px must have shape (N, 4), got (4, 3); the array looks transposed (one column per "
+        "row): pass .T",
+    ),
+    "boxes-extra-axis": (
+        lambda: box.boxes(xyxy_px=np.ones((3, 1, 4)), image_wh=WH, label="Car"),
+        BuildError,
+        "xyxy_px must have shape (N, 4), got (3, 1, 4); pass .reshape(-1, 4)",
     ),
     "item-index-missing": (
         lambda: rect.box(xyxy_px=(10, 20, 110, 70), image_wh=WH, to_name="pages"),

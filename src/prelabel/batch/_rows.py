@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._lazy import lazy_module
+from ..builders._common import rows_shape_hint, score_hint, vector_shape_hint
 from ..errors import BuildError
 from ..tags.base import ControlTag
 from ..tags.controls import LabelingControl
@@ -55,7 +56,7 @@ def float_rows(
     if raw.ndim != 2 or raw.shape[1] != width:
         raise BuildError(
             f"{arg} must have shape ({rows}, {width}), every {what} of the batch in one array, "
-            f"got {raw.shape}"
+            f"got {raw.shape}{rows_shape_hint(raw.shape, width)}"
         )
     return raw
 
@@ -151,12 +152,15 @@ def row_scores(scores: ArrayLike | None, rows: int, what: str) -> NDArray[np.flo
     if array.size == 0:
         array = array.reshape(0)
     if array.shape != (rows,):
-        raise BuildError(f"scores must have shape ({rows},), one per {what}, got {array.shape}")
+        raise BuildError(
+            f"scores must have shape ({rows},), one per {what}, got {array.shape}"
+            + vector_shape_hint(array.shape, rows)
+        )
     bad = ~((array >= 0.0) & (array <= 1.0))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         value = float(array[row])
-        hint = " (looks like a percentage: divide by 100)" if 1.0 < value <= 100.0 else ""
+        hint = score_hint(array.tolist())
         raise BuildError(f"scores[{row}] must be between 0 and 1, got {value}{hint}")
     return array
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from .._lazy import lazy_module
 from .._suggest import did_you_mean, quote_list
 from ..errors import BuildError, LabelError
+from ._common import vector_shape_hint
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,7 +44,10 @@ def class_id_array(class_ids: npt.ArrayLike, count: int, what: str = "region") -
     if ids.size == 0:
         ids = ids.reshape(0)
     if ids.shape != (count,):
-        raise BuildError(f"class_ids must have shape ({count},), one per {what}, got {ids.shape}")
+        raise BuildError(
+            f"class_ids must have shape ({count},), one per {what}, got {ids.shape}"
+            + vector_shape_hint(ids.shape, count)
+        )
     if ids.dtype.kind == "f":
         whole = np.isfinite(ids) & (ids == np.round(ids))
         if not whole.all():

@@ -7,6 +7,7 @@ and emit keys in one fixed order so output files are deterministic.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from ..errors import BuildError
@@ -14,7 +15,16 @@ from ..ids import new_id
 from ..results import Result
 from ..tags.base import ControlTag, ObjectTag
 
-__all__ = ["check_id", "check_score", "finite", "make_result", "pick_target"]
+__all__ = [
+    "check_id",
+    "check_score",
+    "finite",
+    "make_result",
+    "pick_target",
+    "rows_shape_hint",
+    "score_hint",
+    "vector_shape_hint",
+]
 
 
 def pick_target(control: ControlTag, to_name: str | None) -> ObjectTag:
@@ -116,9 +126,39 @@ def check_score(score: float) -> float:
     """
     value = finite(score, "score")
     if not 0.0 <= value <= 1.0:
-        hint = " (looks like a percentage: divide by 100)" if 1.0 < value <= 100.0 else ""
-        raise BuildError(f"score must be between 0 and 1, got {value}{hint}")
+        raise BuildError(f"score must be between 0 and 1, got {value}{score_hint([value])}")
     return value
+
+
+def score_hint(values: Iterable[float]) -> str:
+    """What to do about scores outside [0, 1]: divide by 100 only when every one of them is
+    in (1, 100] (percentages); anything else (a negative, above 100, a mix with probabilities)
+    is a model's raw output, and a sigmoid is the usual fix."""
+    values = list(values)
+    if any(value != value for value in values):
+        return ""  # NaN: a broken number, not a scale to fix
+    if all(1.0 < value <= 100.0 for value in values):
+        return " (looks like a percentage: divide by 100)"
+    return (
+        " (scores must be probabilities in [0, 1]; for a model's raw outputs (logits) apply "
+        "a sigmoid, or a softmax across classes)"
+    )
+
+
+def vector_shape_hint(shape: tuple[int, ...], count: int) -> str:
+    """How to fix an array that should have shape ``(count,)``, when one call does it."""
+    if len(shape) > 1 and math.prod(shape) == count:
+        return "; pass .ravel() to make it one value per row"
+    return ""
+
+
+def rows_shape_hint(shape: tuple[int, ...], width: int) -> str:
+    """How to fix an array that should have shape ``(N, width)``, when one call does it."""
+    if len(shape) == 2 and shape[0] == width and shape[1] != width:
+        return "; the array looks transposed (one column per row): pass .T"
+    if len(shape) > 2 and shape[-1] == width and math.prod(shape[1:-1]) == 1:
+        return f"; pass .reshape(-1, {width})"
+    return ""
 
 
 def finite(number: Any, what: str) -> float:

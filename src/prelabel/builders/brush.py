@@ -17,7 +17,7 @@ from ..errors import BuildError, RLEError
 from ..results import Region
 from ..tags.base import ControlTag
 from ._classes import class_labels
-from ._common import check_score, make_result
+from ._common import check_score, make_result, vector_shape_hint
 
 if TYPE_CHECKING:
     import numpy as np
@@ -317,7 +317,10 @@ def _scores(count: int, scores: ArrayLike | None) -> list[float] | None:
         return None
     array = np.asarray(scores, dtype=float)
     if array.shape != (count,):
-        raise BuildError(f"scores must have shape ({count},), got {tuple(array.shape)}")
+        raise BuildError(
+            f"scores must have shape ({count},), got {tuple(array.shape)}"
+            + vector_shape_hint(tuple(array.shape), count)
+        )
     return [check_score(s) for s in array.tolist()]
 
 

@@ -6,6 +6,7 @@ import math
 import operator
 from typing import Any
 
+from ..tags.base import ControlTag, ObjectTag
 from ._context import PredCtx
 from ._image import EPS, NO_ROTATION, NT, ImageChecker, no_rotation, size_key
 from ._show import MISSING, a_type, num
@@ -17,6 +18,10 @@ _XYWH = operator.itemgetter("x", "y", "width", "height")
 
 class RectangleChecker(ImageChecker):
     """``rectanglelabels`` / ``rectangle``: x, y, width, height in percent, rotation."""
+
+    def __init__(self, control: ControlTag, obj: ObjectTag) -> None:
+        super().__init__(control, obj)
+        self.unindexed = size_key(self.obj_name, {})  # where a result without item_index is
 
     def check(self, v: dict[str, Any], r: dict[str, Any], i: int, p: PredCtx) -> None:
         try:
@@ -49,7 +54,8 @@ class RectangleChecker(ImageChecker):
                 self.fraction((x, y, w, h), i, p)
         else:
             self.box_slow(v, i, p, self.size_of(r), (i, "value"))
-        seen = p.image_sizes.get(size_key(self.obj_name, r))
+        item = r.get("item_index")
+        seen = p.image_sizes.get(self.unindexed if item is None else size_key(self.obj_name, r))
         if (
             seen is None
             or seen[0] != r.get("original_width")

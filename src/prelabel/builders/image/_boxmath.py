@@ -3,6 +3,7 @@ for the usual call and the messages that say what is wrong."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ... import units as _u
@@ -388,6 +389,115 @@ def _plain_floats(value: Any) -> tuple[float, float, float, float] | None:
     if _real_scalars((a, b, c, d)):
         return float(a), float(b), float(c), float(d)
     return None
+
+
+def _plain_corners(value: Any) -> list[tuple[float, float]] | None:
+    """Four ``(x, y)`` Python float pairs from one oriented box's corners in any natural form
+    (nested lists or tuples of Python or numpy numbers, a ``(4, 2)`` real numpy array); None
+    for anything else."""
+    if type(value) is np.ndarray:
+        if value.shape != (4, 2) or value.dtype.kind not in "fiu":
+            return None
+        value = value.tolist()
+    elif type(value) is not list and type(value) is not tuple:
+        return None
+    if len(value) != 4:
+        return None
+    out = []
+    for point in value:
+        kind = type(point)
+        if kind is np.ndarray:
+            if point.shape != (2,) or point.dtype.kind not in "fiu":
+                return None
+            point = point.tolist()
+        elif kind is not list and kind is not tuple:
+            return None
+        if len(point) != 2:
+            return None
+        x, y = point
+        if not (type(x) is float and type(y) is float):
+            if not _real_scalars((x, y)):
+                return None
+            x, y = float(x), float(y)
+        out.append((x, y))
+    return out
+
+
+_MARGIN = 1e-9
+"""How clearly inside a rule a value must be for the corner fast path to decide alone (its
+atan2 and hypot may differ from numpy's in the last bit)."""
+
+
+def _fast_corners(
+    value: Any, units: str, wh: tuple[int, int]
+) -> tuple[float, float, float, float, float] | None:
+    """Percent ``x, y, width, height, rotation`` of one ordinary oriented box from its four
+    corners, in plain Python (:func:`_corner_boxes_pct` for one box, without numpy's per-call
+    costs), or None to take the numpy path, which decides everything near a rule and writes
+    every message. The numbers agree with that path's to the last bit or two."""
+    points = _plain_corners(value)
+    if points is None:
+        return None
+    width, height = wh
+    if units == "px":
+        pts = points
+    else:
+        fx, fy = (
+            (float(width), float(height)) if units == "norm" else (width / 100.0, height / 100.0)
+        )
+        pts = [(x * fx, y * fy) for x, y in points]
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pts
+    # Shoelace with y down: positive means clockwise on screen (the numpy path's sum order).
+    area2 = (x0 * y1 - x1 * y0) + (x1 * y2 - x2 * y1) + (x2 * y3 - x3 * y2) + (x3 * y0 - x0 * y3)
+    if not abs(area2) > 1e-6:  # also false for NaN; infinity fails below
+        return None
+    if area2 < 0:
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = (x3, y3), (x2, y2), (x1, y1), (x0, y0)
+    edges = ((x1 - x0, y1 - y0), (x2 - x1, y2 - y1), (x3 - x2, y3 - y2), (x0 - x3, y0 - y3))
+    hypot = math.hypot
+    lengths = [hypot(ex, ey) for ex, ey in edges]
+    if not (min(lengths) > 0.0 and max(lengths) < math.inf):
+        return None
+    rightward = [ex / length for (ex, _), length in zip(edges, lengths, strict=True)]
+    k = rightward.index(max(rightward))
+    (ax, ay), (bx, by), (cx_, cy_), (dx_, dy_) = (edges[(k + i) % 4] for i in range(4))
+    angle = math.degrees(math.atan2(ay - cy_, ax - cx_))
+    cx = (((x0 + x1) + x2) + x3) / 4.0
+    cy = (((y0 + y1) + y2) + y3) / 4.0
+    w = (lengths[k] + lengths[(k + 2) % 4]) / 2.0
+    h = (hypot(bx, by) + hypot(dx_, dy_)) / 2.0
+    # canonical_rotated: the description closest to upright, angle in [-45, 45)
+    quarter = math.floor((angle + 45.0) / 90.0)
+    angle -= 90.0 * quarter
+    if not -45.0 + _MARGIN < angle < 45.0 - _MARGIN:
+        return None  # on the boundary between two descriptions: numpy decides
+    if quarter % 2 == 1:
+        w, h = h, w
+    rad = math.radians(angle)
+    cos, sin = math.cos(rad), math.sin(rad)
+    half_w, half_h = w / 2.0, h / 2.0
+    # How far the worst given corner is from the fitted rectangle's nearest corner: in the
+    # box's own frame that corner is (+-half_w, +-half_h) by the signs of the point.
+    residual = 0.0
+    for px, py in ((x0, y0), (x1, y1), (x2, y2), (x3, y3)):
+        u, v = px - cx, py - cy
+        along, across = u * cos + v * sin, v * cos - u * sin
+        residual = max(residual, hypot(abs(along) - half_w, abs(across) - half_h))
+    dx, dy = half_w * cos - half_h * sin, half_w * sin + half_h * cos  # to the top-left corner
+    ex, ey = half_w * cos + half_h * sin, half_w * sin - half_h * cos  # to the top-right one
+    reach_x, reach_y = max(abs(dx), abs(ex)), max(abs(dy), abs(ey))
+    over = max(reach_x - cx, cx + reach_x - width, reach_y - cy, cy + reach_y - height)
+    if not (residual < ROTATED_TOLERANCE_PX - _MARGIN and over < ROTATED_TOLERANCE_PX - _MARGIN):
+        return None
+    w_pct, h_pct = w / width * 100.0, h / height * 100.0
+    if not (w_pct < 100.0 - _MARGIN and h_pct < 100.0 - _MARGIN):
+        return None
+    x_pct = min(max((cx - dx) / width * 100.0, 0.0), 100.0)
+    y_pct = min(max((cy - dy) / height * 100.0, 0.0), 100.0)
+    rotation = angle % 360.0
+    if rotation >= 360.0:  # -1e-17 % 360 rounds to 360.0
+        rotation = 0.0
+    return x_pct, y_pct, w_pct, h_pct, rotation
 
 
 _PY_BOXES = 64  # up to this many boxes, plain Python beats numpy's per-call costs

@@ -11,7 +11,7 @@ from ..._lazy import lazy_module
 from ...errors import BuildError, LabelError
 from ...tags.base import ControlTag
 from .._classes import class_labels
-from .._common import check_id, make_result, pick_target
+from .._common import check_id, make_result, pick_target, score_hint, vector_shape_hint
 from ._inputs import Label, _check_image_wh
 
 if TYPE_CHECKING:
@@ -236,7 +236,10 @@ def _batch_scores(scores: ArrayLike | None, count: int, what: str) -> list[float
     if array.size == 0:
         array = array.reshape(0)
     if array.shape != (count,):
-        raise BuildError(f"scores must have shape ({count},), one per {what}, got {array.shape}")
+        raise BuildError(
+            f"scores must have shape ({count},), one per {what}, got {array.shape}"
+            + vector_shape_hint(array.shape, count)
+        )
     out: list[float] = array.tolist()
     if count == 0:
         return out
@@ -248,7 +251,7 @@ def _batch_scores(scores: ArrayLike | None, count: int, what: str) -> list[float
     if bad.any():
         index = int(np.flatnonzero(bad)[0])
         value = float(array[index])
-        hint = " (looks like a percentage: divide by 100)" if 1.0 < value <= 100.0 else ""
+        hint = score_hint(array.tolist())
         raise BuildError(f"scores[{index}] must be between 0 and 1, got {value}{hint}")
     return cast("list[float]", array.tolist())
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeAlias, TypeVar, cast
 from ... import units as _u
 from ..._lazy import lazy_module
 from ...errors import BuildError
+from .._common import rows_shape_hint
 
 if TYPE_CHECKING:
     import numpy as np
@@ -121,6 +122,8 @@ def _floats(
             array = array.reshape((0, *last))
         if array.ndim != len(last) + 1 or array.shape[1:] != last:
             want = "(" + ", ".join([rows, *map(str, last)]) + ")"
+            if not hint and len(last) == 1:
+                hint = rows_shape_hint(array.shape, last[0])
             raise BuildError(f"{name} must have shape {want}, got {array.shape}{hint}")
     if finite:
         _check_finite(array, name, single=single)

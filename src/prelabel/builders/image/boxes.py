@@ -16,9 +16,11 @@ from ._boxmath import (
     _BOX_CODES,
     _BOX_GEOMETRY,
     _BOX_KEYWORDS,
+    _CORNER_ARGS,
     _NO_BOX,
     _boxes_pct,
     _fast_box_values,
+    _fast_corners,
     _plain_floats,
     _small_float_boxes,
 )
@@ -201,8 +203,14 @@ class RectangleBuilder(_ImageTool):
                     and x + w <= 100.0
                     and y + h <= 100.0
                 )
+        elif index >= _AXIS_ARGS and angle_deg is None and not clip:
+            turned = _fast_corners(value, _CORNER_ARGS[arg], wh)
+            if turned is not None:
+                x, y, w, h, rotation = turned
+                fast = True
         if fast:
-            rotation = 0.0
+            if index < _AXIS_ARGS:
+                rotation = 0.0
         else:
             row = _boxes_pct(arg, value, angle_deg, wh=wh, clip=clip, single=True)[0].tolist()
             x, y, w, h = row[:4]
