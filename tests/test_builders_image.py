@@ -1299,3 +1299,76 @@ def test_unlabeled_example_has_both_forms(tmp_path: Path) -> None:
     assert first == ["rectangle", "polygon", "ellipse", "keypoint", "keypoint"]
     assert second.count("labels") == 5
     assert {"rectangle", "polygon", "ellipse", "keypoint"} <= set(second)
+
+
+# --- wrong types: a BuildError or LabelError, never a raw exception or a silent drop --------
+
+FUZZ_MASK = np.zeros((48, 64), bool)
+FUZZ_MASK[5:10, 5:10] = True
+FUZZ_WH = (64, 48)
+# One good call of each image builder; each argument in turn gets each wrong value below.
+GOOD_CALLS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "box": ("label", "box", {"xyxy_px": [1.0, 2.0, 30.0, 40.0], "score": 0.5}),
+    "box corners": ("label", "box", {"corners_px": [[1, 1], [9, 1], [9, 9], [1, 9]]}),
+    "box angle": ("label", "box", {"cxcywh_px": [10, 10, 5, 5], "angle_deg": 10.0}),
+    "boxes": ("label", "boxes", {"xyxy_px": [[1.0, 2.0, 30.0, 40.0]], "scores": [0.5]}),
+    "polygon": ("poly", "polygon", {"points_px": [[1, 1], [9, 1], [9, 9]], "score": 0.5}),
+    "polygons": ("poly", "polygons", {"points_px": [[[1, 1], [9, 1], [9, 9]]], "scores": [0.5]}),
+    "ellipse": ("cells", "ellipse", {"center_px": [10, 10], "radii_px": [3, 4], "score": 0.5}),
+    "ellipses": ("cells", "ellipses", {"center_px": [[10, 10]], "radii_px": [[3, 4]]}),
+    "point": ("kp", "point", {"xy_px": [10, 10], "score": 0.5}),
+    "points": ("kp", "points", {"xy_px": [[10, 10]]}),
+    "vector": ("lanes", "vector", {"points_px": [[1, 1], [9, 9]]}),
+    "bitmask": ("masks", "bitmask", {"mask": FUZZ_MASK}),
+}
+WRONG_VALUES: dict[str, Any] = {
+    "inf": float("inf"),
+    "0-d array": np.array(640),
+    "string": "640",
+    "bytes": b"x",
+    "complex": 1j,
+    "numpy complex": np.complex128(1 + 2j),
+    "None": None,
+    "bool": True,
+    "object": object(),
+    "dict": {"a": 1},
+    "masked": np.ma.masked_array([1.0, 2.0, 3.0, 4.0], mask=[0, 1, 0, 0]),
+    "huge int": 2**70,
+    "complex array": np.array([1 + 1j, 2, 3, 4]),
+    "complex list": [1j, 2, 3, 4],
+    "image size inf": (float("inf"), 4),
+    "image size array": (np.array(64), 48),
+}
+
+
+@pytest.mark.parametrize("call", sorted(GOOD_CALLS))
+def test_wrong_types_raise_build_or_label_errors(call: str) -> None:
+    """Every argument of every image builder, given a wrong type, gets a BuildError or a
+    LabelError (never a raw TypeError/ValueError/OverflowError); masked entries and imaginary
+    parts are refused, never dropped."""
+    name, method, kwargs = GOOD_CALLS[call]
+    labels = {"label": "Car", "poly": "Roof", "cells": "Cell", "kp": "Nose", "lanes": "Lane"}
+    kwargs = {**kwargs, "image_wh": FUZZ_WH, "label": labels.get(name, "Person")}
+    builder = getattr(cfg.control(name), method)
+    builder(**kwargs)
+    silent = ("masked", "numpy complex", "complex array", "complex list")
+    for key in kwargs:
+        for what, wrong in WRONG_VALUES.items():
+            try:
+                builder(**{**kwargs, key: wrong})
+            except (BuildError, LabelError):
+                continue
+            assert what not in silent, f"{call}: {key}={what} accepted"
+
+
+def test_masked_and_complex_messages() -> None:
+    masked = np.ma.masked_array([10.0, 20.0, 110.0, 70.0], mask=[0, 0, 1, 0])
+    with pytest.raises(BuildError, match=r"^xyxy_px is a masked array with masked entries"):
+        box.box(xyxy_px=masked, image_wh=WH, label="Car")
+    with pytest.raises(BuildError, match=r"^xyxy_px must be real numbers, got complex ones"):
+        box.box(xyxy_px=np.array([10, 20, 110, 70 + 1j]), image_wh=WH, label="Car")
+    with pytest.raises(BuildError, match=r"^score must be a real number, got"):
+        box.box(xyxy_px=[10, 20, 110, 70], image_wh=WH, label="Car", score=np.complex128(0.5))
+    # a masked array with nothing masked is an ordinary array
+    unmasked = np.ma.masked_array([10.0, 20.0, 110.0, 70.0], mask=False)
+    assert box.box(xyxy_px=unmasked, image_wh=WH, label="Car").result["value"]["x"] > 0

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._lazy import lazy_module
-from ..builders._common import rows_shape_hint, score_hint, vector_shape_hint
+from ..builders._common import real_array, rows_shape_hint, score_hint, vector_shape_hint
 from ..errors import BuildError
 from ..tags.base import ControlTag
 from ..tags.controls import LabelingControl
@@ -45,12 +45,7 @@ def float_rows(
     Raises:
         BuildError: not numbers, or another shape.
     """
-    if isinstance(values, (str, bytes)):
-        raise BuildError(f"{arg} must be numbers, got {type(values).__name__}")
-    try:
-        raw = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise BuildError(f"{arg} must be numbers, got {type(values).__name__}") from None
+    raw = real_array(values, arg)
     if raw.size == 0 and raw.ndim < 2:
         raw = raw.reshape(0, width)
     if raw.ndim != 2 or raw.shape[1] != width:
@@ -148,7 +143,7 @@ def row_scores(scores: ArrayLike | None, rows: int, what: str) -> NDArray[np.flo
     """
     if scores is None:
         return None
-    array = np.asarray(scores, dtype=np.float64)
+    array = real_array(scores, "scores")
     if array.size == 0:
         array = array.reshape(0)
     if array.shape != (rows,):

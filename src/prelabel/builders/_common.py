@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .._lazy import lazy_module
 from ..errors import BuildError
 from ..ids import new_id
 from ..results import Result
 from ..tags.base import ControlTag, ObjectTag
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+else:
+    np = lazy_module("numpy")
 
 __all__ = [
     "check_id",
@@ -21,6 +28,7 @@ __all__ = [
     "finite",
     "make_result",
     "pick_target",
+    "real_array",
     "rows_shape_hint",
     "score_hint",
     "vector_shape_hint",
@@ -161,6 +169,49 @@ def rows_shape_hint(shape: tuple[int, ...], width: int) -> str:
     return ""
 
 
+def real_array(values: Any, name: str) -> npt.NDArray[np.float64]:
+    """``values`` as a float64 array, refusing what numpy would turn into numbers silently
+    (a masked array's masked entries, complex numbers' imaginary parts) or raise on with a raw
+    TypeError/ValueError (strings, objects).
+
+    Raises:
+        BuildError: names ``name`` and what is wrong.
+    """
+    if isinstance(values, (str, bytes)):
+        raise BuildError(f"{name} must be numbers, got {type(values).__name__}")
+    if isinstance(values, np.ndarray) and type(values) is not np.ndarray:
+        if type(values).__name__ == "MaskedArray" and np.ma.getmaskarray(values).any():  # type: ignore[no-untyped-call]
+            raise BuildError(
+                f"{name} is a masked array with masked entries; fill them or drop them first "
+                "(.filled(value) or .compressed())"
+            )
+        values = np.asarray(values)
+    try:
+        array = np.asarray(values)
+        complex_ = array.dtype.kind == "c" or (array.dtype.kind == "O" and _has_complex(array))
+        if not complex_:
+            return array.astype(np.float64, copy=False)
+    except (TypeError, ValueError):
+        raise BuildError(f"{name} must be numbers, got {type(values).__name__}") from None
+    raise BuildError(
+        f"{name} must be real numbers, got complex ones; pass .real if the imaginary part is "
+        "only rounding noise"
+    )
+
+
+def _is_complex(number: Any) -> bool:
+    """A complex scalar, numpy's included (float() keeps only its real part, with a warning)."""
+    if type(number).__module__ != "numpy":
+        return False
+    return isinstance(number, np.complexfloating) or (
+        isinstance(number, np.ndarray) and number.dtype.kind == "c"
+    )
+
+
+def _has_complex(array: Any) -> bool:
+    return any(isinstance(item, (complex, np.complexfloating)) for item in array.ravel().tolist())
+
+
 def finite(number: Any, what: str) -> float:
     """``number`` as a plain Python float, refusing NaN, infinity and non-numbers.
 
@@ -169,6 +220,8 @@ def finite(number: Any, what: str) -> float:
     """
     if isinstance(number, bool):
         raise BuildError(f"{what} must be a number, got a bool ({number})")
+    if (type(number) is not float and isinstance(number, complex)) or _is_complex(number):
+        raise BuildError(f"{what} must be a real number, got {number!r}")
     try:
         value = float(number)
     except (TypeError, ValueError):

@@ -17,7 +17,7 @@ from ..errors import BuildError, RLEError
 from ..results import Region
 from ..tags.base import ControlTag
 from ._classes import class_labels
-from ._common import check_score, make_result, vector_shape_hint
+from ._common import check_score, make_result, real_array, vector_shape_hint
 
 if TYPE_CHECKING:
     import numpy as np
@@ -298,7 +298,13 @@ def _instance_labels(
     if labels is not None and class_ids is not None:
         raise BuildError("give labels or class_ids + class_names, not both")
     if labels is not None:
-        names = [labels] if isinstance(labels, str) else list(labels)
+        try:
+            names = [labels] if isinstance(labels, str) else list(labels)
+        except TypeError:
+            raise BuildError(
+                f"labels= takes one label per mask (a list of strings), got "
+                f"{type(labels).__name__}"
+            ) from None
         if len(names) != count:
             raise BuildError(f"got {len(names)} labels for {count} masks")
         return names
@@ -315,7 +321,7 @@ def _instance_labels(
 def _scores(count: int, scores: ArrayLike | None) -> list[float] | None:
     if scores is None:
         return None
-    array = np.asarray(scores, dtype=float)
+    array = real_array(scores, "scores")
     if array.shape != (count,):
         raise BuildError(
             f"scores must have shape ({count},), got {tuple(array.shape)}"

@@ -129,7 +129,13 @@ class LabelingControl(ControlTag):
             LabelError: an unknown label (with "did you mean"), several labels on a
                 single-choice control, or no label where one is required.
         """
-        given = [labels] if isinstance(labels, str) else list(labels)
+        try:
+            given = [labels] if isinstance(labels, str) else list(labels)
+        except TypeError:  # one number, None, a 0-d array: not a label or a list of them
+            raise LabelError(
+                f"labels of <{self.tag} name={self.name!r}> must be strings, "
+                f"got {type(labels).__name__}"
+            ) from None
         for item in given:
             if not isinstance(item, str):
                 raise LabelError(

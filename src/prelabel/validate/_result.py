@@ -122,8 +122,10 @@ class ResultChecker:
                 v = r["value"]
                 check, post = ck.check, ck.post
             else:
-                targets = walk.get(fn) if type(fn) is str else None
-                entry = targets.get(tn) if targets is not None and type(tn) is str else None
+                try:  # an unknown or unhashable name is the slow path's to explain
+                    entry = walk[fn][tn] if type(fn) is str and type(tn) is str else None
+                except KeyError:
+                    entry = None
                 if entry is not None and t == entry[0] and type(v) is dict:
                     _, check, post, ck = entry
                 else:

@@ -11,7 +11,14 @@ from ..._lazy import lazy_module
 from ...errors import BuildError, LabelError
 from ...tags.base import ControlTag
 from .._classes import class_labels
-from .._common import check_id, make_result, pick_target, score_hint, vector_shape_hint
+from .._common import (
+    check_id,
+    make_result,
+    pick_target,
+    real_array,
+    score_hint,
+    vector_shape_hint,
+)
 from ._inputs import Label, _check_image_wh
 
 if TYPE_CHECKING:
@@ -232,7 +239,7 @@ def _batch_labels(
 def _batch_scores(scores: ArrayLike | None, count: int, what: str) -> list[float] | None:
     if scores is None:
         return None
-    array = np.asarray(scores, dtype=np.float64)
+    array = real_array(scores, "scores")
     if array.size == 0:
         array = array.reshape(0)
     if array.shape != (count,):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeAlias, TypeVar, cast
 from ... import units as _u
 from ..._lazy import lazy_module
 from ...errors import BuildError
-from .._common import rows_shape_hint
+from .._common import real_array, rows_shape_hint
 
 if TYPE_CHECKING:
     import numpy as np
@@ -106,12 +106,7 @@ def _floats(
     With ``finite`` (the default) NaN and infinity are refused here; callers whose range
     checks already fail on them pass False and call :func:`_check_finite` on their slow path.
     """
-    if isinstance(values, (str, bytes)):
-        raise BuildError(f"{name} must be numbers, got {type(values).__name__}")
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise BuildError(f"{name} must be numbers, got {type(values).__name__}") from None
+    array = real_array(values, name)
     if single:
         if array.shape != last:
             want = "(" + ", ".join(map(str, last)) + ("," if len(last) == 1 else "") + ")"
@@ -198,7 +193,7 @@ def _per_row(
     With ``finite`` (the default) NaN and infinity are refused, naming the row when one was
     given per row.
     """
-    array = np.asarray(values, dtype=np.float64)
+    array = real_array(values, name)
     if array.ndim == 0:
         array = np.broadcast_to(array, (count,))
     else:
