@@ -71,9 +71,10 @@ def encode(mask: ArrayLike, *, values: MaskValues = "auto") -> list[int]:
     flat = arr.ravel()  # C order: row 0 first, as Label Studio reads the pixels
     if kind != "b" and values == "binary":
         flat = flat != 0
-    ends, run_values = _runs(flat)
-    if flat.dtype == np.bool_:
-        fg = run_values.astype(np.uint64) * np.uint64(255)
+    px, run_values = _runs(flat)
+    del flat
+    if run_values.dtype == np.bool_:
+        fg = run_values.view(np.uint8) * np.uint8(255)
     else:
         lo, hi = int(run_values.min()), int(run_values.max())
         if lo < 0 or hi > 255:
@@ -84,8 +85,9 @@ def encode(mask: ArrayLike, *, values: MaskValues = "auto") -> list[int]:
                 "use encode(mask, values='binary') to draw nonzero pixels at 255, "
                 "or values='alpha' to keep alpha 1"
             )
-        fg = run_values.astype(np.uint64)
-    return _pack(ends, fg, flat.size)
+        fg = run_values.astype(np.uint8)
+    del run_values
+    return _pack(px, fg, arr.size)
 
 
 def _check_mask_shape(arr: NDArray[np.generic]) -> None:
@@ -103,13 +105,16 @@ def _check_mask_shape(arr: NDArray[np.generic]) -> None:
         )
 
 
-def _runs(flat: NDArray[np.generic]) -> tuple[NDArray[np.intp], NDArray[np.generic]]:
-    """Index of the last pixel of every run of equal values, and each run's value."""
+def _runs(flat: NDArray[np.generic]) -> tuple[NDArray[np.int64], NDArray[np.generic]]:
+    """The length in pixels of every run of equal values, and each run's value."""
     change = np.flatnonzero(flat[1:] != flat[:-1])
-    ends = np.empty(change.size + 1, dtype=np.intp)
+    ends = np.empty(change.size + 1, dtype=np.int64)
     ends[:-1] = change
     ends[-1] = flat.size - 1
-    return ends, flat[ends]
+    values = flat[ends]
+    ends[1:] -= change  # in place: the run lengths, without a second array of that size
+    ends[0] += 1
+    return ends, values
 
 
 @functools.cache
@@ -129,58 +134,74 @@ def _token_tables() -> tuple[NDArray[np.uint64], NDArray[np.uint64], NDArray[np.
     return (head.astype(np.uint64) << (shift + np.uint64(8))), shift, bits.astype(np.uint64)
 
 
-def _pack(ends: NDArray[np.intp], run_values: NDArray[np.uint64], n_px: int) -> list[int]:
-    """Bit-pack the runs (given by their last pixel) as the official encoder does."""
-    head_tab, shift_tab, bits_tab = _token_tables()
-    px = np.empty_like(ends)
-    px[0] = ends[0] + 1
-    np.subtract(ends[1:], ends[:-1], out=px[1:])
+_CHUNK_RUNS = 1 << 16
+"""Runs packed at a time: bounds the temporaries (a dozen 8-byte values per run) whatever
+the mask, so a noisy mask costs little more than its output."""
 
+
+def _pack(px: NDArray[np.int64], fg: NDArray[np.uint8], n_px: int) -> list[int]:
+    """Bit-pack the runs (their lengths in pixels and values) as the official encoder does."""
+    head_tab, shift_tab, bits_tab = _token_tables()
+    forced = None
     if px.max() > MAX_RUN_PX:
         # The official encoder splits a run longer than 65536 words into full 65536-word
         # tokens and a remainder that always uses the 16-bit count class, even when short.
         ntok = (px + (MAX_RUN_PX - 1)) // MAX_RUN_PX
         last = np.cumsum(ntok) - 1
         rem = px - MAX_RUN_PX * (ntok - 1)
-        run_values = np.repeat(run_values, ntok)
-        px = np.full(int(last[-1]) + 1, MAX_RUN_PX, dtype=np.intp)
+        fg = np.repeat(fg, ntok)
+        px = np.full(int(last[-1]) + 1, MAX_RUN_PX, dtype=np.int64)
         px[last] = rem
-        forced = last[(ntok > 1) & (rem <= 64)]  # remainders that would get a smaller class
-    else:
-        forced = None
+        forced = np.zeros(px.size, dtype=np.bool_)
+        forced[last[(ntok > 1) & (rem <= 64)]] = True  # remainders that would get a smaller class
 
-    top = head_tab[px]
-    top |= run_values << shift_tab[px]
-    bits = bits_tab[px]
-    if forced is not None and forced.size:
-        r = px[forced].astype(np.uint64) * np.uint64(4) - np.uint64(1)
-        top[forced] = (
-            (np.uint64(0b111) << np.uint64(61))
-            | (r << np.uint64(45))
-            | (run_values[forced] << np.uint64(37))
-        )
-        bits[forced] = 27
-
-    start = np.cumsum(bits)
-    total_bits = int(start[-1]) + HEADER_BITS
-    start -= bits
-    start += np.uint64(HEADER_BITS)
+    # Room for the longest stream these runs can make (27 bits each); zeroed lazily.
+    words = np.zeros((HEADER_BITS + 27 * px.size) // 64 + 3, dtype=np.uint64)
+    at = HEADER_BITS  # where the next chunk's first token starts
+    for first_run in range(0, px.size, _CHUNK_RUNS):
+        part = px[first_run : first_run + _CHUNK_RUNS]
+        values = fg[first_run : first_run + _CHUNK_RUNS].astype(np.uint64)
+        top = head_tab[part]
+        top |= values << shift_tab[part]
+        bits = bits_tab[part]
+        if forced is not None:
+            hard = np.flatnonzero(forced[first_run : first_run + _CHUNK_RUNS])
+            if hard.size:
+                r = part[hard].astype(np.uint64) * np.uint64(4) - np.uint64(1)
+                top[hard] = (
+                    (np.uint64(0b111) << np.uint64(61))
+                    | (r << np.uint64(45))
+                    | (values[hard] << np.uint64(37))
+                )
+                bits[hard] = 27
+        start = np.cumsum(bits)
+        end = at + int(start[-1])
+        start -= bits
+        start += np.uint64(at)
+        _place(words, top, start)
+        at = end
+    words[0] |= np.uint64(((4 * n_px) << 21 | HEADER_TAIL) << 11)
     # The official encoder always appends 8 - (bits % 8) zero bits: a whole zero byte when
     # the stream already ends on a byte boundary.
-    n_bytes = total_bits // 8 + 1
+    n_bytes = at // 8 + 1
     n_words = (n_bytes + 7) // 8
-    words = np.empty(n_words + 1, dtype=np.uint64)
+    return list(words[:n_words].astype(">u8").tobytes()[:n_bytes])
 
-    # A token (at most 27 bits) lands in the 64-bit word holding its first bit and may spill
-    # into the next one; numpy defines a shift by 64 as 0, so `second` is 0 when it fits.
-    # Tokens start at most 27 bits apart, so every word up to the last token's holds a start.
+
+def _place(words: NDArray[np.uint64], top: NDArray[np.uint64], start: NDArray[np.uint64]) -> None:
+    """OR tokens (top-aligned in 64 bits) into ``words`` at their bit offsets ``start``.
+
+    A token (at most 27 bits) lands in the 64-bit word holding its first bit and may spill
+    into the next one; numpy defines a shift by 64 as 0, so ``second`` is 0 when it fits.
+    Tokens start at most 27 bits apart, so every word from the first token's to the last
+    token's holds a start.
+    """
     offset = start & np.uint64(63)
     first = top >> offset
     second = top << (np.uint64(64) - offset)
-    n_heads = int(start[-1]) // 64 + 1
-    heads = np.searchsorted(start, np.arange(n_heads, dtype=np.uint64) << np.uint64(6))
-    words[n_heads:] = 0
-    words[:n_heads] = np.bitwise_or.reduceat(first, heads)
-    words[1 : n_heads + 1] |= np.bitwise_or.reduceat(second, heads)
-    words[0] |= np.uint64(((4 * n_px) << 21 | HEADER_TAIL) << 11)
-    return list(words[:n_words].astype(">u8").tobytes()[:n_bytes])
+    low = int(start[0]) // 64
+    high = int(start[-1]) // 64 + 1
+    heads = np.searchsorted(start, np.arange(low, high, dtype=np.uint64) << np.uint64(6))
+    heads[0] = 0
+    words[low:high] |= np.bitwise_or.reduceat(first, heads)
+    words[low + 1 : high + 1] |= np.bitwise_or.reduceat(second, heads)
