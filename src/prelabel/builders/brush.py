@@ -302,8 +302,7 @@ def _instance_labels(
             names = [labels] if isinstance(labels, str) else list(labels)
         except TypeError:
             raise BuildError(
-                f"labels= takes one label per mask (a list of strings), got "
-                f"{type(labels).__name__}"
+                f"labels= takes one label per mask (a list of strings), got {type(labels).__name__}"
             ) from None
         if len(names) != count:
             raise BuildError(f"got {len(names)} labels for {count} masks")
