@@ -663,3 +663,60 @@ def test_every_builder_output_is_plain_json(config: LabelConfig) -> None:
     ]
     for result in outputs:
         assert json.loads(json.dumps(result, allow_nan=False)) == result
+
+
+# --- per-region, N regions at once -----------------------------------------------------------
+
+
+def test_for_regions_equals_for_region_each(config: LabelConfig) -> None:
+    many = [box(config, region_id=f"r{i}") for i in range(3)]
+    one = [box(config, region_id=f"r{i}") for i in range(3)]
+    calls = [
+        ("transcription", ["a", ["b", "c"], "d"]),
+        ("region_kind", ["Printed", "Stamp", "Printed"]),
+        ("legibility", [1, 2, 5]),
+    ]
+    for name, values in calls:
+        control = config.control(name)
+        made = control.for_regions(many, values, scores=[0.1, 0.2, 0.3])
+        singles = [
+            control.for_region(region, value, score=score)
+            for region, value, score in zip(one, values, [0.1, 0.2, 0.3], strict=True)
+        ]
+        assert made == singles
+    assert [r.results for r in many] == [r.results for r in one]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda c, rs: c.control("transcription").for_regions(rs, ["a", ""]),
+            "values[1]: text 0 for <TextArea name='transcription'> is empty",
+        ),
+        (
+            lambda c, rs: c.control("transcription").for_regions(rs, ["a"]),
+            "values has 1 items; expected 2, one per region",
+        ),
+        (
+            lambda c, rs: c.control("transcription").for_regions(rs, "ab"),
+            "values must be a list with one item per region (2), got str",
+        ),
+        (
+            lambda c, rs: c.control("legibility").for_regions(rs, [1, 2], scores=[0.5, 50]),
+            "scores[1]: score must be between 0 and 1, got 50.0 (looks like a percentage: "
+            "divide by 100)",
+        ),
+        (
+            lambda c, rs: c.control("region_kind").for_regions([rs[0], rs[0]], ["Stamp"] * 2),
+            "a region is given twice; <Choices name='region_kind'> takes one result per region",
+        ),
+    ],
+    ids=["bad-value", "count", "string", "score", "twice"],
+)
+def test_for_regions_all_or_nothing(config: LabelConfig, call: Any, message: str) -> None:
+    regions = [box(config, region_id="r1"), box(config, region_id="r2")]
+    before = [list(r.results) for r in regions]
+    with pytest.raises(BuildError, match=f"^{re.escape(message)}$"):
+        call(config, regions)
+    assert [r.results for r in regions] == before  # nothing attached to any region

@@ -11,7 +11,7 @@ from ...results import Region, Result
 from ...tags.base import ControlTag
 from .._common import check_id, check_score
 from ._base import Options, name_of, whole
-from ._region import attach
+from ._region import PerRegionBuilder, attach
 
 if TYPE_CHECKING:
     from ...tags.controls import LabelingControl
@@ -38,7 +38,7 @@ def _one_choice(control: ControlTag, choice: str) -> list[str]:
     return list(found)
 
 
-class ChoicesBuilder(ControlTag):
+class ChoicesBuilder(PerRegionBuilder):
     """Builders of ``<Choices>``: one choice (``choice="single"``, the default) or several.
 
     >>> from prelabel import LabelConfig, reproducible_ids
@@ -109,6 +109,9 @@ class ChoicesBuilder(ControlTag):
             self, {"choices": self._choices(choices)}, to_name, Options(id, score, readonly, hidden)
         )
 
+    def _region_payload(self, value: Any) -> dict[str, Any]:
+        return {"choices": self._choices(value)}
+
     def for_region(
         self,
         region: Region,
@@ -119,4 +122,4 @@ class ChoicesBuilder(ControlTag):
         hidden: bool | None = None,
     ) -> Result:
         """The choice(s) of a ``perRegion`` control for ``region``; appended to the region."""
-        return attach(self, region, {"choices": self._choices(choices)}, score, readonly, hidden)
+        return attach(self, region, self._region_payload(choices), score, readonly, hidden)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..._suggest import did_you_mean, quote_list
 from ...errors import BuildError, LabelError
 from ...results import Region, Result
-from ...tags.base import ControlTag, LabelDef
+from ...tags.base import LabelDef
 from ._base import Options, name_of, whole
-from ._region import attach
+from ._region import PerRegionBuilder, attach
 
 if TYPE_CHECKING:
     from ...tags.controls import Taxonomy
@@ -20,7 +20,7 @@ __all__ = ["TaxonomyBuilder"]
 TaxonomyPath = str | Sequence[str]
 
 
-class TaxonomyBuilder(ControlTag):
+class TaxonomyBuilder(PerRegionBuilder):
     """Builders of ``<Taxonomy>``: paths from the root to the selected nodes.
 
     A path is a list of node names (``["Eukarya", "Human"]``), each a Choice's ``value`` or
@@ -181,6 +181,9 @@ class TaxonomyBuilder(ControlTag):
             self, {"taxonomy": self._paths(paths)}, to_name, Options(id, score, readonly, hidden)
         )
 
+    def _region_payload(self, value: Any) -> dict[str, Any]:
+        return {"taxonomy": self._paths(value)}
+
     def for_region(
         self,
         region: Region,
@@ -191,7 +194,7 @@ class TaxonomyBuilder(ControlTag):
         hidden: bool | None = None,
     ) -> Result:
         """The taxonomy paths of a ``perRegion`` control for ``region``; appended to it."""
-        return attach(self, region, {"taxonomy": self._paths(paths)}, score, readonly, hidden)
+        return attach(self, region, self._region_payload(paths), score, readonly, hidden)
 
 
 def _path_repr(nodes: Sequence[LabelDef]) -> str:

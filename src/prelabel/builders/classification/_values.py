@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 from ..._lazy import lazy_module
 from ...errors import BuildError
 from ...results import Region, Result
-from ...tags.base import ControlTag
 from .._common import finite
 from ._base import Options, name_of, whole
-from ._region import attach
+from ._region import PerRegionBuilder, attach
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,7 +31,7 @@ FORMAT_DATE = "%Y-%m-%d"
 _TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
-class RatingBuilder(ControlTag):
+class RatingBuilder(PerRegionBuilder):
     """Builders of ``<Rating>``: an integer from 1 to ``maxRating`` (default 5).
 
     >>> from prelabel import LabelConfig
@@ -72,6 +71,9 @@ class RatingBuilder(ControlTag):
             self, {"rating": self._rating(rating)}, to_name, Options(id, score, readonly, hidden)
         )
 
+    def _region_payload(self, value: Any) -> dict[str, Any]:
+        return {"rating": self._rating(value)}
+
     def for_region(
         self,
         region: Region,
@@ -82,7 +84,7 @@ class RatingBuilder(ControlTag):
         hidden: bool | None = None,
     ) -> Result:
         """A rating of ``region`` by a ``perRegion`` control; appended to the region."""
-        return attach(self, region, {"rating": self._rating(rating)}, score, readonly, hidden)
+        return attach(self, region, self._region_payload(rating), score, readonly, hidden)
 
 
 def _whole_number(value: Any) -> int | None:
@@ -96,7 +98,7 @@ def _whole_number(value: Any) -> int | None:
 # --- Number ----------------------------------------------------------------------------------
 
 
-class NumberBuilder(ControlTag):
+class NumberBuilder(PerRegionBuilder):
     """Builders of ``<Number>``: a number within ``min``/``max``, on the ``step`` grid.
 
     >>> from prelabel import LabelConfig
@@ -153,6 +155,9 @@ class NumberBuilder(ControlTag):
             self, {"number": self._number(number)}, to_name, Options(id, score, readonly, hidden)
         )
 
+    def _region_payload(self, value: Any) -> dict[str, Any]:
+        return {"number": self._number(value)}
+
     def for_region(
         self,
         region: Region,
@@ -163,14 +168,14 @@ class NumberBuilder(ControlTag):
         hidden: bool | None = None,
     ) -> Result:
         """The number of ``region`` for a ``perRegion`` control; appended to the region."""
-        return attach(self, region, {"number": self._number(number)}, score, readonly, hidden)
+        return attach(self, region, self._region_payload(number), score, readonly, hidden)
 
 
 def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-class DateTimeBuilder(ControlTag):
+class DateTimeBuilder(PerRegionBuilder):
     """Builders of ``<DateTime>``: a string in the control's output format (reference §4.14).
 
     The format is the ``format`` attribute (d3 ``strftime`` directives) if set, else
@@ -294,6 +299,9 @@ class DateTimeBuilder(ControlTag):
             self, {"datetime": self._datetime(when)}, to_name, Options(id, score, readonly, hidden)
         )
 
+    def _region_payload(self, value: Any) -> dict[str, Any]:
+        return {"datetime": self._datetime(value)}
+
     def for_region(
         self,
         region: Region,
@@ -304,10 +312,10 @@ class DateTimeBuilder(ControlTag):
         hidden: bool | None = None,
     ) -> Result:
         """The date/time of ``region`` for a ``perRegion`` control; appended to the region."""
-        return attach(self, region, {"datetime": self._datetime(when)}, score, readonly, hidden)
+        return attach(self, region, self._region_payload(when), score, readonly, hidden)
 
 
-class TextAreaBuilder(ControlTag):
+class TextAreaBuilder(PerRegionBuilder):
     """Builders of ``<TextArea>``: ``value.text`` is a list of strings (one per entry).
 
     >>> from prelabel import LabelConfig
@@ -366,6 +374,9 @@ class TextAreaBuilder(ControlTag):
             self, {"text": self._texts(texts)}, to_name, Options(id, score, readonly, hidden)
         )
 
+    def _region_payload(self, value: Any) -> dict[str, Any]:
+        return {"text": self._texts(value)}
+
     def for_region(
         self,
         region: Region,
@@ -380,4 +391,4 @@ class TextAreaBuilder(ControlTag):
         The result shares the region's id and object and repeats its geometry, so the editor
         shows the text inside that region; it is appended to the region.
         """
-        return attach(self, region, {"text": self._texts(texts)}, score, readonly, hidden)
+        return attach(self, region, self._region_payload(texts), score, readonly, hidden)
