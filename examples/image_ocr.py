@@ -6,12 +6,13 @@ Handwriting), unlabeled ``<Rectangle>`` and ``<Polygon>`` tools, and a ``perRegi
 geometry, its label (the split format) and its text, which is what makes the editor show the
 text inside its box. The builders give all three the same id and geometry by construction.
 
-Model outputs in ``data/text/ocr_receipt.json``, as the models hand them over:
+Model outputs in ``data/text/ocr_receipt.json``, as the models hand them over, go through
+:func:`prelabel.adapters.ocr_regions`, which reads each engine's shape:
 
-* Tesseract ``image_to_data(output_type=Output.DICT)``: one row per page/block/line/word;
-  words (level 5) are grouped into lines, each line becomes a box in pixels, its text the
-  words joined, its score the mean word confidence (0-100 -> 0-1);
-* a handwriting detector/recognizer: quadrilaterals in pixels with their text and a score.
+* Tesseract ``image_to_data(output_type=Output.DICT)``: words grouped into lines, each line a
+  box in pixels, its text the words joined, its score the mean word confidence / 100;
+* a handwriting detector/recognizer: ``[quad, text, score]`` lines (the RapidOCR / EasyOCR
+  shape); a quad that is not a rectangle becomes a polygon.
 
 No image is needed to build the predictions; the task URL is a placeholder.
 """
@@ -20,11 +21,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
-from prelabel import LabelConfig, Labels, Polygon, Prediction, Rectangle, Task, TextArea
+from prelabel import LabelConfig, Prediction, Task
+from prelabel.adapters import ocr_regions
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import write_example
@@ -45,59 +45,16 @@ CONFIG = """<View>
 </View>"""
 
 
-def tesseract_lines(data: dict[str, list[Any]]) -> list[dict[str, Any]]:
-    """Words of ``image_to_data`` grouped by (block, paragraph, line): xyxy px, text, score."""
-    lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-    for i, level in enumerate(data["level"]):
-        if level == 5 and float(data["conf"][i]) >= 0 and data["text"][i].strip():
-            lines[(data["block_num"][i], data["par_num"][i], data["line_num"][i])].append(i)
-    out = []
-    for words in lines.values():
-        left = min(data["left"][i] for i in words)
-        top = min(data["top"][i] for i in words)
-        right = max(data["left"][i] + data["width"][i] for i in words)
-        bottom = max(data["top"][i] + data["height"][i] for i in words)
-        out.append(
-            {
-                "xyxy_px": [left, top, right, bottom],
-                "text": " ".join(data["text"][i] for i in words),
-                "score": sum(float(data["conf"][i]) for i in words) / len(words) / 100.0,
-            }
-        )
-    return out
-
-
 def main(out_dir: Path) -> list[dict[str, str]]:
     config = LabelConfig.parse(CONFIG)
-    label = config.control("label", Labels)
-    bbox = config.control("bbox", Rectangle)
-    poly = config.control("poly", Polygon)
-    transcription = config.control("transcription", TextArea)
-
     page = json.loads((DATA / "ocr_receipt.json").read_text(encoding="utf-8"))
     image_wh = (page["image"]["width"], page["image"]["height"])
 
-    lines = tesseract_lines(page["tesseract_image_to_data"])
-    printed = bbox.boxes(
-        xyxy_px=[line["xyxy_px"] for line in lines],
-        image_wh=image_wh,
-        scores=[line["score"] for line in lines],
-    )
-    label.for_regions(printed, label="Text")
-    for region, line in zip(printed, lines, strict=True):
-        transcription.for_region(region, line["text"])
+    printed = ocr_regions(config, page["tesseract_image_to_data"], image_wh=image_wh, label="Text")
+    notes = [[n["polygon"], n["text"], n["score"]] for n in page["handwriting_detector"]]
+    handwritten = ocr_regions(config, notes, image_wh=image_wh, label="Handwriting")
 
-    notes = page["handwriting_detector"]
-    handwritten = poly.polygons(
-        points_px=[note["polygon"] for note in notes],
-        image_wh=image_wh,
-        scores=[note["score"] for note in notes],
-    )
-    label.for_regions(handwritten, label="Handwriting")
-    for region, note in zip(handwritten, notes, strict=True):
-        transcription.for_region(region, note["text"])
-
-    scores = [line["score"] for line in lines] + [note["score"] for note in notes]
+    scores = [region.result["score"] for region in [*printed, *handwritten]]
     prediction = Prediction(
         [*printed, *handwritten],
         model_version="tesseract-5+handwriting-v1",

@@ -15,6 +15,8 @@ convenience function that streams :class:`~prelabel.Task` objects, validated on 
   :func:`hf_choices`;
 * spaCy-style spans: :func:`spacy_entity_regions`;
 * ``supervision.Detections`` (duck-typed): :func:`detections_regions`;
+* OCR engines (RapidOCR, PaddleOCR, EasyOCR, docTR, Tesseract; duck-typed): :func:`ocr_regions`
+  (regions with their labels and per-region transcriptions), :func:`ocr_lines`;
 * :func:`make_task` wraps any of these results into a task.
 
 Model classes become config labels through :class:`~prelabel.LabelMap`: an explicit
@@ -36,11 +38,13 @@ from .arrays import (
 from .coco import coco_categories, coco_regions, coco_results_to_tasks, coco_to_tasks
 from .coco_rle import decode_coco_rle, encode_coco_rle
 from .hf import hf_choices, hf_detection_regions, hf_entity_regions
+from .ocr import OcrLine, ocr_lines, ocr_regions
 from .spacy import spacy_entity_regions
 from .supervision import detections_regions
 from .yolo import YoloLabels, parse_yolo, read_class_names, yolo_regions, yolo_to_tasks
 
 __all__ = [
+    "OcrLine",
     "TaskStream",
     "YoloLabels",
     "box_regions",
@@ -58,6 +62,8 @@ __all__ = [
     "keypoint_regions",
     "make_task",
     "mask_regions",
+    "ocr_lines",
+    "ocr_regions",
     "parse_yolo",
     "polygon_regions",
     "polygon_to_mask",
