@@ -266,3 +266,17 @@ def test_a_list_of_masks_keeps_each_masks_dtype() -> None:
 def test_a_list_of_masks_is_checked_as_a_list(masks: list[Any], message: str) -> None:
     with pytest.raises(BuildError, match=re.escape(message)):
         BRUSH.masks(masks)
+
+
+def test_masks_take_one_label_for_every_instance() -> None:
+    """BrushLabels.masks(label=...) like boxes(label=...): one label for all instances."""
+    config = LabelConfig.parse(
+        '<View><Image name="im" value="$im"/><BrushLabels name="b" toName="im">'
+        '<Label value="Coin"/></BrushLabels></View>'
+    )
+    masks = np.zeros((2, 4, 6), dtype=bool)
+    masks[0, 0, 0] = masks[1, 3, 5] = True
+    regions = config.control("b", BrushLabels).masks(masks, label="Coin")
+    assert [r.result["value"]["brushlabels"] for r in regions] == [["Coin"], ["Coin"]]
+    with pytest.raises(BuildError, match="give one of label, labels or class_ids"):
+        config.control("b", BrushLabels).masks(masks, label="Coin", labels=["Coin", "Coin"])

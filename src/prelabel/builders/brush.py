@@ -115,6 +115,7 @@ class BrushBuilder(ControlTag):
         self,
         masks: ArrayLike,
         *,
+        label: str | list[str] | None = None,
         labels: Sequence[str] | None = None,
         class_ids: ArrayLike | None = None,
         class_names: Sequence[str] | Mapping[int, str] | None = None,
@@ -130,8 +131,8 @@ class BrushBuilder(ControlTag):
         """One brush region per instance of an ``(N, height, width)`` stack of masks (or a
         list of N ``(height, width)`` masks, each read with its own dtype).
 
-        Give each instance's label either as ``labels`` (N strings) or as ``class_ids`` (N
-        integers) naming ``class_names`` (a list indexed by class id, or a dict).
+        Give the instances' labels as ``label`` (one for all), ``labels`` (N strings) or
+        ``class_ids`` (N integers) naming ``class_names`` (a list indexed by class id, or a dict).
         ``Brush`` (unlabeled) takes neither. ``ids`` sets the N region ids.
 
         Raises:
@@ -140,7 +141,7 @@ class BrushBuilder(ControlTag):
         """
         stack = _mask_list(masks)
         count = len(stack)
-        names = _instance_labels(self, count, labels, class_ids, class_names)
+        names = _instance_labels(self, count, label, labels, class_ids, class_names)
         score_list = _scores(count, scores)
         if ids is not None and len(ids) != count:
             raise BuildError(f"got {len(ids)} ids for {count} masks")
@@ -291,12 +292,22 @@ def _mask_size(array: NDArray[Any], image_wh: tuple[int, int] | None) -> tuple[i
 def _instance_labels(
     control: BrushBuilder,
     count: int,
+    label: str | list[str] | None,
     labels: Sequence[str] | None,
     class_ids: ArrayLike | None,
     class_names: Sequence[str] | Mapping[int, str] | None,
 ) -> Sequence[str | list[str]] | None:
-    if labels is not None and class_ids is not None:
-        raise BuildError("give labels or class_ids + class_names, not both")
+    given = [
+        n
+        for n, v in (("label", label), ("labels", labels), ("class_ids", class_ids))
+        if v is not None
+    ]
+    if len(given) > 1:
+        raise BuildError(
+            f"give one of label, labels or class_ids + class_names, not {' and '.join(given)}"
+        )
+    if label is not None:
+        return [label] * count
     if labels is not None:
         try:
             names = [labels] if isinstance(labels, str) else list(labels)
@@ -313,7 +324,7 @@ def _instance_labels(
         labeling = cast("LabelingControl", control)
         return class_labels(labeling, class_ids, class_names, count=count, what="mask")
     if control.has_labels:
-        raise BuildError("give labels (N strings) or class_ids + class_names")
+        raise BuildError("give label (one for all), labels (N strings) or class_ids + class_names")
     return None
 
 

@@ -109,7 +109,7 @@ class HyperTextBuilder(ControlTag):
         html: str | Mapping[str, Any],
         start: int,
         end: int,
-        labels: LabelsArg,
+        label: LabelsArg,
         *,
         unit: OffsetUnit = "codepoint",
         score: float | None = None,
@@ -124,7 +124,7 @@ class HyperTextBuilder(ControlTag):
             html: the HTML (or the text, on a ``<Text>``), or the task ``data`` dict.
             start: first character of the span in the HTML's text, in ``unit``.
             end: one past the last character.
-            labels: the span's label(s).
+            label: the span's label(s).
             unit: what the offsets count (``"codepoint"``, ``"utf16"``, ``"utf8"``).
             score: the span's confidence in [0, 1].
             id: the region id; a fresh one when None.
@@ -137,13 +137,13 @@ class HyperTextBuilder(ControlTag):
         """
         target = target_of(self, to_name, ("hypertext", "text"), "HTML spans need a <HyperText>")
         options = Options(id, score, readonly, hidden)
-        return html_region(self, target, html, start, end, labels, unit, options)
+        return html_region(self, target, html, start, end, label, unit, options)
 
     def span_of(
         self,
         html: str | Mapping[str, Any],
         substring: str,
-        labels: LabelsArg,
+        label: LabelsArg,
         *,
         occurrence: int = 0,
         score: float | None = None,
@@ -165,4 +165,4 @@ class HyperTextBuilder(ControlTag):
             content = html_text(source, inline=bool(getattr(target, "inline", False)))
         first, last = find_span(content, substring, occurrence, tag_repr(target))
         options = Options(id, score, readonly, hidden)
-        return html_region(self, target, source, first, last, labels, "codepoint", options)
+        return html_region(self, target, source, first, last, label, "codepoint", options)

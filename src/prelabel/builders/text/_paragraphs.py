@@ -84,7 +84,7 @@ class ParagraphBuilder(ControlTag):
         phrase: int,
         start: int,
         end: int,
-        labels: LabelsArg,
+        label: LabelsArg,
         *,
         unit: OffsetUnit = "codepoint",
         score: float | None = None,
@@ -100,7 +100,7 @@ class ParagraphBuilder(ControlTag):
             phrase: index of the phrase.
             start: first character inside the phrase text, in ``unit``.
             end: one past the last character.
-            labels: the span's label(s).
+            label: the span's label(s).
             unit: what the offsets count (``"codepoint"`` by default; ``"utf16"`` passes
                 JavaScript offsets through).
             score: the span's confidence in [0, 1].
@@ -113,7 +113,7 @@ class ParagraphBuilder(ControlTag):
         texts = _phrases(target, phrases)
         options = Options(id, score, readonly, hidden)
         return self._paragraph_span(
-            target, texts, (phrase, start), (phrase, end), labels, unit, options
+            target, texts, (phrase, start), (phrase, end), label, unit, options
         )
 
     def span_across(
@@ -121,7 +121,7 @@ class ParagraphBuilder(ControlTag):
         phrases: Sequence[Mapping[str, Any]] | Mapping[str, Any],
         start: tuple[int, int],
         end: tuple[int, int],
-        labels: LabelsArg,
+        label: LabelsArg,
         *,
         unit: OffsetUnit = "codepoint",
         score: float | None = None,
@@ -137,7 +137,7 @@ class ParagraphBuilder(ControlTag):
         target = self._paragraphs(to_name)
         texts = _phrases(target, phrases)
         options = Options(id, score, readonly, hidden)
-        return self._paragraph_span(target, texts, start, end, labels, unit, options)
+        return self._paragraph_span(target, texts, start, end, label, unit, options)
 
     def _paragraph_span(
         self,
@@ -177,7 +177,7 @@ class ParagraphBuilder(ControlTag):
         self,
         phrases: Sequence[Mapping[str, Any]] | Mapping[str, Any],
         phrase: int,
-        labels: LabelsArg,
+        label: LabelsArg,
         *,
         score: float | None = None,
         id: str | None = None,
@@ -191,13 +191,13 @@ class ParagraphBuilder(ControlTag):
         index = self._phrase_index(phrase, len(texts), target)
         whole = ((index, 0), (index, len(texts[index])))
         options = Options(id, score, readonly, hidden)
-        return self._paragraph_span(target, texts, *whole, labels, "codepoint", options)
+        return self._paragraph_span(target, texts, *whole, label, "codepoint", options)
 
     def span_of(
         self,
         phrases: Sequence[Mapping[str, Any]] | Mapping[str, Any],
         substring: str,
-        labels: LabelsArg,
+        label: LabelsArg,
         *,
         in_phrase: int | None = None,
         occurrence: int = 0,
@@ -212,7 +212,7 @@ class ParagraphBuilder(ControlTag):
         Args:
             phrases: the phrase list, or the task ``data`` dict.
             substring: the characters to find; a match never crosses phrases.
-            labels: the span's label(s).
+            label: the span's label(s).
             in_phrase: search only this phrase; by default every phrase, in order.
             occurrence: which match, counting from 0 over the phrases searched.
             score: the span's confidence in [0, 1].
@@ -238,7 +238,7 @@ class ParagraphBuilder(ControlTag):
                 )
                 options = Options(id, score, readonly, hidden)
                 return self._paragraph_span(
-                    target, texts, (index, first), (index, last), labels, "codepoint", options
+                    target, texts, (index, first), (index, last), label, "codepoint", options
                 )
             skipped += count
         scope = "the phrases" if in_phrase is None else f"phrase {in_phrase}"

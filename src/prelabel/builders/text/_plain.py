@@ -75,7 +75,7 @@ class TextSpanBuilder(ControlTag):
         text: str | Mapping[str, Any],
         start: int,
         end: int,
-        labels: LabelsArg,
+        label: LabelsArg,
         *,
         unit: OffsetUnit = "codepoint",
         score: float | None = None,
@@ -90,7 +90,7 @@ class TextSpanBuilder(ControlTag):
             text: the task text (exact string), or the task ``data`` dict.
             start: first character of the span, in ``unit``.
             end: one past the last character, in ``unit``.
-            labels: one label, or several when the control has ``choice="multiple"``; a
+            label: one label, or several when the control has ``choice="multiple"``; a
                 label's ``value`` or ``alias`` (the result carries the alias).
             unit: what the offsets count: ``"codepoint"`` (Python ``str`` indices, what Label
                 Studio stores), ``"utf16"`` (JavaScript) or ``"utf8"`` (bytes).
@@ -109,13 +109,13 @@ class TextSpanBuilder(ControlTag):
         source = task_text(target, text)
         first, last = span_in(OffsetMap(source), start, end, unit, tag_repr(target))
         options = Options(id, score, readonly, hidden)
-        return text_span(self, target, source, first, last, resolve(self, labels), options)
+        return text_span(self, target, source, first, last, resolve(self, label), options)
 
     def span_of(
         self,
         text: str | Mapping[str, Any],
         substring: str,
-        labels: LabelsArg,
+        label: LabelsArg,
         *,
         occurrence: int = 0,
         score: float | None = None,
@@ -129,7 +129,7 @@ class TextSpanBuilder(ControlTag):
         Args:
             text: the task text, or the task ``data`` dict.
             substring: the exact characters to find (case-sensitive, no normalization).
-            labels: the span's label(s).
+            label: the span's label(s).
             occurrence: which match, counting from 0 (matches may overlap).
             score: the span's confidence in [0, 1].
             id: the region id; a fresh one when None.
@@ -144,7 +144,7 @@ class TextSpanBuilder(ControlTag):
         source = task_text(target, text)
         first, last = find_span(source, substring, occurrence, tag_repr(target))
         options = Options(id, score, readonly, hidden)
-        return text_span(self, target, source, first, last, resolve(self, labels), options)
+        return text_span(self, target, source, first, last, resolve(self, label), options)
 
     def spans(
         self,
@@ -338,7 +338,7 @@ class TextSpanBuilder(ControlTag):
         html: str | Mapping[str, Any],
         start: int,
         end: int,
-        labels: LabelsArg,
+        label: LabelsArg,
         *,
         unit: OffsetUnit = "codepoint",
         score: float | None = None,
@@ -355,7 +355,7 @@ class TextSpanBuilder(ControlTag):
             self, to_name, ("hypertext",), "use span() for <Text>, html_span() for <HyperText>"
         )
         options = Options(id, score, readonly, hidden)
-        return html_region(self, target, html, start, end, labels, unit, options)
+        return html_region(self, target, html, start, end, label, unit, options)
 
 
 def _token_span_offsets(tokens: npt.NDArray[Any], ranges: npt.NDArray[Any]) -> npt.NDArray[Any]:
