@@ -15,6 +15,9 @@ convenience function that streams :class:`~prelabel.Task` objects, validated on 
   :func:`hf_choices`;
 * spaCy-style spans: :func:`spacy_entity_regions`;
 * ``supervision.Detections`` (duck-typed): :func:`detections_regions`;
+* detection frameworks (Ultralytics, torchvision, Detectron2, MMDetection; duck-typed):
+  :func:`detection_regions` (boxes, oriented boxes, masks, keypoints),
+  :func:`classification_choices` (Ultralytics ``probs``);
 * OCR engines (RapidOCR, PaddleOCR, EasyOCR, docTR, Tesseract; duck-typed): :func:`ocr_regions`
   (regions with their labels and per-region transcriptions), :func:`ocr_lines`;
 * :func:`make_task` wraps any of these results into a task.
@@ -37,6 +40,7 @@ from .arrays import (
 )
 from .coco import coco_categories, coco_regions, coco_results_to_tasks, coco_to_tasks
 from .coco_rle import decode_coco_rle, encode_coco_rle
+from .detection import classification_choices, detection_regions
 from .hf import hf_choices, hf_detection_regions, hf_entity_regions
 from .ocr import OcrLine, ocr_lines, ocr_regions
 from .spacy import spacy_entity_regions
@@ -48,11 +52,13 @@ __all__ = [
     "TaskStream",
     "YoloLabels",
     "box_regions",
+    "classification_choices",
     "coco_categories",
     "coco_regions",
     "coco_results_to_tasks",
     "coco_to_tasks",
     "decode_coco_rle",
+    "detection_regions",
     "detections_regions",
     "encode_coco_rle",
     "hf_choices",
