@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import ArrayLike, NDArray
 
-    from ..tags.controls import LabelingControl
+    from ..tags.labeling import LabelingControl
 else:
     np = lazy_module("numpy")
 

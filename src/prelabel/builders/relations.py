@@ -20,7 +20,7 @@ from ..results import Region, RelationResult
 from ..tags.base import ControlTag
 
 if TYPE_CHECKING:
-    from ..tags.controls import LabelingControl
+    from ..tags.labeling import LabelingControl
 
 __all__ = ["Direction", "RelationsBuilder", "relation"]
 

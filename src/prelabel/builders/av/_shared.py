@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..._lazy import lazy_module
 from ...errors import BuildError
 from ...tags.base import ControlTag, ObjectTag
+from ...tags.labeling import LabelingControl
 from .._common import finite, pick_target
 
 if TYPE_CHECKING:
@@ -38,8 +39,6 @@ def target_of(control: ControlTag, to_name: str | None, kind: type[Obj], method:
 
 
 def labels_of(control: ControlTag, label: LabelArg) -> list[str]:
-    from ...tags.controls import LabelingControl  # the controls module imports this one
-
     if not isinstance(control, LabelingControl):
         raise BuildError(f"<{control.tag} name={control.name!r}> has no labels")
     return control.resolve_labels(label)

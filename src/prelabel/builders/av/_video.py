@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import ArrayLike, NDArray
 
-    from ...tags.controls import LabelingControl
+    from ...tags.labeling import LabelingControl
 else:
     np = lazy_module("numpy")
 
@@ -58,9 +58,7 @@ def _video_labels(
     labels_control: LabelingControl | None, video: Video, label: LabelArg | None
 ) -> list[str] | None:
     if labels_control is not None:
-        from ...tags.controls import Labels  # the controls module imports this one
-
-        if not isinstance(labels_control, Labels):
+        if labels_control.tag != "Labels":
             raise BuildError(
                 f"labels_control must be a <Labels> control, got <{labels_control.tag} "
                 f"name={labels_control.name!r}>"

@@ -14,7 +14,7 @@ from ._base import Options, name_of, whole
 from ._region import PerRegionBuilder, attach
 
 if TYPE_CHECKING:
-    from ...tags.controls import LabelingControl
+    from ...tags.labeling import LabelingControl
 
 __all__ = ["ChoicesBuilder"]
 

@@ -29,7 +29,7 @@ else:
     np = lazy_module("numpy")
 
 if TYPE_CHECKING:
-    from ...tags.controls import LabelingControl
+    from ...tags.labeling import LabelingControl
 
 _fresh_ids = _ids.new_ids
 

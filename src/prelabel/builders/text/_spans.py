@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from ...labelmap import LabelMap
-    from ...tags.controls import LabelingControl
+    from ...tags.labeling import LabelingControl
 else:
     np = lazy_module("numpy")
 
