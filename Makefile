@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean test-integration
+.PHONY: demo test lint typecheck unit bench clean test-integration ml-backend
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,24 @@ $(LS_STAMP):
 	$(LS_VENV)/bin/python -m pip install --quiet label-studio==$(LS_VERSION)
 	touch $(LS_STAMP)
 
+# The ML backend (examples/ml_backend.py, docs/ml-backend.md) runs on the real label-studio-ml
+# from PyPI, in its own virtualenv so that its pins (Flask 1.1.2, ...) never decide ours.
+# 1.0.9 is its newest release; it imports rq and redis without declaring them, so they are
+# pinned beside it. prelabel goes in editable, with its own dependencies.
+ML_VENV := .venv-mlb
+LABEL_STUDIO_ML := label-studio-ml==1.0.9 rq==1.15.1 redis==5.0.8
+ML_STAMP := $(ML_VENV)/.installed-1.0.9
+ML_PORT ?= 9090
+
+$(ML_STAMP): pyproject.toml
+	test -x $(ML_VENV)/bin/python || $(PYTHON) -m venv $(ML_VENV)
+	$(ML_VENV)/bin/python -m pip install --quiet $(LABEL_STUDIO_ML) -e .
+	touch $(ML_STAMP)
+
+# One command: the backend on http://127.0.0.1:$(ML_PORT), until Ctrl-C.
+ml-backend: $(ML_STAMP)
+	$(ML_VENV)/bin/python examples/ml_backend.py serve --host 127.0.0.1 --port $(ML_PORT)
+
 # The editor check (integration/test_editor.py) drives Debian's Chromium with Python playwright;
 # playwright's own browser download does not work offline, so it is never run. Both are
 # installed here only: `make test` needs neither.
@@ -54,7 +72,7 @@ test-integration: $(STAMP)
 	    apt-get install -y -qq chromium > build/integration/apt-chromium.log; }; } \
 	&& { $(BIN)/python -c "import playwright" 2>/dev/null \
 	     || $(BIN)/python -m pip install --quiet '$(PLAYWRIGHT)'; } \
-	&& $(MAKE) --no-print-directory $(LS_STAMP) demo \
+	&& $(MAKE) --no-print-directory $(LS_STAMP) $(ML_STAMP) demo \
 	&& $(BIN)/ruff check integration && $(BIN)/ruff format --check integration \
 	&& { $(BIN)/python -m pytest integration -q -p no:cacheprovider 2>&1 \
 	     | tee build/integration/report.txt; test $${PIPESTATUS[0]} -eq 0; }; \
@@ -67,4 +85,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py --repeat 3 --out build/bench/table.md
 
 clean:
-	rm -rf build .venv .venv-ls .mypy_cache .pytest_cache .ruff_cache
+	rm -rf build .venv .venv-ls .venv-mlb .mypy_cache .pytest_cache .ruff_cache

@@ -1,59 +1,44 @@
-"""A custom Label Studio ML backend whose ``predict()`` builds and checks its output with prelabel.
+"""A Label Studio ML backend on ``label-studio-ml``, whose ``predict()`` builds with prelabel.
 
-Label Studio's ML backend (``label-studio-ml-backend``) calls
-``predict(tasks, context=None, **kwargs)`` on a ``LabelStudioMLBase`` subclass with a batch of
-task dicts, and takes back one prediction per task, in order: a list of dicts
-``{"result": [...], "score": float, "model_version": str}``, or the same wrapped as
-``ModelResponse(predictions=[PredictionValue(**p) for p in ...])``. Here the model is a fake,
-bundled one (``data/adapters/ml_backend/model.json``: a gazetteer NER and a keyword topic
-classifier) that answers in the shapes Hugging Face pipelines use, so the adapters turn its
-output into results; the backend never writes a result dict, a label string or an offset by
-hand. Each prediction is validated against the project's config before it is returned: a task
-whose prediction would not load gets an empty one (and a warning in the log), not an HTTP 500
-for the whole batch.
+Start it (one command; ``make ml-backend`` makes its virtualenv, ``.venv-mlb``, first)::
 
-Wiring it into the real SDK (not imported here, so this example runs without it)::
+    make ml-backend ML_PORT=9090        # or: .venv-mlb/bin/python examples/ml_backend.py serve
 
-    from label_studio_ml.model import LabelStudioMLBase
-    from label_studio_ml.response import ModelResponse
-    from label_studio_sdk.label_interface.objects import PredictionValue
+then connect it to a project (Settings > Model > Connect model, URL ``http://127.0.0.1:9090``,
+"Interactive preannotations" on), or through the API (docs/ml-backend.md). Label Studio then asks
+it for predictions when an annotator opens a task and on the "Retrieve predictions" action;
+with interactive preannotations on, it also asks about each span the annotator labels.
 
-    class NewModel(LabelStudioMLBase):
-        def setup(self):
-            self.set("model_version", MODEL_VERSION)
+The model is a fake, bundled one (``data/adapters/ml_backend/model.json``: a gazetteer NER and
+a keyword topic classifier) that answers in the shapes Hugging Face pipelines use, so the
+adapters turn its output into results: the backend never writes a result dict, a label string
+or an offset by hand. Interactively, it proposes every other mention of the words the annotator
+just labeled, with the same label.
 
-        def predict(self, tasks, context=None, **kwargs):
-            backend = PrelabelBackend(self.label_config)  # cache it per config in real code
-            predictions = backend.predict(tasks, context, **kwargs)
-            return ModelResponse(predictions=[PredictionValue(**p) for p in predictions])
+Nothing the model gets wrong takes the backend down: ``prelabel.mlbackend.Responder`` checks
+each task's prediction against the project's config before Label Studio sees it, and a task
+whose prediction would not load (or whose model call raised) gets an empty prediction and a log
+line, while the other tasks of the request keep theirs. A request that is not what Label
+Studio sends is answered 400 with the problems listed, never a 500 with a traceback.
 
-``context`` carries an annotator's clicks in interactive labeling; this model pre-labels whole
-tasks and ignores it.
+``main()`` (``make demo``) runs the same ``predict()`` without a server, on the bundled tasks.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import re
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from prelabel import (
-    BuildError,
-    Choices,
-    LabelConfig,
-    LabelMap,
-    Labels,
-    Prediction,
-    Task,
-    ValidationError,
-    reproducible_ids,
-)
+from prelabel import Choices, LabelConfig, LabelMap, Labels, Prediction, reproducible_ids
 from prelabel.adapters import hf_choices, hf_entity_regions
-from prelabel.validate import Validator
+from prelabel.mlbackend import InteractiveContext, PredictRequest, RequestTask, Responder
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import write_example
@@ -108,7 +93,7 @@ class GazetteerModel:
 
 
 class PrelabelBackend:
-    """The prediction half of an ML backend, for one labeling config.
+    """The prediction half of the ML backend, for one labeling config (no server needed).
 
     Args:
         label_config: the project's labeling config XML (``self.label_config`` in the SDK).
@@ -117,7 +102,7 @@ class PrelabelBackend:
 
     Raises:
         prelabel.UnknownNameError, prelabel.KindError: the config lacks the controls this
-            model fills (checked once, when the backend is set up, not per request).
+            model fills (checked once, when Label Studio sets the backend up, not per request).
     """
 
     def __init__(
@@ -135,7 +120,7 @@ class PrelabelBackend:
         self.min_topic_score = min_topic_score
         # One LabelMap for the backend's life: it counts the classes the config cannot take.
         self.labels = LabelMap(self.entities, unmapped="drop")
-        self.validator = Validator(self.config)
+        self.responder = Responder(self.config, model_version=self.model_version, logger=LOG)
 
     @property
     def model_version(self) -> str:
@@ -145,41 +130,155 @@ class PrelabelBackend:
         self,
         tasks: Sequence[Mapping[str, Any]],
         context: Mapping[str, Any] | None = None,
-        **kwargs: Any,
+        **params: Any,
     ) -> list[dict[str, Any]]:
-        """One prediction dict ``{model_version, score, result}`` per task, in task order."""
-        return [self._predict_one(task, index) for index, task in enumerate(tasks)]
+        """One checked prediction ``{model_version, score, result}`` per task, in task order.
 
-    def _predict_one(self, task: Mapping[str, Any], index: int) -> dict[str, Any]:
-        data = task.get("data", {})
-        text = data.get(self.text_key, "")
-        try:
-            spans = hf_entity_regions(
-                self.entities, data, self.model.entities(text), label_map=self.labels
-            )
-            topic = hf_choices(
-                self.topic,
-                self.model.classify(text),
-                unmapped="drop",
-                min_score=self.min_topic_score,
-            )
-            results = [*spans, topic] if topic is not None else spans
-            scores = [r.result["score"] for r in spans] + ([topic["score"]] if topic else [])
-            prediction = Prediction(
-                results,
-                model_version=self.model_version,
-                score=round(sum(scores) / len(scores), 4) if scores else 0.0,
-            )
-            records = self.validator.check_task(
-                Task(dict(data), predictions=[prediction]).to_dict(), index
-            )
-            errors = [r for r in records if r.severity == "error"]
-            if errors:
-                raise ValidationError(errors)
-        except (BuildError, ValidationError) as exc:
-            LOG.warning("task %s: prediction left empty: %s", task.get("id", index), exc)
-            prediction = Prediction([], model_version=self.model_version, score=0.0)
-        return prediction.to_dict()
+        Called as label-studio-ml calls a model: ``predict(tasks, context=..., login=...,
+        password=...)``. Raises :class:`prelabel.mlbackend.RequestError` when the tasks or
+        the context are not what Label Studio sends.
+        """
+        request = PredictRequest.from_call(
+            tasks, label_config=self.config.xml, params={**params, "context": context}
+        )
+        return self.responder.predictions(request, self.predict_task)
+
+    def predict_task(self, task: RequestTask, context: InteractiveContext | None) -> Prediction:
+        """The prediction for one task: the whole task, or suggestions around a labeled span."""
+        if context is not None:
+            return self.suggest(task, context)
+        text = str(task.data.get(self.text_key, ""))
+        spans = hf_entity_regions(
+            self.entities, task.data, self.model.entities(text), label_map=self.labels
+        )
+        topic = hf_choices(
+            self.topic, self.model.classify(text), unmapped="drop", min_score=self.min_topic_score
+        )
+        results = [*spans, topic] if topic is not None else spans
+        scores = [r.result["score"] for r in spans] + ([topic["score"]] if topic else [])
+        score = round(sum(scores) / len(scores), 4) if scores else 0.0
+        return Prediction(results, model_version=self.model_version, score=score)
+
+    def suggest(self, task: RequestTask, context: InteractiveContext) -> Prediction:
+        """Every other mention of the words the annotator just labeled, with the same label."""
+        text = str(task.data.get(self.text_key, ""))
+        suggestions = []
+        for labeled in context.of(self.entities.name):
+            start, end = labeled.value.get("start"), labeled.value.get("end")
+            labels = labeled.value.get("labels") or []
+            if not (isinstance(start, int) and isinstance(end, int) and labels):
+                continue
+            words = text[start:end]
+            for match in re.finditer(re.escape(words), text):
+                if match.start() != start and words.strip():
+                    suggestions.append(
+                        self.entities.span(task.data, match.start(), match.end(), labels)
+                    )
+        return Prediction(suggestions, model_version=self.model_version, score=1.0)
+
+
+# --- the server: label-studio-ml (imported only here; it lives in .venv-mlb) -----------------
+
+
+def make_app(model_dir: str | None = None, *, answers_log: Path | None = None) -> Any:
+    """The label-studio-ml Flask app serving :class:`PrelabelBackend`.
+
+    ``answers_log``: append each /predict exchange there as a JSON line (the task ids asked
+    and the answer), to compare with what Label Studio stored.
+    """
+    from label_studio_ml.api import init_app
+    from label_studio_ml.exceptions import AnswerException
+    from label_studio_ml.model import LabelStudioMLBase
+
+    from prelabel.mlbackend import RequestError
+
+    class PrelabelModel(LabelStudioMLBase):  # type: ignore[misc]
+        """Made by label-studio-ml on /setup, with the project's config."""
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.backend = PrelabelBackend(self.label_config)
+
+        def predict(self, tasks: list[dict[str, Any]], **kwargs: Any) -> list[dict[str, Any]]:
+            try:
+                return self.backend.predict(tasks, **kwargs)
+            except RequestError as exc:
+                # Answered 400 with the problems; "traceback" set so that the framework does
+                # not put one in the answer.
+                raise AnswerException(400, str(exc), {"traceback": None}) from None
+
+    app = init_app(PrelabelModel, model_dir=model_dir or tempfile.mkdtemp(prefix="prelabel-ml-"))
+    _report_model_version(app, GazetteerModel().version)
+    if answers_log is not None:
+        _log_answers(app, answers_log)
+    return app
+
+
+def _report_model_version(app: Any, version: str) -> None:
+    """Answer /setup and /predict with the model's version, not label-studio-ml's.
+
+    label-studio-ml 1.0.9 reports ``"INITIAL"`` (or its last training job's id) as the model
+    version. Label Studio keeps the version /setup reports as the backend's, and "Retrieve
+    predictions" skips only the tasks holding a prediction of that version: with ``"INITIAL"``
+    there, it never finds the predictions (which carry the model's version) and asks for the
+    same tasks again on every run.
+    """
+    from flask import jsonify
+
+    def with_version(view: Any) -> Any:
+        def wrapped() -> Any:
+            answer = view()
+            body = answer.get_json(silent=True)
+            if answer.status_code != 200 or not isinstance(body, dict):
+                return answer
+            return jsonify({**body, "model_version": version})
+
+        return wrapped
+
+    for name in ("_setup", "_predict"):
+        app.view_functions[name] = with_version(app.view_functions[name])
+
+
+def _log_answers(app: Any, path: Path) -> None:
+    from flask import request
+
+    def log(response: Any) -> Any:
+        if request.path == "/predict":
+            asked = request.get_json(silent=True) or {}
+            ids = [t.get("id") for t in asked.get("tasks") or [] if isinstance(t, dict)]
+            line = {
+                "task_ids": ids,
+                "context": (asked.get("params") or {}).get("context"),
+                "status": response.status_code,
+                "answer": response.get_json(silent=True),
+            }
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(line) + "\n")
+        return response
+
+    app.after_request(log)
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="ml_backend.py serve", description=serve.__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=9090)
+    parser.add_argument("--model-dir", help="label-studio-ml's work dir (default: a temp dir)")
+    parser.add_argument(
+        "--log-answers", type=Path, metavar="FILE", help="append each /predict exchange to FILE"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    make_app(args.model_dir, answers_log=args.log_answers).run(
+        host=args.host, port=args.port, threaded=False
+    )
+    return 0
+
+
+serve.__doc__ = "Serve the backend on http://HOST:PORT until interrupted."
+
+
+# --- make demo: the same predict(), without a server ------------------------------------------
 
 
 def main(out_dir: Path) -> list[dict[str, str]]:
@@ -196,5 +295,7 @@ def main(out_dir: Path) -> list[dict[str, str]]:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["serve"]:
+        sys.exit(serve(sys.argv[2:]))
     for entry in main(Path("build/demo")):
         print(entry)

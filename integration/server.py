@@ -98,6 +98,12 @@ def clean_env(
         "LABEL_STUDIO_CONVERTER_DOWNLOAD_RESOURCES": "false",
         "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
         "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+        # The ML backend test (test_ml_backend.py) serves its backend on 127.0.0.1. Label Studio
+        # refuses a loopback backend twice by default: the ML URL check (ML_BLOCK_LOCAL_IP) and
+        # the webhook <url>/webhook it makes for every new backend (SSRF_PROTECTION_ENABLED;
+        # its refusal answers POST /api/ml with 403). This server is loopback-only.
+        "ML_BLOCK_LOCAL_IP": "false",
+        "SSRF_PROTECTION_ENABLED": "false",
     }
     if strict:
         env[STRICT_FLAG] = "true"
@@ -105,6 +111,21 @@ def clean_env(
         env["LABEL_STUDIO_LOCAL_FILES_SERVING_ENABLED"] = "true"
         env["LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT"] = str(local_files_root)
     return env
+
+
+def stop_group(process: subprocess.Popen[bytes], timeout_s: float = 15.0) -> None:
+    """Stop a process started with ``start_new_session``: SIGTERM to its group (whose id is
+    its PID, so only what it started), then SIGKILL after ``timeout_s``."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout_s)
 
 
 class ServerError(RuntimeError):
@@ -308,16 +329,8 @@ class LabelStudioServer:
 
     def _reap(self) -> None:
         process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            # The group id is the server's PID (start_new_session): signal that group only.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=15)
+        if process is not None:
+            stop_group(process)
         handle, self._log_handle = self._log_handle, None
         if handle is not None:
             with contextlib.suppress(OSError):

@@ -1,4 +1,5 @@
-"""The ML backend example: predict() called directly, as label-studio-ml-backend calls it."""
+"""The ML backend example: predict() called directly, as label-studio-ml calls it (the server
+itself runs in integration/test_ml_backend.py, against Label Studio)."""
 
 from __future__ import annotations
 
@@ -108,3 +109,29 @@ def test_main_writes_tasks_with_the_predictions(tmp_path: Path) -> None:
     tasks = json.loads(Path(entry["tasks"]).read_text())
     assert [t["data"] for t in tasks] == [t["data"] for t in TASKS]
     assert all(len(t["predictions"]) == 1 for t in tasks)
+
+
+def test_interactive_suggests_the_other_mentions(backend: Any) -> None:
+    text = "Mr Darcy met Elizabeth; later Darcy wrote to her."
+    clicked = {
+        "id": "a1",
+        "from_name": "entities",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": 3, "end": 8, "text": "Darcy", "labels": ["Person"]},
+    }
+    (prediction,) = backend.predict(
+        [{"id": 9, "data": {"text": text}}], context={"result": [clicked]}
+    )
+    (suggested,) = prediction["result"]
+    assert suggested["value"] == {"start": 30, "end": 35, "text": "Darcy", "labels": ["Person"]}
+    assert prediction["model_version"] == "gazetteer-ner-2024.06"
+
+
+def test_a_malformed_request_is_refused_with_its_location(backend: Any) -> None:
+    from prelabel.mlbackend import RequestError
+
+    with pytest.raises(RequestError, match=r"\$\.tasks\[0\]\.data: Input should be a valid"):
+        backend.predict([{"id": 1, "data": "Ada"}])
+    with pytest.raises(RequestError, match=r"\$\.params\.context\.result: Field required"):
+        backend.predict(TASKS[:1], context={"clicked": True})

@@ -21,6 +21,8 @@ Exception tree::
     │                                     (names the shard, and the task by its key)
     ├── LabelStudioError (RuntimeError)   a Label Studio server refused a request (in
     │                                     ``prelabel.labelstudio``, with the server's answer)
+    ├── RequestError (ValueError)         an ML backend request Label Studio would not send (in
+    │                                     ``prelabel.mlbackend``, each problem as a JSON path)
     └── ValidationError (ValueError)      predictions that do not fit the config (all records)
 
 Every class also subclasses the builtin a caller would catch, so ``except ValueError`` works.
