@@ -1372,3 +1372,40 @@ def test_masked_and_complex_messages() -> None:
     # a masked array with nothing masked is an ordinary array
     unmasked = np.ma.masked_array([10.0, 20.0, 110.0, 70.0], mask=False)
     assert box.box(xyxy_px=unmasked, image_wh=WH, label="Car").result["value"]["x"] > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    xy=st.tuples(edgy, edgy),
+    unit=st.sampled_from(["px", "norm", "pct"]),
+    form=st.sampled_from(["list", "tuple", "float64 row", "float32 row", "int row", "scalars"]),
+    clip=st.booleans(),
+)
+def test_point_fast_path_matches_the_batch_path(
+    xy: tuple[float, float], unit: str, form: str, clip: bool
+) -> None:
+    """point() reads one ordinary point in plain Python; in every form it accepts and refuses
+    what points() does, with the same numbers and the same message."""
+    given_xy = {
+        "list": list,
+        "tuple": tuple,
+        "float64 row": lambda v: np.array(v),
+        "float32 row": lambda v: np.array(v, dtype=np.float32),
+        "int row": lambda v: np.array(np.nan_to_num(v)).clip(-1e9, 1e9).astype(np.int64),
+        "scalars": lambda v: [np.float64(x) for x in v],
+    }[form](xy)
+    arg = f"xy_{unit}"
+    as_float64 = np.asarray(given_xy, dtype=np.float64)
+    single = outcome(lambda: kp.point(**{arg: given_xy}, image_wh=WH, label="Nose", clip=clip))
+    batch = outcome(
+        lambda: kp.points(**{arg: as_float64[None]}, image_wh=WH, label="Nose", clip=clip)[0]
+    )
+    if isinstance(batch, str):
+        # the same refusal (a batch words the 0-1 fractions case for all its points)
+        assert isinstance(single, str)
+        assert single.split(":")[0] == batch.split(":")[0], (single, batch)
+        return
+    assert not isinstance(single, str), single
+    one, other = single.result["value"], batch.result["value"]
+    assert one == other
+    assert {type(v) for k, v in one.items() if k != "keypointlabels"} == {float}

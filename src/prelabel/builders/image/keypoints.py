@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ..._lazy import lazy_module
 from ...errors import BuildError
 from ...results import Region
+from ._boxmath import _real_scalars
 from ._calls import _resolve, _start
 from ._inputs import ImageWH, Label, _floats, _per_row, _pick_units, _quiet
 from ._points import _keypoints_pct
@@ -52,6 +53,38 @@ def _keypoint_widths(
         index = int(np.flatnonzero(pct > 100.0)[0])
         raise BuildError(f"{name} is wider than the image ({pct[index]:.4g}% of its width)")
     return cast("list[float]", pct.tolist())
+
+
+def _fast_point(value: Any, units: str, wh: tuple[int, int]) -> tuple[float, float] | None:
+    """Percent ``x, y`` of one ordinary point in plain Python (the numpy path's arithmetic,
+    in its order), or None for the numpy path to decide and explain: anything but two real
+    numbers, a point on or outside an edge, a px point within 1 px of the corner."""
+    kind = type(value)
+    if kind is np.ndarray:
+        if value.shape != (2,) or value.dtype.kind not in "fiu":
+            return None
+        value = value.tolist()
+    elif kind is not list and kind is not tuple:
+        return None
+    if len(value) != 2:
+        return None
+    a, b = value
+    if not (type(a) is float and type(b) is float):
+        if not _real_scalars((a, b)):
+            return None
+        a, b = float(a), float(b)
+    if units == "px":
+        if abs(a) <= 1.0 and abs(b) <= 1.0:
+            return None
+        x, y = a / wh[0] * 100.0, b / wh[1] * 100.0
+    elif units == "norm":
+        x, y = a * 100.0, b * 100.0
+    else:
+        x, y = a * 1.0, b * 1.0
+    # strictly inside: the edges (where numpy's clip decides the sign of zero) and NaN go there
+    if 0.0 < x < 100.0 and 0.0 < y < 100.0:
+        return x, y
+    return None
 
 
 class KeyPointBuilder(_ImageTool):
@@ -107,10 +140,15 @@ class KeyPointBuilder(_ImageTool):
             self, image_wh, to_name, item_index, score is not None, readonly, hidden
         )
         labels = _resolve(self, label)
-        raw = _floats(value, arg, (2,), single=True)
-        pct = _keypoints_pct(raw, name=arg, units=units, wh=wh, clip=clip, single=True)
-        width = _keypoint_widths(width_px, width_pct, 1, wh, single=True)[0]
-        x, y = pct[0].tolist()
+        fast = _fast_point(value, units, wh) if width_px is None and width_pct is None else None
+        if fast is not None:
+            x, y = fast
+            width = KEYPOINT_WIDTH_PCT
+        else:
+            raw = _floats(value, arg, (2,), single=True)
+            pct = _keypoints_pct(raw, name=arg, units=units, wh=wh, clip=clip, single=True)
+            width = _keypoint_widths(width_px, width_pct, 1, wh, single=True)[0]
+            x, y = pct[0].tolist()
         return _emit(self, {"x": x, "y": y, "width": width}, labels, template, id, score)
 
     def points(
