@@ -1409,3 +1409,50 @@ def test_point_fast_path_matches_the_batch_path(
     one, other = single.result["value"], batch.result["value"]
     assert one == other
     assert {type(v) for k, v in one.items() if k != "keypointlabels"} == {float}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    wh=image_wh(),
+    data=st.data(),
+    unit=st.sampled_from(["px", "norm", "pct"]),
+    form=st.sampled_from(["array", "float32 array", "lists", "tuples", "rows", "scalars"]),
+    twist=st.sampled_from(["none", "closed", "edge", "outside", "nan", "tiny", "line"]),
+)
+def test_polygon_fast_path_matches_the_batch_path(
+    wh: tuple[int, int], data: st.DataObject, unit: str, form: str, twist: str
+) -> None:
+    """polygon() reads one ordinary polygon in plain Python; in every form, and near every
+    rule, it accepts and refuses what polygons() does, with the same numbers."""
+    points = data.draw(polygon_px(wh))
+    if twist == "closed":
+        points = np.concatenate([points, points[:1]])
+    elif twist == "edge":
+        points[0] = [0.0, points[0, 1]]
+    elif twist == "outside":
+        points[0] = [wh[0] + 5.0, points[0, 1]]
+    elif twist == "nan":
+        points[1, 1] = np.nan
+    elif twist == "tiny":
+        points = points / max(wh) * 0.9
+    elif twist == "line":
+        points[:, 1] = points[0, 1]
+    scale = {"px": (1, 1), "norm": (1 / wh[0], 1 / wh[1]), "pct": (100 / wh[0], 100 / wh[1])}
+    scaled = points * scale[unit]
+    given_points = {
+        "array": lambda v: v,
+        "float32 array": lambda v: v.astype(np.float32),
+        "lists": lambda v: v.tolist(),
+        "tuples": lambda v: tuple(map(tuple, v.tolist())),
+        "rows": list,
+        "scalars": lambda v: [[np.float64(x) for x in row] for row in v.tolist()],
+    }[form](scaled)
+    arg = f"points_{unit}"
+    as_float64 = np.asarray(given_points, dtype=np.float64)
+    single = outcome(lambda: poly.polygon(**{arg: given_points}, image_wh=wh, label="Roof"))
+    batch = outcome(lambda: poly.polygons(**{arg: [as_float64]}, image_wh=wh, label="Roof")[0])
+    if isinstance(batch, str):
+        assert single == batch.replace(f"{arg}[0]", arg)
+        return
+    assert not isinstance(single, str), single
+    assert single.result["value"] == batch.result["value"]

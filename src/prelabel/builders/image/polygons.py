@@ -6,14 +6,20 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ... import units as _u
+from ..._lazy import lazy_module
 from ...results import Region
+from ._boxmath import _real_scalars
 from ._calls import _resolve, _start
 from ._inputs import ImageWH, Label, _pick_units
 from ._points import _points_pct
 from ._regions import _Batch, _emit, _ImageTool
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ._inputs import ArrayLike
+else:
+    np = lazy_module("numpy")
 
 __all__ = ["PolygonBuilder"]
 
@@ -67,7 +73,9 @@ class PolygonBuilder(_ImageTool):
             self, image_wh, to_name, item_index, score is not None, readonly, hidden
         )
         labels = _resolve(self, label)
-        points = _rings(value, arg, units, wh, clip, single=True)[0]
+        points = _fast_ring(value, units, wh)
+        if points is None:
+            points = _rings(value, arg, units, wh, clip, single=True)[0]
         return _emit(self, {"points": points, "closed": True}, labels, template, id, score)
 
     def polygons(
@@ -117,6 +125,52 @@ class PolygonBuilder(_ImageTool):
             ids,
         )
         return batch.regions({"points": ring, "closed": True} for ring in rings)
+
+
+def _fast_ring(value: Any, units: str, wh: tuple[int, int]) -> list[list[float]] | None:
+    """Percent points of one ordinary polygon in plain Python (the numpy path's arithmetic, in
+    its order), or None for the numpy path to decide and explain: anything but K >= 3 pairs
+    of real numbers, a point on or outside an edge, 0-1 fractions in px, a thin ring."""
+    if type(value) is np.ndarray:
+        if value.ndim != 2 or value.shape[1:] != (2,) or value.dtype.kind not in "fiu":
+            return None
+        value = value.tolist()
+    elif type(value) is not list and type(value) is not tuple:
+        return None
+    points: list[tuple[float, float]] = []
+    for point in value:
+        kind = type(point)
+        if (kind is not list and kind is not tuple) or len(point) != 2:
+            return None
+        a, b = point
+        if not (type(a) is float and type(b) is float):
+            if not _real_scalars((a, b)):
+                return None
+            a, b = float(a), float(b)
+        points.append((a, b))
+    if len(points) > 3 and points[0] == points[-1]:
+        points.pop()  # Label Studio closes the ring itself
+    if len(points) < 3:
+        return None
+    width, height = wh
+    if units == "px":
+        if max(max(abs(a), abs(b)) for a, b in points) <= 1.0:
+            return None
+        rows = [[a / width * 100.0, b / height * 100.0] for a, b in points]
+    else:
+        scale = 100.0 if units == "norm" else 1.0
+        rows = [[a * scale, b * scale] for a, b in points]
+    # strictly inside: the edges (where numpy's clip decides the sign of zero) and NaN go there
+    if not all(0.0 < x < 100.0 and 0.0 < y < 100.0 for x, y in rows):
+        return None
+    # twice the area (shoelace) in pixels; a ring near zero area is the numpy path's to judge
+    ring = [(x * width / 100.0, y * height / 100.0) for x, y in rows]
+    twice = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+        twice += x0 * y1 - x1 * y0
+    if not abs(twice) / 2.0 > 1e-6:
+        return None
+    return rows
 
 
 def _rings(
