@@ -23,6 +23,24 @@ MAX_DEPTH: Final = 64
 MAX_ELEMENTS: Final = 200_000
 """Most elements accepted (a taxonomy with a hundred thousand nodes still fits)."""
 
+MAX_ATTRIBUTES: Final = 1_000
+"""Most attributes on one tag (Label Studio's tags have a few dozen at most). lxml reads an
+attribute's value by scanning the tag's attributes, so reading them all is quadratic: 100,000
+attributes took over a minute."""
+
+# A text encoding with NUL bytes (UTF-16, UTF-32) hides "<!DOCTYPE" from a byte search: such
+# input is decoded first (from its byte order mark, or the NULs around the first "<").
+_WIDE = (
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
+
 _ENCODING_DECLARATION = re.compile(rb"\s*(\xef\xbb\xbf)?<\?xml[^>]*\bencoding\s*=", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)", re.IGNORECASE)
 
@@ -56,7 +74,8 @@ def parse_xml(source: str | bytes) -> etree._Element:
     >>> parse_xml("<View><Image name='img' value='$image'/></View>").tag
     'View'
     """
-    data = source.encode("utf-8") if isinstance(source, str) else bytes(source)
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else bytes(source)
+    data = _as_utf8(data)
     if not data.strip():
         raise ConfigError("the labeling config is empty; it must be XML with a <View> root")
     if len(data) > MAX_CONFIG_BYTES:
@@ -87,8 +106,28 @@ def parse_xml(source: str | bytes) -> etree._Element:
         ) from None
     if root is None:  # pragma: no cover - lxml raises on empty documents; kept for safety
         raise ConfigError("the labeling config has no root element")
+    if root.getroottree().docinfo.internalDTD is not None:  # the byte check missed a spelling
+        raise ConfigError(
+            "DOCTYPE and entity declarations are not allowed in a labeling config "
+            "(they can expand without bound or read local files); remove the <!DOCTYPE ...> block"
+        )
     _check_tree(root)
     return root
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """``data`` re-encoded as UTF-8 when it is in a wide encoding (UTF-16 or UTF-32)."""
+    start = data.lstrip(b" \t\r\n") if not data.startswith((b"\x00", b"\xff", b"\xfe")) else data
+    for mark, codec in _WIDE:
+        if start.startswith(mark):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ConfigError(
+                    f"the labeling config is not valid {codec.upper()}: {exc}"
+                ) from None
+            return text.lstrip("\ufeff").encode("utf-8", "surrogatepass")
+    return data
 
 
 def _line(element: etree._Element) -> int | None:
@@ -108,6 +147,12 @@ def _check_tree(root: etree._Element) -> None:
         if depth > MAX_DEPTH:
             raise ConfigError(
                 f"the labeling config nests deeper than {MAX_DEPTH} levels",
+                line=_line(element),
+            )
+        if len(element.keys()) > MAX_ATTRIBUTES:
+            raise ConfigError(
+                f"a <{element.tag}> tag has {len(element.keys()):,} attributes, over the "
+                f"{MAX_ATTRIBUTES:,} accepted",
                 line=_line(element),
             )
         if isinstance(element, etree._Entity):

@@ -47,11 +47,11 @@ class Unit:
 
 @dataclasses.dataclass
 class UnitResult:
-    """What a worker found in one file: counts, the spooled records, or why it stopped."""
+    """What a worker found in one file: counts, the spooled records, what could not be read."""
 
     stats: ValidationStats
     spool: str | None
-    failure: Exception | None
+    failures: list[Exception]
 
 
 _validators: dict[tuple[str, bool], Validator] = {}
@@ -76,20 +76,31 @@ def _start_method() -> str:
 
 def check_unit(unit: Unit) -> UnitResult:
     """Check every task of one file; runs in a worker process."""
-    from .validate import format_json, format_text  # the formats the single process prints
+    from .validate import (  # the formats the single process prints
+        format_json,
+        format_text,
+        located_crash,
+    )
 
     formatter: Formatter = format_json if unit.json_lines else format_text
     validator = _validator(unit.xml, unit.strict)
-    failure: Exception | None = None
+    failures: list[Exception] = []
     handle, spool = tempfile.mkstemp(suffix=".txt", dir=unit.spool_dir)
     with open(handle, "w", encoding="utf-8") as out:
         try:
-            for where, task in read_tasks_located(unit.path):
-                for record in validator.check_task(task, where.index):
+            for where, task in read_tasks_located(unit.path, on_error=failures.append):
+                try:
+                    records = validator.check_task(task, where.index)
+                except Exception as exc:  # a bug in prelabel: say where, check the rest
+                    failures.append(located_crash(f"{where}: task {where.index}", exc))
+                    continue
+                for record in records:
                     out.write(formatter(where, record))
         except (OSError, TaskFileError) as exc:
-            failure = exc
-    return UnitResult(validator.stats, spool, failure)
+            failures.append(exc)
+        except Exception as exc:  # a bug in prelabel: say where
+            failures.append(located_crash(str(unit.path), exc))
+    return UnitResult(validator.stats, spool, failures)
 
 
 def run_units(

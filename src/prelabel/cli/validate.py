@@ -14,9 +14,11 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Any, TextIO
 
+from .._redact import redact
 from ..config import LabelConfig
 from ..errors import ErrorRecord, TaskFileError
 from ..io import TaskLocation, check_complete, read_tasks_located, task_files
@@ -161,34 +163,64 @@ def run(args: argparse.Namespace) -> int:
     # One validator for every file: it keeps counters only, so memory stays flat.
     validator = Validator(config, strict=args.strict)
     stats = validator.stats
-    unreadable = 0
-    for source in sources:
-        before = stats.tasks
-        try:
-            for where, task in read_tasks_located(source, on_bytes=progress.advance):
-                records = validator.check_task(task, where.index)
-                if records:
-                    if shared_screen:
-                        progress.clear()
-                    for record in records:
-                        printer.record(where, record)
-                if progress.active:
-                    problems = stats.error_count + stats.warning_count
-                    progress.update(tasks=stats.tasks, problems=problems)
-            if stats.tasks == before:
-                raise TaskFileError(f"{source}: no tasks found (Label Studio imports none)")
-        except BrokenPipeError:
-            raise  # stdout went away: not a problem with this file
-        except (OSError, TaskFileError) as exc:
-            progress.clear()
-            out.flush()
-            print(f"prelabel: {_describe(source, exc)}", file=sys.stderr)
-            unreadable += 1
-    progress.clear()
-    printer.finish(stats, len(sources), unreadable)
+    unreadable: set[int] = set()  # the sources with a problem reading them
+    debug = bool(getattr(args, "debug", False))
+    completed = False
+    try:
+        for number, source in enumerate(sources):
+            before = stats.tasks
+
+            def report(exc: Exception, number: int = number, source: Path = source) -> None:
+                progress.clear()
+                out.flush()
+                print(f"prelabel: {_describe(source, exc)}", file=sys.stderr)
+                unreadable.add(number)
+
+            try:
+                tasks = read_tasks_located(source, on_bytes=progress.advance, on_error=report)
+                for where, task in tasks:
+                    try:
+                        records = validator.check_task(task, where.index)
+                    except Exception as exc:  # a bug in prelabel: say where, check the rest
+                        report(located_crash(f"{where}: task {where.index}", exc, debug))
+                        continue
+                    if records:
+                        if shared_screen:
+                            progress.clear()
+                        for record in records:
+                            printer.record(where, record)
+                    if progress.active:
+                        problems = stats.error_count + stats.warning_count
+                        progress.update(tasks=stats.tasks, problems=problems)
+                if stats.tasks == before and number not in unreadable:
+                    raise TaskFileError(f"{source}: no tasks found (Label Studio imports none)")
+            except BrokenPipeError:
+                raise  # stdout went away: not a problem with this file
+            except (OSError, TaskFileError) as exc:
+                report(exc)
+            except Exception as exc:  # a bug in prelabel: say where, go on with the next
+                report(located_crash(str(source), exc, debug))
+        completed = True
+    finally:  # interrupted, the JSON array is still closed (the exit status says why)
+        progress.clear()
+        if completed or isinstance(printer, _JsonPrinter):
+            printer.finish(stats, len(sources), len(unreadable))
     if unreadable:
         return 2
     return 1 if stats.error_count else 0
+
+
+def located_crash(where: str, exc: Exception, debug: bool = False) -> TaskFileError:
+    """An error prelabel did not expect while checking ``where``, as a located problem (the
+    traceback too with ``--debug`` or ``PRELABEL_DEBUG=1``)."""
+    if debug or os.environ.get("PRELABEL_DEBUG", "") not in ("", "0"):
+        traceback.print_exception(exc, file=sys.stderr)
+    detail = redact(str(exc))[:300]
+    return TaskFileError(
+        f"{where}: could not be checked: unexpected {type(exc).__name__}"
+        + (f": {detail}" if detail else "")
+        + " (a bug in prelabel: please report it)"
+    )
 
 
 def _units(sources: list[Path]) -> dict[int, list[Path] | Exception]:
@@ -262,8 +294,6 @@ def _run_parallel(
         number = owner[id(path)]
         finish_sources(number)
         progress.advance(_size(path))
-        if number in failed:
-            continue  # one process would have stopped reading this source
         if result.spool is not None:
             with open(result.spool, encoding="utf-8") as spooled:
                 if progress.active and isatty(out):
@@ -271,8 +301,8 @@ def _run_parallel(
                 printer.spooled(spooled)
         _add(stats, result.stats)
         per_source[number] += result.stats.tasks
-        if result.failure is not None:
-            fail(number, result.failure)
+        for failure in result.failures:
+            fail(number, failure)
         if progress.active:
             progress.update(tasks=stats.tasks, problems=stats.error_count + stats.warning_count)
     finish_sources(len(sources))

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar, overload
 
 from .._suggest import did_you_mean
-from .._xml import parse_xml
+from .._xml import MAX_CONFIG_BYTES, parse_xml
 from ..errors import ConfigError, KindError, UnknownNameError
 from ..tags import controls as c
 from ..tags import objects as o
@@ -96,7 +96,12 @@ class LabelConfig:
             ConfigError: the content is not a valid config.
         """
         with open(path, "rb") as handle:
-            return cls.parse(handle.read())
+            data = handle.read(MAX_CONFIG_BYTES + 1)  # bounded: the path may be /dev/zero
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"the labeling config is larger than the {MAX_CONFIG_BYTES:,}-byte limit"
+            )
+        return cls.parse(data)
 
     # --- lookups ---------------------------------------------------------------------------
 

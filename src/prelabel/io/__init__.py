@@ -27,6 +27,7 @@ from typing import Any
 from ._chunks import chunk_path, write_chunks, write_tasks
 from ._common import (
     ByteCounter,
+    ErrorSink,
     Layout,
     PathLike,
     TaskLike,
@@ -75,7 +76,11 @@ __all__ = [
 
 
 def read_tasks_located(
-    path: PathLike, *, layout: Layout | None = None, on_bytes: ByteCounter | None = None
+    path: PathLike,
+    *,
+    layout: Layout | None = None,
+    on_bytes: ByteCounter | None = None,
+    on_error: ErrorSink | None = None,
 ) -> Iterator[tuple[TaskLocation, dict[str, Any]]]:
     """Yield ``(location, task)`` for every task under ``path``, one at a time.
 
@@ -83,6 +88,10 @@ def read_tasks_located(
         path: a ``.json`` file, a ``.jsonl`` file or a directory of task files.
         layout: force a layout instead of guessing it from ``path``.
         on_bytes: called with the number of bytes read as reading goes (for progress bars).
+        on_error: called with each line, task or file that cannot be read (a located
+            :class:`~prelabel.errors.TaskFileError`), after which reading goes on with the
+            next one; without it the first such problem is raised. ``path`` itself that
+            cannot be opened is always raised.
 
     Raises:
         OSError: a file cannot be opened (``FileNotFoundError`` for a missing path).
@@ -90,11 +99,11 @@ def read_tasks_located(
     """
     layout = layout or detect_layout(path)
     if layout == "dir":
-        return iter_dir(path, on_bytes=on_bytes)
+        return iter_dir(path, on_bytes=on_bytes, on_error=on_error)
     check_complete(Path(path))
     if layout == "jsonl":
-        return iter_jsonl(path, on_bytes=on_bytes)
-    return iter_json(path, on_bytes=on_bytes)
+        return iter_jsonl(path, on_bytes=on_bytes, on_error=on_error)
+    return iter_json(path, on_bytes=on_bytes, on_error=on_error)
 
 
 def read_tasks(path: PathLike, *, layout: Layout | None = None) -> Iterator[dict[str, Any]]:

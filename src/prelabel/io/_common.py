@@ -24,10 +24,12 @@ else:
 
 __all__ = [
     "ByteCounter",
+    "ErrorSink",
     "Layout",
     "PathLike",
     "TaskLike",
     "TaskLocation",
+    "as_task_file_error",
     "atomic_bytes",
     "atomic_text",
     "canonical_task",
@@ -46,6 +48,8 @@ PathLike = str | os.PathLike[str]
 TaskLike = Task | Mapping[str, Any]
 ByteCounter = Callable[[int], None]
 """Called with the number of bytes just read (drives a progress bar)."""
+ErrorSink = Callable[[TaskFileError], None]
+"""Called with each file or line that cannot be read, when reading is to go on after it."""
 
 T = TypeVar("T")
 
@@ -63,6 +67,14 @@ class TaskLocation:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
+
+
+def as_task_file_error(exc: OSError | TaskFileError, path: PathLike) -> TaskFileError:
+    """``exc`` as a :class:`TaskFileError` naming the file (``cannot read NAME: reason``)."""
+    if isinstance(exc, TaskFileError):
+        return exc
+    name = os.fsdecode(exc.filename) if exc.filename is not None else os.fspath(path)
+    return TaskFileError(f"cannot read {name}: {exc.strerror or exc}")
 
 
 def detect_layout(path: PathLike) -> Layout:

@@ -7,16 +7,20 @@ storage) or a list of tasks (newer versions only); ``.jsonl`` files hold a task 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ..errors import TaskFileError
 from ._atomic import sweep_stale_temps
 from ._common import (
     ByteCounter,
+    ErrorSink,
     PathLike,
     TaskLike,
     TaskLocation,
+    as_task_file_error,
     atomic_bytes,
     chunked,
     dumps_task,
@@ -31,46 +35,76 @@ __all__ = ["iter_dir", "task_files", "write_dir"]
 _SUFFIXES = (".json", ".jsonl", ".ndjson")
 
 
-def task_files(path: PathLike) -> list[Path]:
+def task_files(path: PathLike, *, on_error: ErrorSink | None = None) -> list[Path]:
     """The task files of a directory (not its subdirectories), in natural name order.
 
-    Hidden files (``.name``) are skipped, as are files with other suffixes.
+    Hidden files (``.name``) are skipped, as are files with other suffixes. A task file name
+    that is not a regular file (a FIFO, a device, a broken or looping symlink) is skipped
+    too, and reported to ``on_error`` when given.
 
     Raises:
         OSError: the directory cannot be listed.
     """
     folder = Path(path)
+    names = []
     with os.scandir(folder) as entries:
-        names = [
-            entry.name
-            for entry in entries
-            if not entry.name.startswith(".")
-            and entry.name.lower().endswith(_SUFFIXES)
-            and entry.is_file()
-        ]
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.name.lower().endswith(_SUFFIXES):
+                continue
+            try:
+                regular = entry.is_file()
+                problem = None if regular else _not_regular(entry)
+            except OSError as exc:
+                regular, problem = False, exc.strerror or str(exc)
+            if regular:
+                names.append(entry.name)
+            elif problem is not None and on_error is not None:
+                on_error(TaskFileError(f"{folder / entry.name}: {problem}; skipped"))
     names.sort(key=natural_key)
     return [folder / name for name in names]
 
 
+def _not_regular(entry: os.DirEntry[str]) -> str | None:
+    """Why a task file name is not a regular file; None for a directory (not a task file)."""
+    if entry.is_dir():
+        return None
+    try:
+        mode = os.stat(entry.path).st_mode
+    except OSError as exc:  # a broken or looping symlink
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO, not a file (reading it could wait forever)"
+    return "not a regular file"
+
+
 def iter_dir(
-    path: PathLike, *, on_bytes: ByteCounter | None = None
+    path: PathLike, *, on_bytes: ByteCounter | None = None, on_error: ErrorSink | None = None
 ) -> Iterator[tuple[TaskLocation, dict[str, Any]]]:
     """Yield each task of every task file in a directory, file by file in name order.
 
     Locations name the file the task came from (index and line within that file).
 
+    Args:
+        on_error: given, a file or line that cannot be read is reported to it and reading
+            goes on with the next one; without it, the first such problem is raised.
+
     Raises:
         OSError: the directory or a file cannot be read.
         TaskFileError: a file that cannot be parsed (the message names it).
     """
-    files = task_files(path)
+    files = task_files(path, on_error=on_error)
     check_complete(Path(path), directory=True)
     for file in files:
-        check_complete(file)
-        if file.suffix.lower() == ".json":
-            yield from iter_json(file, on_bytes=on_bytes)
-        else:
-            yield from iter_jsonl(file, on_bytes=on_bytes)
+        try:
+            check_complete(file)
+            if file.suffix.lower() == ".json":
+                yield from iter_json(file, on_bytes=on_bytes, on_error=on_error)
+            else:
+                yield from iter_jsonl(file, on_bytes=on_bytes, on_error=on_error)
+        except (OSError, TaskFileError) as exc:
+            if on_error is None:
+                raise
+            on_error(as_task_file_error(exc, file))
 
 
 def write_dir(

@@ -17,6 +17,7 @@ from .._lazy import lazy_module
 from ..errors import TaskFileError
 from ._common import (
     ByteCounter,
+    ErrorSink,
     PathLike,
     TaskLike,
     TaskLocation,
@@ -33,6 +34,9 @@ else:
 __all__ = ["iter_json", "write_json", "write_json_stream"]
 
 CHUNK_BYTES = 1 << 20
+MAX_TASK_CHARS = 256 * 2**20
+"""The largest task read (characters of JSON). Label Studio refuses a request over 250 MB, so
+a bigger task could never be imported; the bound keeps a runaway file from filling memory."""
 _WS = re.compile(r"[ \t\n\r]*")
 # A decode error this close to the end of the buffer may only mean "read more" (a literal,
 # a number or an escape cut by the chunk boundary).
@@ -41,6 +45,10 @@ _TAIL = 16
 
 class _NonFiniteError(ValueError):
     """Raised from ``parse_constant``: NaN and Infinity are not JSON."""
+
+
+class _ValueError(TaskFileError):
+    """A value that parsed but cannot be a task's: the reader can go on after it."""
 
 
 def _reject_constant(name: str) -> Any:
@@ -56,6 +64,51 @@ def decoder() -> json.JSONDecoder:
     if _decoder is None:
         _decoder = json.JSONDecoder(parse_constant=_reject_constant)
     return _decoder
+
+
+# A number that may overflow a float to infinity: 309+ digits, or a 3+ digit exponent. Cheap
+# to search for; only a task that has one is walked to find it.
+_HUGE = re.compile(r"\d{309}|\d[eE][+]?\d{3}")
+
+
+def decode_failure(exc: RecursionError | ValueError) -> str:
+    """What the JSON module raises untyped, said plainly: nesting deeper than Python reads,
+    or an integer of more than 4,300 digits."""
+    if isinstance(exc, RecursionError):
+        return "nests deeper than the JSON reader allows (about 1,000 levels)"
+    detail = str(exc).split("; use sys.set_int_max_str_digits()")[0]
+    return f"holds a number too large to read ({detail})"
+
+
+def overflow(value: Any, text: str, start: int = 0, end: int = 2**62) -> str | None:
+    """Where a decoded task holds a number beyond the float range (it reads as infinity,
+    which Label Studio rejects and ``convert`` cannot write); None when it holds none.
+
+    ``text[start:end]`` is the task's JSON: only a task whose text has a huge number in it is
+    walked, so the check costs one regex scan.
+    """
+    if _HUGE.search(text, start, end) is None:
+        return None
+    where = _non_finite(value)
+    if where is None:
+        return None
+    return (
+        f"{where} is a number beyond the float range: it reads as infinity, which Label "
+        "Studio rejects (write a finite number)"
+    )
+
+
+def _non_finite(value: Any) -> str | None:
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    while stack:
+        loc, item = stack.pop()
+        if isinstance(item, float) and item in (float("inf"), float("-inf")):
+            return "$" + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in loc)
+        if isinstance(item, dict):
+            stack.extend(((*loc, k), v) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend(((*loc, i), v) for i, v in enumerate(item))
+    return None
 
 
 def _kind(value: Any) -> str:
@@ -142,6 +195,12 @@ class _Buffer:
                 if not self.eof and (
                     exc.pos >= len(self.text) - _TAIL or exc.msg.startswith("Unterminated string")
                 ):
+                    if len(self.text) - self.pos > MAX_TASK_CHARS:
+                        line, _ = self.where(self.pos)
+                        raise TaskFileError(
+                            f"{self.name}:{line}: {label}larger than {MAX_TASK_CHARS:,} "
+                            "characters (Label Studio refuses requests over 250 MB)"
+                        ) from None
                     self.fill(len(self.text) - self.pos)
                     continue
                 line, col = self.where(exc.pos)
@@ -154,11 +213,17 @@ class _Buffer:
                     f"{self.name}:{line}: {label}{exc} is not valid JSON "
                     "(Label Studio rejects NaN and Infinity)"
                 ) from None
+            except (RecursionError, ValueError) as exc:
+                line, _ = self.where(self.pos)
+                raise TaskFileError(f"{self.name}:{line}: {label}{decode_failure(exc)}") from None
             if end == len(self.text) and not self.eof:
                 self.fill()  # a number at the very end may continue in the next chunk
                 continue
             line, _ = self.where(self.pos)
+            why = overflow(value, self.text, self.pos, end)
             self.pos = end
+            if why is not None:
+                raise _ValueError(f"{self.name}:{line}: {label}{why}")
             return value, line
 
     def fail(self, message: str) -> TaskFileError:
@@ -167,19 +232,40 @@ class _Buffer:
 
 
 def iter_json(
-    path: PathLike, *, on_bytes: ByteCounter | None = None
+    path: PathLike, *, on_bytes: ByteCounter | None = None, on_error: ErrorSink | None = None
 ) -> Iterator[tuple[TaskLocation, dict[str, Any]]]:
     """Yield each task of a ``.json`` file with its location, one at a time.
 
     The file holds a list of task objects, or one task object (one task). NaN and Infinity are
     refused, as Label Studio's import refuses them.
 
+    Args:
+        on_error: given, an element that is not a task (not an object, a number beyond the
+            float range) is reported to it and reading goes on; a syntax error ends the file
+            (nothing after it can be trusted) and is reported too. Without it, the first
+            problem is raised.
+
     Raises:
         OSError: the file cannot be opened.
         TaskFileError: not UTF-8, not JSON, empty, or an element that is not an object; the
             message starts with ``file:line:column``.
     """
-    name = Path(path)
+    try:
+        yield from _iter_json(Path(path), on_bytes, on_error)
+    except TaskFileError as exc:
+        if on_error is None:
+            raise
+        on_error(exc)
+
+
+def _iter_json(
+    name: Path, on_bytes: ByteCounter | None, on_error: ErrorSink | None
+) -> Iterator[tuple[TaskLocation, dict[str, Any]]]:
+    def skip(problem: TaskFileError) -> None:
+        if on_error is None:
+            raise problem
+        on_error(problem)
+
     with open(name, "rb") as handle:
         buf = _Buffer(handle, name, on_bytes)
         first = buf.peek()
@@ -202,12 +288,20 @@ def iter_json(
             return
         index = 0
         while True:
-            value, line = buf.decode(f"task {index}: ")
-            if not isinstance(value, dict):
-                raise TaskFileError(
-                    f"{name}:{line}: task {index}: a task must be a JSON object, got {_kind(value)}"
-                )
-            yield TaskLocation(name, line, index), value
+            try:
+                value, line = buf.decode(f"task {index}: ")
+            except _ValueError as problem:
+                skip(problem)
+            else:
+                if isinstance(value, dict):
+                    yield TaskLocation(name, line, index), value
+                else:
+                    skip(
+                        TaskFileError(
+                            f"{name}:{line}: task {index}: a task must be a JSON object, "
+                            f"got {_kind(value)}"
+                        )
+                    )
             after = buf.peek()
             if after == ",":
                 buf.pos += 1

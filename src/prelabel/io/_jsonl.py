@@ -8,8 +8,16 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .._lazy import lazy_module
 from ..errors import TaskFileError
-from ._common import ByteCounter, PathLike, TaskLike, TaskLocation, atomic_bytes, encode_runs
-from ._json import _kind, _NonFiniteError, decoder
+from ._common import (
+    ByteCounter,
+    ErrorSink,
+    PathLike,
+    TaskLike,
+    TaskLocation,
+    atomic_bytes,
+    encode_runs,
+)
+from ._json import MAX_TASK_CHARS, _kind, _NonFiniteError, decode_failure, decoder, overflow
 
 if TYPE_CHECKING:
     import json
@@ -19,10 +27,20 @@ else:
 __all__ = ["iter_jsonl", "write_jsonl", "write_jsonl_stream"]
 
 
+MAX_LINE_BYTES = MAX_TASK_CHARS
+"""The longest line read; a longer one (or a file with no newline, like ``/dev/zero``) ends
+the file with a located error instead of filling memory."""
+
+
 def iter_jsonl(
-    path: PathLike, *, on_bytes: ByteCounter | None = None
+    path: PathLike, *, on_bytes: ByteCounter | None = None, on_error: ErrorSink | None = None
 ) -> Iterator[tuple[TaskLocation, dict[str, Any]]]:
     """Yield each task of a ``.jsonl`` file with its location; blank lines are skipped.
+
+    Args:
+        on_error: given, a line that is not a task is reported to it and reading goes on
+            with the next line (a line over :data:`MAX_LINE_BYTES` ends the file); without
+            it, the first problem is raised.
 
     Raises:
         OSError: the file cannot be opened.
@@ -33,34 +51,62 @@ def iter_jsonl(
     index = 0
     decode = decoder().decode
     with open(name, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while True:
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            number += 1
             if on_bytes is not None:
                 on_bytes(len(raw))
-            try:
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise TaskFileError(
-                    f"{name}:{number}: not UTF-8 text (byte {exc.start + 1} of the line)"
-                ) from None
-            if not text.strip():
-                continue
-            try:
-                value = decode(text.rstrip("\r\n"))
-            except json.JSONDecodeError as exc:
-                raise TaskFileError(
-                    f"{name}:{number}:{exc.pos + 1}: invalid JSON: {exc.msg}"
-                ) from None
-            except _NonFiniteError as exc:
-                raise TaskFileError(
-                    f"{name}:{number}: {exc} is not valid JSON "
-                    "(Label Studio rejects NaN and Infinity)"
-                ) from None
-            if not isinstance(value, dict):
-                raise TaskFileError(
-                    f"{name}:{number}: a task must be a JSON object, got {_kind(value)}"
+            if len(raw) > MAX_LINE_BYTES:
+                problem = TaskFileError(
+                    f"{name}:{number}: a line longer than {MAX_LINE_BYTES:,} bytes (Label "
+                    "Studio refuses requests over 250 MB); the rest of the file is not read"
                 )
+                if on_error is None:
+                    raise problem
+                on_error(problem)
+                return
+            try:
+                value = _line(raw, name, number, decode)
+            except TaskFileError as problem:
+                if on_error is None:
+                    raise
+                on_error(problem)
+                continue
+            if value is None:
+                continue
             yield TaskLocation(name, number, index), value
             index += 1
+
+
+def _line(raw: bytes, name: Path, number: int, decode: Any) -> dict[str, Any] | None:
+    """The task on one line; None for a blank line."""
+    try:
+        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise TaskFileError(
+            f"{name}:{number}: not UTF-8 text (byte {exc.start + 1} of the line)"
+        ) from None
+    if not text.strip():
+        return None
+    try:
+        value = decode(text.rstrip("\r\n"))
+    except json.JSONDecodeError as exc:
+        raise TaskFileError(f"{name}:{number}:{exc.pos + 1}: invalid JSON: {exc.msg}") from None
+    except _NonFiniteError as exc:
+        raise TaskFileError(
+            f"{name}:{number}: {exc} is not valid JSON (Label Studio rejects NaN and Infinity)"
+        ) from None
+    except (RecursionError, ValueError) as exc:
+        raise TaskFileError(f"{name}:{number}: {decode_failure(exc)}") from None
+    if not isinstance(value, dict):
+        raise TaskFileError(f"{name}:{number}: a task must be a JSON object, got {_kind(value)}")
+    why = overflow(value, text)
+    if why is not None:
+        raise TaskFileError(f"{name}:{number}: {why}")
+    return value
 
 
 def write_jsonl_stream(handle: IO[bytes], tasks: Iterable[TaskLike], *, start: int = 0) -> int:
