@@ -13,7 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# The examples that run real models (examples/model_*.py) need the `models` extra.
+MODELS_STAMP := $(VENV)/.installed-models
+
+$(MODELS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,models]'
+	touch $(MODELS_STAMP)
+
+demo: $(STAMP) $(MODELS_STAMP)
 	$(BIN)/python examples/run_all.py --out build/demo
 
 lint: $(STAMP)
@@ -23,7 +30,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src
 
-unit: $(STAMP)
+unit: $(STAMP) $(MODELS_STAMP)
 	mkdir -p build
 	$(BIN)/python -m pytest -q -n auto 2>&1 | tee build/test-report.txt; exit $${PIPESTATUS[0]}
 

@@ -327,7 +327,8 @@ def _data_value(data: Mapping[str, Any], path: str) -> Any:
 
 
 def _bundled_file(url: str) -> Path | None:
-    """A file under examples/data with the URL's file name (the example's own data)."""
+    """A file with the URL's file name under examples/data (the example's own data) or
+    build/demo (an image an example wrote, as the real-model examples write theirs)."""
     parts = urllib.parse.urlsplit(url)
     served = (
         dict(urllib.parse.parse_qsl(parts.query)).get("d") if url.startswith(LOCAL_FILES) else None
@@ -335,7 +336,9 @@ def _bundled_file(url: str) -> Path | None:
     name = Path(served or parts.path).name
     if not name:
         return None
-    found = sorted((ROOT / "examples" / "data").rglob(name))
+    found = sorted((ROOT / "examples" / "data").rglob(name)) or sorted(
+        (ROOT / "build" / "demo").rglob(name)
+    )
     return found[0] if len(found) == 1 else None
 
 
@@ -344,8 +347,9 @@ def stand_ins(config: LabelConfig, task: Mapping[str, Any]) -> dict[str, tuple[b
 
     Images become a PNG of the ``original_width`` x ``original_height`` the task's results
     declare for that image (800 x 600 when none does), or the image file the example bundles
-    under ``examples/data`` when there is one with that name; audio a WAV as long as the last
-    segment (plus a second) with as many channels as the results use; any other URL whose file
+    under ``examples/data`` (or wrote under ``build/demo``) when there is one with that name;
+    audio a WAV as long as the last segment (plus a second) with as many channels as the
+    results use; any other URL whose file
     name is bundled once under ``examples/data`` that file. URLs of Label Studio's local-files
     storage (``/data/local-files/?d=...``) get stand-ins too: the test server has no such
     storage. The task itself is not changed: the

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from example_helpers import run_example
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCRIPTS = sorted(
     p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_") and p.name != "run_all.py"
@@ -31,7 +33,7 @@ def _load(path: Path) -> ModuleType:
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_example_output_passes_the_sdk(script: Path, tmp_path: Path, sdk_validate: Any) -> None:
-    entries = _load(script).main(tmp_path)
+    entries = run_example(_load(script), script, tmp_path)
     assert entries, f"{script.name} produced no example"
     root = EXAMPLES.parent
     for entry in entries:

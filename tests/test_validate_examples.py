@@ -15,6 +15,7 @@ from types import ModuleType
 
 import pytest
 
+from example_helpers import run_example
 from prelabel import LabelConfig
 from prelabel.validate import check
 
@@ -44,7 +45,7 @@ def _path(entry: str) -> Path:
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_example_output_validates_clean(script: Path, tmp_path: Path) -> None:
-    for entry in _load(script).main(tmp_path):
+    for entry in run_example(_load(script), script, tmp_path):
         config = LabelConfig.from_file(_path(entry["config"]))
         raw = _path(entry["tasks"]).read_text(encoding="utf-8")
         tasks = (
