@@ -424,3 +424,14 @@ def test_rotated_rectangles_round_trip(
     # the same four corners, in some order
     distance = np.linalg.norm(back[:, None] - corners[None], axis=2).min(axis=1)
     assert distance.max() < tolerance
+
+
+def test_line_labels_from_ocr_lines_and_label_for_the_rest(split: LabelConfig) -> None:
+    lines = [
+        OcrLine(((10, 10), (90, 10), (90, 30), (10, 30)), "Total", 0.9, "Handwriting"),
+        OcrLine(((10, 40), (90, 40), (90, 60), (10, 60)), "Paid", 0.8),
+    ]
+    regions = ocr_regions(split, lines, image_wh=(100, 100), label="Text")
+    assert [r.results[1]["value"]["labels"] for r in regions] == [["Handwriting"], ["Text"]]
+    with pytest.raises(BuildError, match="needs a label for each line"):
+        ocr_regions(split, lines, image_wh=(100, 100))

@@ -71,7 +71,7 @@ def ocr_regions(
         clip: keep the part of a line inside the image when it reaches outside (a rotated box
             then becomes a polygon, or with no polygon tool the box around that part);
             by default such a line raises.
-        label: one label for every line; or
+        label: the label of every line (a line's own :attr:`OcrLine.label` wins); or
         labels: a model class per line (mapped by ``label_map`` like the other adapters).
             Without either, a labeling control with a single label gives that label.
         label_map, unmapped: as in :func:`prelabel.adapters.box_regions`.
@@ -312,19 +312,20 @@ def _labels_for(
         raise BuildError("give label= (one for every line) or labels= (one per line), not both")
     if per_line is not None:
         return [per_line[r] for r in rows]
-    if label is not None:
-        return [label] * len(rows)
-    if any(lines[r].label is not None for r in rows):
-        return [str(lines[r].label) for r in rows]
-    if labeling is None:
-        return None
-    values = labeling.label_values
-    if len(values) == 1:
-        return [values[0]] * len(rows)
-    raise BuildError(
-        f"{describe(labeling)} needs a label for each line: pass label= (one of "
-        f"{quote_list(values)}) or labels= (one per line)"
-    )
+    own = [lines[r].label for r in rows]
+    if label is None and all(name is not None for name in own) and own:
+        return cast("list[str]", own)
+    if label is None and labeling is not None and len(labeling.label_values) == 1:
+        label = labeling.label_values[0]
+    if label is None:
+        if labeling is None and not any(own):
+            return None
+        values = quote_list(labeling.label_values) if labeling is not None else "none"
+        raise BuildError(
+            f"{describe(labeling) if labeling is not None else 'the tool'} needs a label for "
+            f"each line: pass label= (one of {values}) or labels= (one per line)"
+        )
+    return [name if name is not None else label for name in own]
 
 
 def _scores(rows: list[int], lines: list[OcrLine]) -> list[float] | None:
