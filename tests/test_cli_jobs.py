@@ -75,3 +75,44 @@ def test_default_jobs_is_the_cores() -> None:
 def test_jobs_must_be_positive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--config", "c.xml", "--jobs", "0", "t.json"]) == 2
     assert "--jobs: expected a positive integer, got 0" in capsys.readouterr().err
+
+
+def test_threads_the_threading_module_does_not_see_mean_spawn() -> None:
+    """A test runner's or an extension's ``_thread`` thread makes fork unsafe (a run in an
+    xdist worker hung 20 minutes in a forked pool): only a single-threaded process forks."""
+    import _thread
+    import threading
+
+    from prelabel.cli import _jobs
+
+    release = threading.Lock()
+    release.acquire()
+    started = threading.Event()
+
+    def hold() -> None:
+        started.set()
+        release.acquire()
+
+    _thread.start_new_thread(hold, ())
+    started.wait()
+    try:
+        assert _jobs._start_method() == "spawn"
+    finally:
+        release.release()
+
+
+def test_workers_stop_on_sigterm_whatever_the_command_installed() -> None:
+    """The pool stops workers with SIGTERM; a worker must not keep the command's handler."""
+    import signal
+
+    from prelabel.cli import _jobs
+
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        signal.signal(signal.SIGTERM, lambda *_: None)
+        _jobs._worker_signals()
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])

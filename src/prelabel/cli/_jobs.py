@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -66,12 +67,31 @@ def _validator(xml: str, strict: bool) -> Validator:
     return found
 
 
+def _threads() -> int:
+    """Threads of this process, counting those the threading module does not know about (an
+    extension's or a test runner's ``_thread`` threads), where the OS tells."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
 def _start_method() -> str:
     """fork where it is safe (a process with one thread, as the command is: workers start in
     milliseconds); spawn otherwise (forking a process with threads can deadlock it)."""
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+    if "fork" in multiprocessing.get_all_start_methods() and _threads() == 1:
         return "fork"
     return "spawn"
+
+
+def _worker_signals() -> None:
+    """A worker dies on SIGTERM and leaves Ctrl-C to the main process.
+
+    A forked worker inherits the command's SIGTERM handler (which raises for cleanup in the
+    main process); the pool stops workers with SIGTERM, so they get the default back.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def check_unit(unit: Unit) -> UnitResult:
@@ -113,8 +133,16 @@ def run_units(
     with tempfile.TemporaryDirectory(prefix="prelabel-validate-") as spool_dir:
         units = [Unit(path, config.xml, strict, json_lines, spool_dir) for path in paths]
         context = multiprocessing.get_context(_start_method())
-        with context.Pool(min(jobs, len(units))) as pool:
+        pool = context.Pool(min(jobs, len(units)), initializer=_worker_signals)
+        try:
             for unit, result in zip(units, pool.imap(check_unit, units), strict=True):
                 yield unit.path, result
                 if result.spool is not None:
                     Path(result.spool).unlink(missing_ok=True)
+        except BaseException:
+            pool.terminate()  # stopped early (an error, Ctrl-C, the reader left): stop now
+            raise
+        else:
+            pool.close()  # every file done: workers leave on their own (no signal needed)
+        finally:
+            pool.join()
