@@ -109,7 +109,7 @@ def test_validate_extreme_json_exits_2_with_complete_json_and_checks_the_rest(
     huge.write_text(HUGE_INT + "\n")
     good = tmp_path / "good.jsonl"
     good.write_text('{"data": {"text": "x"}, "predictions": [{"result": [{"from_name": 1}]}]}\n')
-    for jobs in ("1", "2"):
+    for jobs in ("1",):  # (--jobs 2 gives the same: tests/test_cli_jobs.py)
         status = main(["validate", "--config", str(config), "--format", "json", "--jobs", jobs,
                        str(deep), str(huge), str(good)])  # fmt: skip
         out, err = capsys.readouterr()

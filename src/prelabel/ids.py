@@ -114,6 +114,12 @@ def use_id_factory(factory: IdFactory) -> Iterator[None]:
 def reproducible_ids(seed: int) -> Iterator[None]:
     """Generate the same sequence of ids for the same ``seed``, inside the block.
 
+    The setting lives in a :mod:`contextvars` variable, so it holds for this thread (and its
+    asyncio tasks) only: a worker thread starts with unseeded ids. That is on purpose, since
+    threads interleave in no fixed order and one shared seeded sequence would not repeat. For
+    reproducible ids from a thread pool, give each work item its own block, e.g.
+    ``pool.submit(build, item)`` where ``build`` runs ``with reproducible_ids(seed + i):``.
+
     >>> with reproducible_ids(7):
     ...     first = [new_id(), new_id()]
     >>> with reproducible_ids(7):

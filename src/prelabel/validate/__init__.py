@@ -113,6 +113,26 @@ class Validator:
 
     def check_task(self, task: Any, index: int) -> list[ErrorRecord]:
         """The records of one task; locations start with ``index`` (``$[index]...``)."""
+        try:
+            return self._check_task(task, index)
+        except (ValueError, TypeError):
+            # A value JSON cannot hold (a numpy array compares elementwise, a set...) breaks
+            # the checks that assume JSON: report it where it is, as Label Studio never
+            # receives it. Anything else is a bug and is raised.
+            found = _not_json(task)
+            if found is None:
+                raise
+            loc, kind = found
+            sink = Sink(self.stats, self.strict)
+            sink.add(
+                "value.not_json",
+                (index, *loc),
+                f"a {kind} is not a JSON value; Label Studio receives JSON only",
+                hint="convert it to a plain value (float(), int(), .tolist())",
+            )
+            return sink.records
+
+    def _check_task(self, task: Any, index: int) -> list[ErrorRecord]:
         sink = Sink(self.stats, self.strict)
         self.stats.tasks += 1
         if type(task) is not dict and isinstance(task, Task):
@@ -265,3 +285,21 @@ def validate(tasks: Iterable[Any], config: LabelConfig, *, strict: bool = False)
     records = check(tasks, config, strict=strict)
     if any(r.severity == "error" for r in records):
         raise ValidationError(records)
+
+
+def _not_json(task: Any) -> tuple[tuple[str | int, ...], str] | None:
+    """Where the first value JSON cannot hold is in ``task``, and its type; None if none."""
+    if isinstance(task, Task):
+        return None
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), task)]
+    while stack:
+        loc, value = stack.pop()
+        if value is None or type(value) in (str, int, float, bool):
+            continue
+        if type(value) is dict:
+            stack.extend(((*loc, str(k)), v) for k, v in reversed(value.items()))
+        elif type(value) in (list, tuple):
+            stack.extend(((*loc, i), v) for i, v in reversed(list(enumerate(value))))
+        else:
+            return loc, f"{type(value).__module__}.{type(value).__qualname__}"
+    return None

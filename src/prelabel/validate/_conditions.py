@@ -60,7 +60,8 @@ def check_conditions(
         t = r.get("type")
         if t in ("choices", "taxonomy"):
             parents.append((i, str(r.get("from_name")), r.get("id"), _selected(r.get("value"), t)))
-        if r.get("from_name") in conditional:
+        name = r.get("from_name")
+        if isinstance(name, str) and name in conditional:  # a list here is reported elsewhere
             mine.append(i)
     for i in mine:
         r = results[i]

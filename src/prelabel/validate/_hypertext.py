@@ -301,7 +301,9 @@ def _offset_hint(doc: HtmlDoc, s: str, so: int, e: str, eo: int, given: Any) -> 
 
 def _from_utf16(node_text: str, units: int) -> int:
     """The code-point index at ``units`` UTF-16 units into ``node_text`` (clamped)."""
-    return len(node_text.encode("utf-16-le")[: 2 * units].decode("utf-16-le", "ignore"))
+    return len(
+        node_text.encode("utf-16-le", "surrogatepass")[: 2 * units].decode("utf-16-le", "ignore")
+    )
 
 
 def _global_hint(doc: HtmlDoc, g: tuple[Any, Any], gs: int, ge: int) -> str:
@@ -312,7 +314,7 @@ def _global_hint(doc: HtmlDoc, g: tuple[Any, Any], gs: int, ge: int) -> str:
             "both cover the same text, at another place; globalOffsets count code points over "
             "every text node in document order with each <br> as one character"
         )
-    u16 = doc.text.encode("utf-16-le")
+    u16 = doc.text.encode("utf-16-le", "surrogatepass")
     if 0 <= a < b <= len(u16) // 2:
         ua = len(u16[: 2 * a].decode("utf-16-le", "ignore"))
         ub = len(u16[: 2 * b].decode("utf-16-le", "ignore"))

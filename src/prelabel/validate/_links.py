@@ -242,7 +242,7 @@ def _compare_geometry(i: int, v: dict[str, Any], j: int, p: PredCtx, ck: Control
     if not isinstance(other, dict):
         return
     for key in _GEOMETRY_KEYS:
-        if key in v and key in other and key != "rle" and v[key] != other[key]:
+        if key in v and key in other and key != "rle" and _differs(v[key], other[key]):
             p.add(
                 "per_region.geometry_mismatch",
                 (i, "value", key),
@@ -514,3 +514,21 @@ def _check_relations(p: PredCtx, relations: Relations | None) -> None:
                 f"<Relations> is single-choice but the relation has {len(labels)} labels",
                 hint='keep one label, or set choice="multiple" on <Relations>',
             )
+
+
+def _differs(a: Any, b: Any) -> bool:
+    """``a != b`` for JSON values that may hold numpy arrays (whose ``!=`` is elementwise)."""
+    try:
+        return bool(a != b)
+    except (ValueError, TypeError):
+        return bool(_plain(a) != _plain(b))
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value

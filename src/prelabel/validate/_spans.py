@@ -171,7 +171,7 @@ class TextSpanChecker(_SpanBase):
         if not text.isascii():
             u16 = p.task.cache.get("u16:" + self.obj.name)
             if u16 is None:
-                u16 = text.encode("utf-16-le")
+                u16 = text.encode("utf-16-le", "surrogatepass")  # a lone surrogate too
                 p.task.cache["u16:" + self.obj.name] = u16
             a = len(u16[: 2 * s].decode("utf-16-le", "ignore"))
             b = len(u16[: 2 * e].decode("utf-16-le", "ignore"))
@@ -182,7 +182,7 @@ class TextSpanChecker(_SpanBase):
                 )
             u8 = p.task.cache.get("u8:" + self.obj.name)
             if u8 is None:
-                u8 = text.encode("utf-8")
+                u8 = text.encode("utf-8", "surrogatepass")
                 p.task.cache["u8:" + self.obj.name] = u8
             a = len(u8[:s].decode("utf-8", "ignore"))
             b = len(u8[:e].decode("utf-8", "ignore"))
@@ -380,8 +380,8 @@ class ParagraphSpanChecker(_SpanBase):
         last = phrases[e].get(text_key) if isinstance(phrases[e], dict) else None
         if not isinstance(first, str) or not isinstance(last, str):
             return
-        n_first = len(first.encode("utf-16-le")) // 2
-        n_last = len(last.encode("utf-16-le")) // 2
+        n_first = len(first.encode("utf-16-le", "surrogatepass")) // 2
+        n_last = len(last.encode("utf-16-le", "surrogatepass")) // 2
         for key, off, n, idx in (
             ("startOffset", offsets[0], n_first, s),
             ("endOffset", offsets[1], n_last, e),
@@ -398,13 +398,13 @@ class ParagraphSpanChecker(_SpanBase):
                 return
         given = v.get("text", MISSING)
         if s == e and isinstance(given, str):
-            u16 = first.encode("utf-16-le")
+            u16 = first.encode("utf-16-le", "surrogatepass")
             piece = u16[2 * offsets[0] : 2 * offsets[1]].decode("utf-16-le", "replace")
             if piece != given:
                 hint = None
                 at = first.find(given)
                 if at >= 0:
-                    a = len(first[:at].encode("utf-16-le")) // 2
+                    a = len(first[:at].encode("utf-16-le", "surrogatepass")) // 2
                     hint = (
                         f"the text occurs at startOffset={a}, endOffset="
                         f"{a + len(given.encode('utf-16-le')) // 2} (Paragraphs offsets are "
