@@ -31,6 +31,7 @@ from . import convert as convert_cmd
 from . import from_coco as from_coco_cmd
 from . import from_yolo as from_yolo_cmd
 from . import inspect as inspect_cmd
+from . import preview as preview_cmd
 from . import schema as schema_cmd
 from . import upload as upload_cmd
 from . import validate as validate_cmd
@@ -45,6 +46,7 @@ _MODULES: tuple[ModuleType, ...] = (
     from_yolo_cmd,
     upload_cmd,
     schema_cmd,
+    preview_cmd,
 )
 COMMANDS: dict[str, ModuleType] = {module.NAME: module for module in _MODULES}
 

@@ -7,7 +7,7 @@ the picture, each region in its label's ``background`` colour from the config.
 
 * :func:`show` returns a :class:`Preview` that a notebook displays (``_repr_html_``) and that
   :meth:`Preview.save` writes as a self-contained page;
-* ``prelabel preview`` writes the page ``prelabel preview`` makes for a whole task file
+* :func:`write_report` (and ``prelabel preview``) writes a review page for a whole task file
   (thumbnails, filters by label and problem, problems drawn in place).
 
 Nothing is fetched from the network: pictures come from ``data:`` URLs, local files or arrays
@@ -35,11 +35,12 @@ from typing import TYPE_CHECKING, Any
 
 from ._html import esc, page, wrap
 from ._render import Options, render_results, render_task
+from ._report import Report, write_report
 
 if TYPE_CHECKING:
     from ..config import LabelConfig
 
-__all__ = ["Preview", "show"]
+__all__ = ["Preview", "Report", "show", "write_report"]
 
 
 class Preview:

@@ -76,7 +76,10 @@ def _local_path(value: str, parts: urllib.parse.SplitResult, base: Path | None) 
         return None  # another scheme (ftp:, blob:): nothing to read locally
     else:
         path = Path(value)
-        candidates = [path] if path.is_absolute() else ([base / path] if base else []) + [path]
+        relative = Path(*path.parts[1:]) if path.is_absolute() else path
+        # An absolute path may be a server path (/static/...): also looked up under base.
+        candidates = ([path] if path.is_absolute() else []) + ([base / relative] if base else [])
+        candidates += [] if path.is_absolute() else [path]
     for candidate in candidates:
         if candidate.suffix.lower() in IMAGE_SUFFIXES and candidate.is_file():
             return candidate

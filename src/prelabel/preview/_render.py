@@ -36,12 +36,15 @@ _DEFAULT_SIZE = (800, 600)
 class Options:
     """How to draw: display width of an image (screen px), where relative image paths are,
     pictures given by the caller (an array or a path, for every image or by object name),
-    and at most how many predictions/annotations of a task to draw."""
+    at most how many predictions/annotations of a task to draw, and how much picture data a
+    page may still embed."""
 
     width: int = 480
     base_dir: Path | None = None
     image: Any = None
     max_items: int = 3
+    embed_budget: int | None = None
+    """Characters of pictures still allowed in the page (None: no limit); spent as drawn."""
 
 
 def _picture(
@@ -102,6 +105,12 @@ def _object_html(
     notes: list[str] = []
     if kind == "Image":
         picture = _picture(name, data, config, options)
+        href = picture.href
+        if href is not None and options.embed_budget is not None:
+            if len(href) > options.embed_budget:
+                picture = Picture(None, picture.size, "not embedded: the page is full")
+            else:
+                options.embed_budget -= len(href)
         size = picture.size or _declared_size(regions)
         if size is None:
             size = _DEFAULT_SIZE
