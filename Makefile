@@ -22,6 +22,7 @@ $(MODELS_STAMP): $(STAMP)
 
 demo: $(STAMP) $(MODELS_STAMP)
 	$(BIN)/python examples/run_all.py --out build/demo
+	$(BIN)/python examples/_preview_pages.py --demo build/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests examples benchmarks

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import rle
+from .._lazy import lazy_module
 from ..errors import RLEError
 from ._geometry import (
     KEYPOINT_MIN_RADIUS_SCREEN_PX,
@@ -29,6 +30,11 @@ from ._geometry import (
 from ._html import esc, fmt, shorten
 from ._model import RegionView
 from ._png import mask_png, png_data_url
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy")
 
 __all__ = ["CAPTION_LIMIT", "MASK_OPACITY", "image_svg", "shape_element"]
 
@@ -91,10 +97,12 @@ def _closing(shape: Shape) -> str:
     return "</circle>"
 
 
-def _mask_element(result: Mapping[str, Any], colour: str, region_id: str, size: Any) -> str:
+def _mask_element(
+    result: Mapping[str, Any], colour: str, region_id: str, size: tuple[int, int]
+) -> tuple[str, tuple[float, float] | None]:
     """The mask of a brush result: the label's colour through the decoded mask (an SVG
     ``<mask>`` of a 1-bit PNG, so any CSS colour works); raises RLEError when it cannot be
-    read."""
+    read. Also returns the mask's top-left corner in the image's pixels (None when empty)."""
     value = result.get("value")
     if not isinstance(value, Mapping) or "rle" not in value:
         raise RLEError("the brush result has no value.rle")
@@ -105,12 +113,28 @@ def _mask_element(result: Mapping[str, Any], colour: str, region_id: str, size: 
     href = png_data_url(mask_png(mask, (255, 255, 255)))
     ident = f"pl-m{next(_MASK_IDS)}"
     place = f'x="0" y="0" width="{fmt(size[0])}" height="{fmt(size[1])}"'
+    rows, cols = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
+    corner = None
+    if len(rows):  # in the image's pixels: the mask is stretched over the image
+        corner = (cols[0] * size[0] / width, rows[0] * size[1] / height)
     return (
         f'<mask id="{ident}" maskUnits="userSpaceOnUse" {place}>'
         f'<image class="pl-mask" data-region="{esc(region_id)}" {place} '
         f'preserveAspectRatio="none" style="image-rendering:pixelated" href="{href}"/></mask>'
         f'<rect class="pl-mask-fill" data-region="{esc(region_id)}" {place} fill="{colour}" '
-        f'opacity="{MASK_OPACITY}" mask="url(#{ident})"/>'
+        f'opacity="{MASK_OPACITY}" mask="url(#{ident})"/>',
+        corner,
+    )
+
+
+def _caption(region: RegionView, corner: tuple[float, float], scale: float) -> str:
+    """The region's labels, score and text just above its top-left corner."""
+    font = CAPTION_SCREEN_PX * scale
+    x0, y0 = corner
+    return (
+        f'<text x="{fmt(max(x0, 0))}" y="{fmt(max(y0 - 3 * scale, font))}" '
+        f'font-size="{fmt(font)}" fill="{region.colour}" '
+        f'stroke-width="{fmt(3 * scale)}">{esc(shorten(region.caption, 60))}</text>'
     )
 
 
@@ -168,9 +192,13 @@ def image_svg(
         problem = ' stroke-dasharray="6 3"' if region.problem else ""
         if kind in MASK_TYPES:
             try:
-                masks.append(_mask_element(main, region.colour, region.id, size))
+                element, corner = _mask_element(main, region.colour, region.id, size)
             except RLEError as error:
                 notes.append(f"region {region.id}: mask not drawn ({error})")
+                continue
+            masks.append(element)
+            if show_captions and region.caption and corner is not None:
+                captions.append(_caption(region, corner, scale))
             continue
         value = main.get("value")
         shape = shape_of(kind, value if isinstance(value, Mapping) else {}, width, height)
@@ -185,14 +213,10 @@ def image_svg(
             extra=problem,
         )
         shapes.append(element + title + _closing(shape))
-        if show_captions and region.caption:
+        # Keypoints come in dozens per person: their labels stay in the hover title.
+        if show_captions and region.caption and not isinstance(shape, Point):
             x0, y0, _, _ = bbox(shape, min_point_radius=min_radius)
-            font = CAPTION_SCREEN_PX * scale
-            captions.append(
-                f'<text x="{fmt(max(x0, 0))}" y="{fmt(max(y0 - 3 * scale, font))}" '
-                f'font-size="{fmt(font)}" fill="{region.colour}" '
-                f'stroke-width="{fmt(3 * scale)}">{esc(shorten(region.caption, 60))}</text>'
-            )
+            captions.append(_caption(region, (x0, y0), scale))
     out += masks
     out += shapes
     if captions:

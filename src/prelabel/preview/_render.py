@@ -262,5 +262,8 @@ def render_task(
             + render_results([], data=data, config=config, options=options, palette=palette)
         )
     if total > shown and shown:
-        blocks.append(f'<div class="pl-more">… {total - shown} more not drawn</div>')
+        blocks.append(
+            f'<div class="pl-more">… {total - shown} more prediction(s)/annotation(s) '
+            "not drawn</div>"
+        )
     return "".join(blocks)
