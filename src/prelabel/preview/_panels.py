@@ -2,8 +2,10 @@
 
 * ``<Text>``: each span highlighted at ``value.start``/``value.end``, Unicode code points into
   the task text (Python ``str`` indices), which is where Label Studio highlights them.
-* ``<HyperText>``, ``<Paragraphs>``: their spans are listed (label, text, location); their
-  placement depends on the page's DOM, which only a browser knows.
+* ``<HyperText>``: spans placed by their text-node xpath and offset (``globalOffsets`` when
+  the xpath is not in the document), over the text Label Studio counts (``html_text_map``).
+* ``<Paragraphs>``: each phrase on its line, spans from phrase ``start`` at ``startOffset`` to
+  phrase ``end`` at ``endOffset`` (UTF-16 units inside a phrase, as the editor counts them).
 * ``<Audio>``, ``<Video>``, ``<TimeSeries>``: segments and ranges as bars on a time axis.
 * choices, taxonomy, rating, number, datetime, textarea, ...: a table beside the object.
 """
@@ -18,7 +20,15 @@ from typing import Any
 from ._html import esc, fmt, shorten
 from ._model import RegionView
 
-__all__ = ["TEXT_LIMIT", "classifications_table", "span_list", "text_spans", "timeline_svg"]
+__all__ = [
+    "TEXT_LIMIT",
+    "Span",
+    "classifications_table",
+    "highlight",
+    "span_list",
+    "text_spans",
+    "timeline_svg",
+]
 
 TEXT_LIMIT = 20_000  # characters of a text shown; spans past it are listed below
 _LANES = 12
@@ -32,19 +42,30 @@ def _tint(colour: str) -> str:
     return f"{colour}40" if colour.startswith("#") and len(colour) == 7 else colour
 
 
+Span = tuple[int, int, RegionView]
+
+
 def text_spans(text: str, regions: Sequence[RegionView]) -> str:
-    """The text with every span highlighted (nested spans: the inner one shows on top)."""
-    shown = text[:TEXT_LIMIT]
-    spans: list[tuple[int, int, RegionView]] = []
+    """A ``<Text>`` with every span highlighted at ``value.start``/``value.end`` (code points)."""
+    spans: list[Span] = []
     outside: list[RegionView] = []
     for region in regions:
         value = region.main.get("value")
         value = value if isinstance(value, Mapping) else {}
         start, end = _int(value.get("start")), _int(value.get("end"))
-        if start is None or end is None or not 0 <= start < end <= len(shown):
+        if start is None or end is None or not 0 <= start < end <= len(text):
             outside.append(region)
         else:
             spans.append((start, end, region))
+    return highlight(text, spans, outside)
+
+
+def highlight(text: str, spans: Sequence[Span], outside: Sequence[RegionView]) -> str:
+    """``text`` with each ``(start, end, region)`` code-point span highlighted (nested spans:
+    the inner one shows on top); ``outside`` regions, which could not be placed, are listed."""
+    shown = text[:TEXT_LIMIT]
+    outside = [*outside, *(region for _, end, region in spans if end > len(shown))]
+    spans = [span for span in spans if span[1] <= len(shown)]
     cuts = sorted({0, len(shown), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     ends: dict[int, list[RegionView]] = {}
     for _, end, region in spans:

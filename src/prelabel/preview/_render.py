@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..tags import objects
 from ..validate._data import parse_path, resolve
 from ._colors import Palette
 from ._geometry import IMAGE_TYPES
@@ -20,7 +21,8 @@ from ._html import esc, fmt, shorten
 from ._image import image_svg
 from ._media import Picture, load_image
 from ._model import RegionView, split_results
-from ._panels import classifications_table, span_list, text_spans, timeline_svg
+from ._panels import classifications_table, highlight, span_list, text_spans, timeline_svg
+from ._spans import hypertext_spans, paragraph_spans
 
 if TYPE_CHECKING:
     from ..config import LabelConfig
@@ -126,6 +128,8 @@ def _object_html(
     elif kind == "Text":
         text = _text_of(name, data, config)
         body = text_spans(text, regions) if text is not None else span_list(regions)
+    elif kind in ("HyperText", "Paragraphs"):
+        body = _placed_spans(name, kind, regions, data, config)
     elif kind in _TIME_KINDS:
         length = None
         for region in regions:
@@ -141,6 +145,29 @@ def _object_html(
         body = span_list(regions) if regions else '<span class="pl-muted">no regions</span>'
     head = f'<div class="pl-object-name">{esc(name)} · {esc(kind)}</div>'
     return f'<div class="pl-object" data-object="{esc(name)}">{head}{body}</div>', notes
+
+
+def _placed_spans(
+    name: str,
+    kind: str,
+    regions: Sequence[RegionView],
+    data: Mapping[str, Any] | None,
+    config: LabelConfig | None,
+) -> str:
+    """HyperText and Paragraphs spans highlighted where the editor puts them (``_spans``);
+    listed when the object's data is not in the task (a URL, or no config)."""
+    obj = config.find_object(name) if config is not None else None
+    path = parse_path(obj.data_keys[0]) if obj is not None and obj.data_keys else None
+    found = resolve(data, path) if path is not None and isinstance(data, Mapping) else None
+    if isinstance(obj, objects.HyperText) and isinstance(found, str) and obj.value_type != "url":
+        text, spans, outside = hypertext_spans(found, regions, inline=obj.inline)
+    elif isinstance(obj, objects.Paragraphs) and isinstance(found, list):
+        text, spans, outside = paragraph_spans(
+            found, regions, name_key=obj.name_key, text_key=obj.text_key
+        )
+    else:
+        return span_list(regions) if regions else '<span class="pl-muted">no regions</span>'
+    return highlight(text, spans, outside)
 
 
 def _text_of(name: str, data: Mapping[str, Any] | None, config: LabelConfig | None) -> str | None:
