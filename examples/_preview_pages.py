@@ -38,7 +38,7 @@ def screenshot(page: Path, png: Path) -> None:
                 f"--user-data-dir={profile}",
                 f"--window-size={WINDOW}",
                 f"--screenshot={png}",
-                page.as_uri(),
+                page.resolve().as_uri(),
             ],
             check=True,
             capture_output=True,

@@ -2,9 +2,10 @@
 
 The SVG's ``viewBox`` is the image's natural size in pixels and every shape is placed in those
 pixels (``_geometry``), so the browser scales regions with the picture exactly as the editor's
-stage does. Brush masks are decoded with :mod:`prelabel.rle` and laid over the picture as a
-translucent one-colour PNG of the declared image size, stretched over the whole image as the
-editor does. Each drawn element carries ``data-region`` (the region id) for tests and scripts.
+stage does. Brush masks are decoded with :mod:`prelabel.rle` at the declared image size and
+laid over the whole picture, stretched as the editor does: a rectangle of the label's colour
+seen through an SVG ``<mask>`` of the decoded pixels (a 1-bit PNG), so any CSS colour works.
+Each drawn element carries ``data-region`` (the region id) for tests and scripts.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""A minimal PNG writer for mask overlays: one colour on transparent, no imaging library.
+"""Minimal PNG writers (no imaging library): mask overlays, and arrays given as pictures.
 
-A brush mask is drawn as an ``<image>`` over the photo. A 1-bit palette PNG (transparent
-index 0, the label's colour at index 1) keeps a 1920x1080 mask to a few KB, and encoding it
-is one ``np.packbits`` and one ``zlib.compress``.
+A brush mask is drawn through an SVG ``<mask>`` of a 1-bit palette PNG (transparent index 0,
+one colour at index 1): a 1920x1080 mask takes a few KB, and encoding it is one
+``np.packbits`` and one ``zlib.compress``.
 """
 
 from __future__ import annotations
