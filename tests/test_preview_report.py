@@ -14,8 +14,8 @@ import pytest
 
 from prelabel import LabelConfig
 from prelabel.cli import main
+from prelabel.media._png import png_bytes
 from prelabel.preview import Report, write_report
-from prelabel.preview._png import array_png
 
 CONFIG = (
     '<View><Image name="image" value="$image"/>'
@@ -45,10 +45,10 @@ def _task(i: int, *boxes: dict[str, Any], image: str | None = None) -> dict[str,
 
 @pytest.fixture
 def files(tmp_path: Path) -> tuple[Path, Path]:
-    (tmp_path / "img.png").write_bytes(array_png(np.full((40, 60, 3), 200, dtype=np.uint8)))
+    (tmp_path / "img.png").write_bytes(png_bytes(np.full((40, 60, 3), 200, dtype=np.uint8)))
     tasks = [_task(i, _box(f"r{i}", "Car")) for i in range(30)]
     tasks[3] = _task(3, _box("bad", "Cat"), _box("ok", "Airplane", x=50))
-    tasks[4] = _task(4, _box("r4", "Airplane"), image="img.png")
+    tasks[4] = _task(4, _box("r4", "Airplane"), image="/data/local-files/?d=img.png")
     config = tmp_path / "config.xml"
     config.write_text(CONFIG, encoding="utf-8")
     path = tmp_path / "tasks.json"
@@ -67,11 +67,11 @@ def test_the_page_draws_the_first_tasks_and_counts_all(
     out = tmp_path / "out"
     assert main(["preview", str(config), str(tasks), "--out", str(out), "--limit", "5"]) == 0
     assert capsys.readouterr().out == (
-        f"wrote {out / 'index.html'}: 5 tasks drawn of 30 tasks read; 1 error, 0 warnings\n"
+        f"wrote {out / 'index.html'}: 5 tasks drawn of 30 tasks read; 1 error, 1 warning\n"
     )
     page = (out / "index.html").read_text(encoding="utf-8")
     assert len(_cards(page)) == 5
-    assert "30 task(s) read, first 5 drawn; 1 error(s), 0 warning(s)" in page
+    assert "30 task(s) read, first 5 drawn; 1 error(s), 1 warning(s)" in page
     # The filters list every label and code over all tasks read, with counts.
     assert '<option value="Car">Car (28)</option>' in page
     assert '<option value="label.unknown">label.unknown (1)</option>' in page
@@ -118,7 +118,7 @@ def test_local_pictures_are_embedded_and_remote_ones_never_referenced(
     out = tmp_path / "out"
     assert main(["preview", str(config), str(tasks), "--out", str(out), "--no-progress"]) == 0
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert page.count('class="pl-photo"') == 1  # task 4's img.png, found beside the file
+    assert page.count('class="pl-photo"') == 1  # task 4: a local-files URL, found under --base-dir
     assert 'href="data:image/png;base64,' in page
     assert "example.com" not in page
     assert not re.search(r"""(href|src)=["']?(https?:)?//""", page)
