@@ -287,7 +287,9 @@ FOUND_XML = """<View>
   <Rectangle name="box" toName="image"/>
   <Polygon name="poly" toName="image"/>
   <Vector name="vec" toName="image"/>
+  <Brush name="br" toName="image"/>
 </View>"""
+_RLE = [0, 0, 0, 4, 57, 27, 252, 127, 224]
 _POLY = {"points": [[0.0, 0.0], [5.0, 0.0], [5.0, 5.0]], "closed": True}
 
 
@@ -315,8 +317,22 @@ _POLY = {"points": [[0.0, 0.0], [5.0, 0.0], [5.0, 5.0]], "closed": True}
             ],
             "value.type",
         ),
+        (
+            [
+                _r("b", "br", "image", "brush", {"format": "rle", "rle": _RLE}) | SIZE,
+                _r(
+                    "b",
+                    "label",
+                    "image",
+                    "labels",
+                    {"format": None, "rle": _RLE, "labels": ["Text"]},
+                )
+                | SIZE,
+            ],
+            "value.type",
+        ),
     ],
-    ids=["labels-typed-as-another-tool", "vertex-id-bool", "vertex-id-list"],
+    ids=["labels-typed-as-another-tool", "vertex-id-bool", "vertex-id-list", "brush-format-null"],
 )
 def test_found_cases_refused_by_both(result: list[dict[str, Any]], code: str) -> None:
     pred = {"model_version": "m", "result": result}

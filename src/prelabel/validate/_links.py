@@ -361,6 +361,22 @@ def _partner_geometry(
             "vector": "vertices",
         }
         key = need[ptype]
+        fmt = v.get("format")
+        bad_format = ptype in ("brush", "bitmask") and (
+            (fmt is not None and not isinstance(fmt, str))
+            or (ptype == "brush" and "format" in v and fmt is None)
+        )
+        if bad_format:
+            # The partner's value model (SDK 2.1.2) types format as a string: brush's may
+            # be left out but not null, bitmask's may be null.
+            p.add(
+                "value.type",
+                (i, "value", "format"),
+                f"value.format must be a string, got {a_type(fmt)}",
+                hint='set "format": "rle"' if ptype == "brush" else "leave format out",
+                ck=ck,
+                found=show(fmt),
+            )
         if key not in v:
             missing.append(key)
         elif ptype == "polygon" and not _pairs_ok(v[key]):
