@@ -249,7 +249,9 @@ def test_browser_is_headless_with_the_machine_flags(editor: Editor) -> None:
         except OSError:
             continue
         lines.append(raw.replace(b"\0", b" ").decode("utf-8", "replace"))
-    browser = [line for line in lines if "--user-data-dir" in line]
+    # The browser process itself: its helpers (--type=renderer, gpu-process, utility) carry the
+    # profile directory too, and pid order does not put the browser first.
+    browser = [line for line in lines if "--user-data-dir" in line and "--type=" not in line]
     assert browser, lines
     assert "--headless" in browser[0]
     for flag in CHROMIUM_FLAGS:
