@@ -32,7 +32,7 @@ import re
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from ._http import RedirectError, TooLargeError, Transport
 from ._redact import redact, register_secret
@@ -56,6 +56,16 @@ _IDEMPOTENT = frozenset({"GET", "HEAD", "DELETE", "PUT", "OPTIONS"})
 _RETRY_STATUS = frozenset({502, 503, 504})
 _RETRY_BASE_S = 0.5  # then 1, 2, ... seconds
 _RETRY_MAX_S = 30.0  # the longest Retry-After honoured
+
+
+StorageKind = Literal["s3", "gcs", "azure", "localfiles"]
+"""A Label Studio source storage type, as its API path names it."""
+
+
+def _kind(kind: str) -> str:
+    if kind not in ("s3", "gcs", "azure", "localfiles"):
+        raise ValueError(f"kind must be 's3', 'gcs', 'azure' or 'localfiles', got {kind!r}")
+    return kind
 
 
 class LabelStudioError(PrelabelError, RuntimeError):
@@ -434,6 +444,63 @@ class Client:
             )
         body: dict[str, Any] = response.body
         return body
+
+    # --- source storages --------------------------------------------------------------------
+
+    def add_import_storage(self, project_id: int, kind: StorageKind, **settings: Any) -> int:
+        """Connect a source storage to a project (tasks are read from it on sync); its id.
+
+        Args:
+            project_id: the project.
+            kind: ``"s3"``, ``"gcs"``, ``"azure"`` or ``"localfiles"``.
+            settings: the storage's fields, e.g. for ``s3``: ``bucket``, ``prefix``,
+                ``use_blob_urls=False`` (read each file as tasks), ``regex_filter``,
+                ``aws_access_key_id``, ``aws_secret_access_key``, ``region_name``,
+                ``s3_endpoint``; for ``localfiles``: ``path``.
+
+        Raises:
+            LabelStudioError: the server refused the storage (it checks the connection: a
+                missing bucket or prefix, a refused endpoint); the message carries why.
+        """
+        body = {"project": int(project_id), **settings}
+        response = self._call(
+            "POST", f"/api/storages/{_kind(kind)}/", _json_bytes(body), accept=(200, 201, 400)
+        )
+        if response.status == 400:
+            raise LabelStudioError(
+                f"the server refused the {kind} storage",
+                status=400,
+                detail="; ".join(_error_lines(response.body)),
+            )
+        return int(response.body["id"])
+
+    def sync_import_storage(
+        self, kind: StorageKind, storage_id: int, *, timeout_s: float = 600.0
+    ) -> dict[str, Any]:
+        """Sync a source storage (import the files it has not imported yet) and wait for it.
+
+        Returns:
+            The storage as the server describes it after the sync: ``status``
+            (``completed``), ``last_sync_count`` (tasks added by this sync), ``meta``.
+
+        Raises:
+            LabelStudioError: the sync failed, ended with errors, or did not end in
+                ``timeout_s``; the message carries the server's reason.
+        """
+        path = f"/api/storages/{_kind(kind)}/{int(storage_id)}"
+        state: dict[str, Any] = self._call("POST", f"{path}/sync", b"{}").body
+        deadline = time.monotonic() + timeout_s
+        while state.get("status") in ("initialized", "queued", "in_progress"):
+            if time.monotonic() > deadline:
+                raise LabelStudioError(f"the {kind} storage sync did not end in {timeout_s:.0f} s")
+            time.sleep(0.5)
+            state = self._call("GET", path).body
+        if state.get("status") != "completed":
+            detail = state.get("traceback") or json.dumps(state.get("meta"))[:_EXCERPT]
+            raise LabelStudioError(
+                f"the {kind} storage sync ended {state.get('status')!r}", detail=str(detail)
+            )
+        return state
 
     # --- HTTP -------------------------------------------------------------------------------
 
