@@ -72,6 +72,14 @@ ml-backend: $(ML_STAMP)
 CHROMIUM := /usr/bin/chromium
 PLAYWRIGHT := playwright==1.65.2
 
+# The scale test (integration/test_scale.py) runs a local Ray cluster writing shards to an
+# S3-compatible server (moto): installed here only (Ray is large: about 1-2 min with a warm cache).
+SCALE_STAMP := $(VENV)/.installed-scale
+
+$(SCALE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[scale-integration]'
+	touch $(SCALE_STAMP)
+
 test-integration: $(STAMP)
 	@mkdir -p build/integration; started=$$(date +%s); \
 	{ test -x $(CHROMIUM) || { echo "installing Debian's chromium"; \
@@ -80,7 +88,7 @@ test-integration: $(STAMP)
 	    apt-get install -y -qq chromium > build/integration/apt-chromium.log; }; } \
 	&& { $(BIN)/python -c "import playwright" 2>/dev/null \
 	     || $(BIN)/python -m pip install --quiet '$(PLAYWRIGHT)'; } \
-	&& $(MAKE) --no-print-directory $(LS_STAMP) $(ML_STAMP) demo \
+	&& $(MAKE) --no-print-directory $(LS_STAMP) $(ML_STAMP) $(SCALE_STAMP) demo \
 	&& $(BIN)/ruff check integration && $(BIN)/ruff format --check integration \
 	&& { $(BIN)/python -m pytest integration -q -p no:cacheprovider 2>&1 \
 	     | tee build/integration/report.txt; test $${PIPESTATUS[0]} -eq 0; }; \

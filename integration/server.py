@@ -148,9 +148,11 @@ class LabelStudioServer:
         startup_timeout_s: float = 300.0,
         keep_data: bool = False,
         local_files_root: Path | None = None,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         self.binary = binary
         self.local_files_root = local_files_root
+        self.extra_env = dict(extra_env or {})  # e.g. S3_ENDPOINT for an S3-compatible server
         self.template = template
         self.strict = strict
         self.startup_timeout_s = startup_timeout_s
@@ -278,9 +280,8 @@ class LabelStudioServer:
         self.process = subprocess.Popen(
             command,
             cwd=self.data_dir,
-            env=clean_env(
-                self.data_dir, strict=self.strict, local_files_root=self.local_files_root
-            ),
+            env=clean_env(self.data_dir, strict=self.strict, local_files_root=self.local_files_root)
+            | self.extra_env,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
