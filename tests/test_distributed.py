@@ -288,3 +288,12 @@ def test_import_prelabel_does_not_import_the_distributed_package() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_a_pandas_partition_works_as_dask_map_partitions_passes_it() -> None:
+    pd = pytest.importorskip("pandas")
+    columns = model_output(6)
+    frame = pd.DataFrame({k: list(v) if v.dtype == object else v for k, v in columns.items()})
+    out = to_tasks()(frame)
+    assert out["task"].tolist() == to_tasks()(columns)["task"].tolist()
+    assert pd.DataFrame(out)["results"].sum() == sum(len(b) for b in columns["boxes"])

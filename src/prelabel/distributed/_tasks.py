@@ -159,7 +159,7 @@ class PredictionsToTasks:
             raise ShardError(
                 f"the batch has no column {missing[0]!r} (columns: {', '.join(map(str, columns))})"
             )
-        data = {name: columns[column] for name, column in self.data.items()}
+        data = {name: _plain(columns[column]) for name, column in self.data.items()}
         rows = len(next(iter(data.values()))) if data else 0
         keys = _keys(data, rows) if self.key is None else _strings(columns[self.key])
         score = None if self.score is None else columns[self.score]
@@ -204,6 +204,12 @@ class PredictionsToTasks:
                 raise ShardError(
                     f"task {key!r}: {first.path}: [{first.code}] {first.message}{more}"
                 )
+
+
+def _plain(column: Any) -> Any:
+    """A column as PredictionBatch takes it: a pandas Series (Dask's partitions) as numpy."""
+    to_numpy = getattr(column, "to_numpy", None)
+    return to_numpy() if callable(to_numpy) and not isinstance(column, np.ndarray) else column
 
 
 def _strings(column: Any) -> list[str]:
