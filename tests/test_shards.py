@@ -164,6 +164,8 @@ def test_a_job_killed_while_writing_leaves_nothing_a_sync_would_read(tmp_path: P
     leftovers = [p.name for p in tmp_path.iterdir() if p.is_file()]
     assert len(leftovers) == 1
     assert leftovers[0].startswith(".part-")
+    write_manifest(tmp_path, [])  # the driver's last step sweeps what the dead writer left
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["manifest.json"]
 
 
 @SETTINGS

@@ -12,10 +12,12 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 from ..config import LabelConfig
 from ..errors import ShardError
+from ._atomic import sweep_stale_temps
 from ._common import PathLike
 from ._shards import TASKS_DIR, ShardInfo, ShardLayout
 from ._store import Store
@@ -140,6 +142,8 @@ def write_manifest(
             batches) are an ``"error"``, or are deleted (``"delete"``).
         storage_options: fsspec options for a URL root.
 
+    In a local root it also removes the temporary files of writers that were killed.
+
     Raises:
         ShardError: a shard's file is missing, or stale files are there with ``stale="error"``
             (the message names them); no manifest is written then.
@@ -163,6 +167,8 @@ def write_manifest(
         )
     for name in extra:
         store.remove(name)
+    if store.local:  # what a killed worker left staged in the root (never in tasks/)
+        sweep_stale_temps(Path(store.root))
     text = json.dumps(manifest.to_dict(), indent=1, ensure_ascii=False) + "\n"
     store.put(MANIFEST, text.encode("utf-8"))
     return manifest
