@@ -11,7 +11,9 @@ benchmarks/run_all.py [--quick] [--check] [--only NAME ...] [--out FILE]``.
 * ``bench_import``: ``import prelabel`` in fresh interpreters;
 * ``bench_rle``: the brush RLE codec against the SDK's and the Rust crate;
 * ``bench_validate_floor``: ``prelabel validate`` of a 60 MB JSON Lines file against parsing
-  its lines with ``orjson.loads`` alone.
+  its lines with ``orjson.loads`` alone;
+* ``bench_scale``: the distributed batch functions in 1 and 2 worker processes against the
+  single-process path, and ``validate --jobs 2`` against one process (wall clock).
 
 ``--repeat 3`` (what ``make bench`` runs) runs everything three times: a target is met only when
 its worst run meets it, and the ratio column shows the worst run and the median.
@@ -35,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import bench_import
 import bench_predictions
 import bench_rle
+import bench_scale
 import bench_stream_validate
 import bench_validate_floor
 from _timing import Row, machine
@@ -194,12 +197,52 @@ def from_floor(rows: list[Row]) -> list[Unified]:
     ]
 
 
+def from_scale(rows: list[Row]) -> list[Unified]:
+    out = []
+    for r in rows:
+        if r["kind"] == "build":
+            checked = ", validated on the worker" if r["validate"] else ""
+            out.append(
+                {
+                    "case": f"shards, {r['workers']} worker{'s' if r['workers'] > 1 else ''}"
+                    f"{checked} (wall)",
+                    "peer": "one process: PredictionBatch + write_jsonl",
+                    "peer_median": _seconds(r["peer_seconds"]),
+                    "prelabel_median": _seconds(r["seconds"]),
+                    "ratio": _ratio(r["peer_seconds"] / r["seconds"]),
+                    "ratio_x": r["peer_seconds"] / r["seconds"],
+                    "target": None,
+                    "ok": None,
+                    "note": f"{r['results_per_s']:,.0f} results/s; per worker "
+                    f"{r['per_worker_vs_peer']:.2f}x the one-process rate; CPU "
+                    f"{r['cpu_us_per_result']:.2f} us per result in all processes (one "
+                    f"process: {r['peer_cpu_us_per_result']:.2f}); {r['results']:,} results",
+                }
+            )
+        else:
+            out.append(
+                {
+                    "case": f"validate --jobs {r['jobs']}, {r['files']} shards (CLI, wall)",
+                    "peer": "validate --jobs 1",
+                    "peer_median": _seconds(r["one_seconds"]),
+                    "prelabel_median": _seconds(r["seconds"]),
+                    "ratio": _ratio(r["one_seconds"] / r["seconds"]),
+                    "ratio_x": r["one_seconds"] / r["seconds"],
+                    "target": None,
+                    "ok": None,
+                    "note": f"{r['results_per_s']:,.0f} results/s; {r['results']:,} results",
+                }
+            )
+    return out
+
+
 SUITES: dict[str, tuple[Callable[..., list[Row]], Callable[[list[Row]], list[Unified]]]] = {
     "predictions": (bench_predictions.run, from_predictions),
     "stream": (bench_stream_validate.run, from_stream),
     "import": (bench_import.run, from_import),
     "rle": (bench_rle.run, from_rle),
     "floor": (bench_validate_floor.run, from_floor),
+    "scale": (bench_scale.run, from_scale),
 }
 
 

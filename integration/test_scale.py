@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -138,10 +139,17 @@ def _assert_stored_as_sent(
     assert results == manifest.results
 
 
+def _record(artifacts: Path, line: str) -> None:
+    """Append a timing line to build/integration/scale.md (docs/performance.md cites it)."""
+    with (artifacts / "scale.md").open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+
+
 def test_s3_shards_from_a_ray_job_sync_as_sent(
-    ray_cluster: None, s3: S3Server, client: Client
+    ray_cluster: None, s3: S3Server, client: Client, artifacts: Path
 ) -> None:
     root = f"s3://{BUCKET}/run-1"
+    started = time.perf_counter()
     manifest = job.run(
         root,
         images=IMAGES,
@@ -149,6 +157,7 @@ def test_s3_shards_from_a_ray_job_sync_as_sent(
         blocks=4,
         storage_options=s3.storage_options,
     )
+    job_s = time.perf_counter() - started
     assert manifest.tasks == IMAGES
     assert len(manifest.shards) >= IMAGES // TASKS_PER_SHARD
     store = Store(root, storage_options=s3.storage_options)
@@ -174,9 +183,17 @@ def test_s3_shards_from_a_ray_job_sync_as_sent(
     assert "reserved network address" in str(refused.value)
     storage = client.add_import_storage(project, "s3", **settings)
 
+    started = time.perf_counter()
     first = client.sync_import_storage("s3", storage)
+    sync_s = time.perf_counter() - started
     assert first["last_sync_count"] == manifest.tasks
     _assert_stored_as_sent(client, project, sent, manifest)
+    _record(
+        artifacts,
+        f"- S3: Ray job {job_s:.1f} s for {manifest.tasks} tasks / {manifest.results} results "
+        f"in {len(manifest.shards)} shards; Label Studio sync {sync_s:.1f} s "
+        f"({manifest.tasks / sync_s:.0f} tasks/s)",
+    )
 
     again = job.run(
         root,
