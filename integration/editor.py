@@ -419,6 +419,7 @@ class Editor:
         *,
         executable: Path = CHROMIUM,
         timeout_s: float = 60.0,
+        playwright: Any = None,
     ) -> None:
         host = urllib.parse.urlsplit(url).hostname
         if host != LOOPBACK:
@@ -434,6 +435,9 @@ class Editor:
         self.blocked: list[str] = []  # URLs to other hosts, aborted (no stand-in)
         self.page_errors: list[str] = []
         self._playwright: Any = None
+        # A playwright another Editor started (one sync playwright per process): used, not
+        # stopped by this one.
+        self._shared_playwright = playwright
         self._context: Any = None
         self.page: Any = None
         self._project: int | None = None
@@ -456,8 +460,9 @@ class Editor:
         atexit.register(self.stop)
         self.profile = Path(tempfile.mkdtemp(prefix=PROFILE_PREFIX))
         try:
-            self._playwright = sync_playwright().start()
-            self._context = self._playwright.chromium.launch_persistent_context(
+            if self._shared_playwright is None:
+                self._playwright = sync_playwright().start()
+            self._context = self.playwright.chromium.launch_persistent_context(
                 str(self.profile),
                 executable_path=str(self.executable),
                 headless=True,
@@ -475,6 +480,11 @@ class Editor:
             self.stop()
             raise
         return self
+
+    @property
+    def playwright(self) -> Any:
+        """The running playwright this editor drives its browser with."""
+        return self._shared_playwright or self._playwright
 
     def _route(self, route: Any) -> None:
         url = route.request.url

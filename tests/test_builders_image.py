@@ -816,7 +816,9 @@ ERRORS: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
         lambda: box.boxes(xyxy_px=[*ONE, [10, 20, 110, 500]], image_wh=WH, label="Car"),
         BuildError,
         "xyxy_px[1]=(10, 20, 110, 500) reaches outside the 600x403 image: bottom edge at 500 "
-        "px > 403 px; pass clip=True to clip it to the image",
+        "px > 403 px; every point fits a 403x600 image: image_wh is (width, height), did you "
+        "pass img.shape[:2], which is (height, width)? Use image_wh=(403, 600); if not, the "
+        "shape is outside the image; pass clip=True to clip it to the image",
     ),
     "pixels-as-fractions": (
         lambda: box.box(xyxy_norm=(32, 95, 207, 221), image_wh=WH, label="Car"),
@@ -1129,8 +1131,10 @@ ERRORS: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
     "keypoint-outside": (
         lambda: kp.point(xy_px=(300, 500), image_wh=WH, label="Nose"),
         BuildError,
-        "xy_px=(300, 500) lies outside the 600x403 image; pass clip=True to move points onto "
-        "the image edge",
+        "xy_px=(300, 500) lies outside the 600x403 image; every point fits a 403x600 image: "
+        "image_wh is (width, height), did you pass img.shape[:2], which is (height, width)? "
+        "Use image_wh=(403, 600); if not, the shape is outside the image; pass clip=True to "
+        "move points onto the image edge",
     ),
     "keypoint-fraction-as-pixels": (
         lambda: kp.point(xy_px=(0.3, 0.5), image_wh=WH, label="Nose"),

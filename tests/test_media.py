@@ -272,6 +272,7 @@ def test_loadable_media_and_plain_text_pass() -> None:
         ({"doc": "ftp://x/doc.txt"}, ("$[0].data.doc", "media.scheme_unknown", "error")),
         ({"audio": "data:audio/wav;base64,UklGRg=="},
          ("$[0].data.audio", "media.audio_base64", "error")),
+        ({"doc": "data:text/plain,hi"}, ("$[0].data.doc", "media.data_uri_refused", "error")),
         ({"video": "data:image/png;base64,AAAA"},
          ("$[0].data.video", "media.data_uri_type", "warning")),
         ({"image": "/data/local-files/?d=a.png"},
@@ -279,7 +280,7 @@ def test_loadable_media_and_plain_text_pass() -> None:
         ({"image": "gs://bucket/a.png"}, ("$[0].data.image", "media.cloud_storage", "warning")),
     ],
     ids=["absolute", "relative", "list-item", "file-url", "empty", "ftp", "audio-base64",
-         "image-in-video", "local-files", "cloud"],
+         "text-url-data", "image-in-video", "local-files", "cloud"],
 )  # fmt: skip
 def test_each_form(data: dict[str, Any], expected: tuple[str, str, str]) -> None:
     assert _codes(**data) == [expected]
@@ -320,3 +321,112 @@ def test_the_coco_adapters_default_file_name_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(ValidationError, match=r"media\.local_path.*'a\.jpg'"):
         list(coco_to_tasks(dataset, config))
+
+
+# --- image_wh given as numpy's (height, width) -----------------------------------------------
+
+WH_CONFIG = LabelConfig.parse(
+    """<View><Image name="image" value="$image"/>
+  <RectangleLabels name="box" toName="image"><Label value="A"/></RectangleLabels>
+  <PolygonLabels name="poly" toName="image"><Label value="A"/></PolygonLabels>
+  <KeyPointLabels name="kp" toName="image"><Label value="A"/></KeyPointLabels>
+</View>"""
+)
+SWAPPED = "did you pass img.shape[:2], which is (height, width)? Use image_wh=(640, 480)"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: WH_CONFIG.control("box").box(xyxy_px=(500, 10, 600, 100), image_wh=(480, 640),
+                                             label="A"),
+        lambda: WH_CONFIG.control("box").box(
+            corners_px=[(520, 200), (560, 240), (520, 280), (480, 240)], image_wh=(480, 640),
+            label="A"),
+        lambda: WH_CONFIG.control("poly").polygon(points_px=[(10, 10), (620, 100), (600, 50)],
+                                                  image_wh=(480, 640), label="A"),
+        lambda: WH_CONFIG.control("kp").point(xy_px=(630, 20), image_wh=(480, 640), label="A"),
+    ],
+    ids=["box", "rotated-box", "polygon", "keypoint"],
+)  # fmt: skip
+def test_a_shape_that_fits_the_swapped_size_says_so_first(build: Any) -> None:
+    with pytest.raises(BuildError) as caught:
+        build()
+    message = str(caught.value)
+    assert "every point fits a 640x480 image" in message
+    assert SWAPPED in message
+    # said before clip=True, which would squash a swapped shape silently
+    assert "clip=True" not in message.split("img.shape")[0]
+
+
+def test_a_shape_outside_both_sizes_gets_the_clip_hint() -> None:
+    with pytest.raises(BuildError, match=r"pass clip=True") as caught:
+        WH_CONFIG.control("box").box(xyxy_px=(10, 10, 700, 100), image_wh=(480, 640), label="A")
+    assert "img.shape" not in str(caught.value)
+
+
+# --- prelabel upload: which local files the server serves (media/_served.py) ------------------
+
+
+class _FakeServer:
+    """Answers media_status() like Label Studio: a dict of path -> (status, message)."""
+
+    def __init__(self, answers: dict[str, tuple[int, str]]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+
+    def media_status(self, url: str) -> tuple[int, str]:
+        self.asked.append(url)
+        return self.answers.get(url, (404, ""))
+
+
+def _refs(tasks: list[dict[str, Any]], limit: int = 100) -> Any:
+    from prelabel.media._served import LocalFileRefs
+
+    refs = LocalFileRefs("http://ls:8080", limit=limit)
+    for index, task in enumerate(tasks):
+        refs.add(index, task)
+    return refs
+
+
+def test_each_distinct_local_file_is_asked_once_and_reported_by_its_first_task() -> None:
+    from prelabel.media._served import check_served
+
+    a, b = "/data/local-files/?d=a.png", "/data/local-files/?d=b.png"
+    tasks = [
+        {"data": {"image": a}},
+        {"data": {"image": "https://x/1.png", "pages": [b, a]}},
+        {"data": {"image": "http://ls:8080" + b}},  # the server's own full URL: its path
+        {"data": {"image": "http://other:8080/data/local-files/?d=c.png"}},  # not ours to ask
+    ]
+    server = _FakeServer({a: (200, "")})
+    report = check_served(server, _refs(tasks))  # type: ignore[arg-type]
+    assert server.asked == [a, b]
+    assert (report.checked, report.tasks, report.ok) == (2, 3, False)
+    assert [(i, url) for i, url, _ in report.not_served] == [(1, b)]
+    assert report.lines()[0] == (
+        "media: the server serves 1 of 2 local files checked; the editor cannot load these:"
+    )
+
+
+def test_serving_off_is_one_line_naming_the_variables() -> None:
+    from prelabel.media._served import check_served
+
+    off = (403, "Serving local files can be dangerous ... LOCAL_FILES_SERVING_ENABLED ...")
+    server = _FakeServer({"/data/local-files/?d=a.png": off})
+    tasks = [{"data": {"image": f"/data/local-files/?d={n}.png"}} for n in "ab"]
+    report = check_served(server, _refs(tasks))  # type: ignore[arg-type]
+    assert report.serving_off
+    assert server.asked == ["/data/local-files/?d=a.png"]
+    [line] = report.lines()
+    assert "LABEL_STUDIO_LOCAL_FILES_SERVING_ENABLED=true" in line
+
+
+def test_references_over_the_limit_are_counted_not_asked() -> None:
+    from prelabel.media._served import check_served
+
+    tasks = [{"data": {"image": f"/data/local-files/?d={i}.png"}} for i in range(5)]
+    server = _FakeServer({f"/data/local-files/?d={i}.png": (206, "") for i in range(5)})
+    report = check_served(server, _refs(tasks, limit=3))  # type: ignore[arg-type]
+    assert (report.checked, report.not_checked, report.ok) == (3, 2, True)
+    assert "2 more references not checked" in report.lines()[0]

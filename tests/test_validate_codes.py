@@ -59,6 +59,7 @@ XML = """<View>
   <Labels name="vlab" toName="video"><Label value="Car"/></Labels>
   <TimelineLabels name="tl" toName="video"><Label value="Walk"/></TimelineLabels>
   <Audio name="audio" value="$audio"/>
+  <Text name="doc" value="$doc" valueType="url"/>
   <Labels name="alab" toName="audio"><Label value="Speech"/></Labels>
   <Text name="a" value="$a"/><Text name="b" value="$b"/>
   <Pairwise name="pw" toName="a,b"/>
@@ -146,6 +147,7 @@ VALID_TASK: dict[str, Any] = {
         "ts": {"time": ["2024-01-01", "2024-01-02", "2024-01-03"], "signal": [1, 2, 3]},
         "video": "https://example.com/v.mp4",
         "audio": "https://example.com/a.wav",
+        "doc": "https://example.com/doc.txt",
         "a": "left text",
         "b": "right text",
         "items": [{"id": "x", "title": "X"}, {"id": "y", "title": "Y"}],
@@ -223,6 +225,7 @@ EXAMPLES: dict[str, Edit] = {
     "media.local_files_no_path": lambda t: setv(t["data"], image="/data/local-files/"),
     "media.audio_base64": lambda t: setv(t["data"], audio="data:audio/wav;base64,UklGRg=="),
     "media.data_uri_invalid": lambda t: setv(t["data"], image="data:image/png;base64"),
+    "media.data_uri_refused": lambda t: setv(t["data"], doc="data:text/plain,Hello"),
     "media.data_uri_type": lambda t: setv(t["data"], image="data:audio/wav,RIFF"),
     "media.data_uri_large": lambda t: setv(
         t["data"], image="data:image/png;base64," + "A" * 1_000_000

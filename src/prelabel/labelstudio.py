@@ -502,6 +502,61 @@ class Client:
             )
         return state
 
+    # --- media (docs/media.md) ---------------------------------------------------------------
+
+    def local_files_storages(self, project_id: int) -> list[dict[str, Any]]:
+        """The local-files import storages of a project (``path``, ``id``, ``title``, ...)."""
+        query = urllib.parse.urlencode({"project": int(project_id)})
+        response = self._call("GET", f"/api/storages/localfiles/?{query}")
+        body = response.body
+        return [s for s in body if isinstance(s, dict)] if isinstance(body, list) else []
+
+    def connect_local_files(self, project_id: int, path: str, *, title: str = "") -> int:
+        """Add a local-files storage for ``path`` (a directory on the server) to a project.
+
+        The storage is not synced: it only lets the server serve ``/data/local-files/?d=...``
+        URLs of files inside ``path`` (syncing would import every file as a new task).
+
+        Raises:
+            LabelStudioError: the server refused it; its reason says what to set up (local
+                files serving off, ``path`` not below ``LOCAL_FILES_DOCUMENT_ROOT``, missing).
+        """
+        try:
+            return self.add_import_storage(
+                project_id,
+                "localfiles",
+                path=path,
+                title=title or f"prelabel {path}"[:256],
+                use_blob_urls=True,
+            )
+        except LabelStudioError as error:
+            if error.status != 400:
+                raise
+            raise LabelStudioError(
+                f"the server refused a local-files storage for {path}",
+                status=400,
+                detail=error.detail,
+            ) from None
+
+    def media_status(self, url: str) -> tuple[int, str]:
+        """Ask the server for a media URL it would serve the editor (``/data/...``).
+
+        Returns the HTTP status (200/206 served, 403 refused, 404 not found) and the start of
+        the server's message when it refused; only the first byte is asked for.
+        """
+        headers = {"Range": "bytes=0-0", "User-Agent": "prelabel"}
+        headers["Authorization"] = self._authorization()
+        where = f"GET {self.url}{url.split('?')[0]}"
+        try:
+            answer = self._transport.request(
+                "GET", self.url + url, None, headers, self._budget(where)
+            )
+        except (RedirectError, TooLargeError, OSError, http.client.HTTPException) as error:
+            raise LabelStudioError(f"cannot read {where}", detail=str(error)) from None
+        if answer.status in (200, 206):
+            return answer.status, ""
+        return answer.status, _excerpt(answer.body[:2000].decode("utf-8", "replace").strip())
+
     # --- HTTP -------------------------------------------------------------------------------
 
     def _call(

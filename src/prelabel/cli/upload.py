@@ -5,11 +5,16 @@ every task the server refused with its reason, then reads the tasks back and rep
 prediction whose ``result``, ``score`` or ``model_version`` was not stored exactly as sent.
 The same check prelabel's own conformance suite runs against Label Studio 1.23.2.
 
+Tasks whose media are ``/data/local-files/?d=...`` URLs: ``--local-files-root DIR`` connects a
+local-files storage for DIR to the project (what the server needs to serve them), and every
+such file is asked of the server after the import; each task whose file it does not serve is
+reported (docs/media.md).
+
 URL and token come from ``--url``/``--token`` or ``LABEL_STUDIO_URL``/``LABEL_STUDIO_API_KEY``.
 
-Exit status: 0 every task imported and stored unchanged, 1 the server refused tasks or stored
-something else, 2 wrong usage, an unreadable file, or a server that cannot be used (unreachable,
-token refused, config refused).
+Exit status: 0 every task imported and stored unchanged, 1 the server refused tasks, stored
+something else or cannot serve a local file the tasks use, 2 wrong usage, an unreadable file,
+or a server that cannot be used (unreachable, token refused, config or storage refused).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from ..labelstudio import (
     LabelStudioError,
     stored_differences,
 )
+from ..media._served import LocalFileRefs, ServedReport, check_served
 from ._progress import Progress, total_size
 
 NAME = "upload"
@@ -86,7 +92,17 @@ def add_parser(sub: Any) -> None:
         metavar="S",
         help="seconds the whole upload may take (default: no limit)",
     )
-    parser.add_argument("--no-check", action="store_true", help="do not read the tasks back")
+    parser.add_argument(
+        "--local-files-root",
+        metavar="DIR",
+        help="connect a local-files storage for DIR (on the server, below its "
+        "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT) so it serves the tasks' /data/local-files/ URLs",
+    )
+    parser.add_argument(
+        "--no-check",
+        action="store_true",
+        help="do not read the tasks back, nor ask the server for their local files",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
         "--no-progress", action="store_true", help="no progress bar (shown only on a terminal)"
@@ -107,18 +123,21 @@ def run(args: argparse.Namespace) -> int:
             xml = Path(args.config).read_text(encoding="utf-8")
             title = args.title or f"prelabel upload {sources[0].name}"[:50]
             project_id = client.create_project(title, xml)
+        storage = _connect(client, project_id, args.local_files_root)
+        refs = LocalFileRefs(client.url)
         progress = Progress(
             sys.stderr, total_size(sources), label="upload", enabled=not args.no_progress
         )
         report = client.import_tasks(
             project_id,
-            _read(sources, progress),
+            _noting(_read(sources, progress), refs),
             chunk_size=args.chunk_size,
             progress=lambda done, refused: progress.update(tasks=done, problems=refused),
             skip=_already_there(client, project_id) if args.resume else None,
         )
         progress.clear()
         differences = [] if args.no_check else _check(client, sources, report)
+        served = None if args.no_check else check_served(client, refs)
     except ImportInterruptedError as exc:
         return _interrupted(args, exc)
     except (OSError, TaskFileError) as exc:
@@ -127,10 +146,49 @@ def run(args: argparse.Namespace) -> int:
         return _failed(args, str(exc))
     link = f"{client.url}/projects/{project_id}/data"
     if args.format == "json":
-        print(json.dumps(_as_json(report, differences, link, checked=not args.no_check), indent=2))
+        out = _as_json(report, differences, link, checked=not args.no_check)
+        out["local_files"] = _media_json(storage, served)
+        print(json.dumps(out, indent=2))
     else:
         print(_as_text(report, differences, link, checked=not args.no_check))
-    return 0 if report.ok and not differences else 1
+        if storage is not None:
+            print(f"local-files storage {storage[0]}: {storage[1]}")
+        for line in served.lines(limit=_SHOWN) if served is not None else ():
+            print(line)
+    media_ok = served is None or served.ok
+    return 0 if report.ok and not differences and media_ok else 1
+
+
+def _connect(client: Client, project_id: int, root: str | None) -> tuple[int, str] | None:
+    """The local-files storage for ``root`` on the project: found, or made; None without root."""
+    if root is None:
+        return None
+    path = os.path.abspath(root)
+    for storage in client.local_files_storages(project_id):
+        if os.path.normpath(str(storage.get("path", ""))) == path:
+            return int(storage["id"]), path
+    return client.connect_local_files(project_id, path), path
+
+
+def _noting(tasks: Iterator[dict[str, Any]], refs: LocalFileRefs) -> Iterator[dict[str, Any]]:
+    for index, task in enumerate(tasks):
+        if isinstance(task, dict):
+            refs.add(index, task)
+        yield task
+
+
+def _media_json(storage: tuple[int, str] | None, served: ServedReport | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "storage": None if storage is None else {"id": storage[0], "path": storage[1]}
+    }
+    if served is not None:
+        out.update(
+            checked=served.checked,
+            serving_off=served.serving_off,
+            not_served=[{"index": i, "url": u, "reason": r} for i, u, r in served.not_served],
+            not_checked=served.not_checked,
+        )
+    return out
 
 
 def _usage_error(args: argparse.Namespace) -> str | None:

@@ -1,10 +1,12 @@
 """``data:`` URIs that Label Studio 1.23.2's editor loads, per media type.
 
-Measured in the editor (integration/test_media.py): ``<Image>`` and ``<Video>`` load a base64
-``data:`` URI; ``<Audio>`` does not, because its loader appends ``?lsref=1`` to the URL, which
-turns the base64 payload invalid (the editor shows "There was an issue loading URL"). A
-percent-encoded audio URI loads (the appended bytes trail the sound and are ignored), so audio
-is written percent-encoded, everything else base64.
+Measured in the editor (integration/test_media.py): ``<Image>`` loads a base64 ``data:`` URI;
+``<Audio>`` does not, because its loader appends ``?lsref=1`` to the URL, which turns the
+base64 payload invalid (the editor shows "There was an issue loading URL"). A percent-encoded
+audio URI loads (the appended bytes trail the sound and are ignored), so audio is written
+percent-encoded, everything else base64. (``<Video>`` plays the URL as its source, without
+that loader; the test's Chromium has no H.264, so it is not pinned there. ``<Text>`` and
+``<HyperText>`` with ``valueType="url"`` refuse ``data:`` URIs altogether.)
 """
 
 from __future__ import annotations

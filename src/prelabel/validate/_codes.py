@@ -38,6 +38,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "media.local_files_no_path": (_E, "a /data/local-files/ URL without ?d=<path>"),
     "media.audio_base64": (_E, "a base64 data: URI on <Audio>, which its loader breaks"),
     "media.data_uri_invalid": (_E, "a data: URI without the ',' before its data"),
+    "media.data_uri_refused": (_E, 'a data: URI on a Text/HyperText with valueType="url"'),
     "media.data_uri_type": (_W, "a data: URI whose media type is not the tag's"),
     "media.data_uri_large": (_W, "a data: URI over 1 MB, stored in every task file"),
     "media.local_files": (_W, "/data/local-files/ media: needs serving on and a storage"),

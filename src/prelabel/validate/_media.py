@@ -31,6 +31,9 @@ __all__ = ["MediaChecker", "compile_media"]
 
 # Tags whose value is always a URL; any other tag only with valueType="url".
 _URL_TAGS = frozenset({"Image", "Audio", "Video", "Pdf"})
+# Tags whose valueType="url" loader accepts only http(s) URLs and server paths (the editor's
+# isValidObjectURL): a data: URI shows "URL (data:...) is not valid" (pinned for both).
+_URL_ONLY = frozenset({"Text", "HyperText"})
 # The media type family a data: URI must have to play in the tag.
 _FAMILY = {"Image": ("image",), "Audio": ("audio", "video"), "Video": ("video",)}
 LARGE_DATA_URI = 1_000_000  # characters: task files holding many of these get unwieldy
@@ -137,7 +140,8 @@ class MediaChecker:
             sink.add(
                 code,
                 where,
-                f"{what}: {reason}; the editor shows a loading error instead of the media",
+                f"{what}: {reason}; the editor cannot load it (an <Image> shows 'There was an "
+                "issue loading URL')",
                 hint=_FIX,
                 control=obj.name,
                 control_kind=obj.tag,
@@ -155,6 +159,19 @@ class MediaChecker:
         self, value: str, obj: ObjectTag, t: TaskCtx, where: tuple[Any, ...]
     ) -> None:
         sink = t.sink
+        if obj.tag in _URL_ONLY:
+            sink.add(
+                "media.data_uri_refused",
+                where,
+                f'<{obj.tag} valueType="url"> {obj.name!r} reads a data: URI; its loader '
+                "takes only http(s) URLs and server paths: the editor shows 'URL (data:...) is "
+                "not valid'",
+                hint='put the text itself in the task without valueType="url", or serve it',
+                control=obj.name,
+                control_kind=obj.tag,
+                found=show(value),
+            )
+            return
         head, comma, _ = value.strip()[5:].partition(",")
         if not comma:
             sink.add(

@@ -18,6 +18,7 @@ from ._inputs import (
     _loc,
     _per_row,
     _quiet,
+    _swapped_hint,
     _unit_hint,
 )
 
@@ -115,7 +116,10 @@ def _axis_boxes_pct(
         edge = _from_pct(edge_pct, units, size_px)
         unit = _UNIT_WORD[units]
         op = "<" if past == 0 else ">"
-        hint = _unit_hint(name, units, raw[index]) or "; pass clip=True to clip it to the image"
+        corners = np.concatenate([xywh[:, :2], xywh[:, :2] + xywh[:, 2:]], axis=1)
+        hint = _swapped_hint(units, corners, wh) + (
+            _unit_hint(name, units, raw[index]) or "; pass clip=True to clip it to the image"
+        )
         raise BuildError(
             f"{_loc(name, None if single else index)}={_fmt(raw[index])} reaches outside the "
             f"{wh[0]}x{wh[1]} image: {side} edge at {edge:g}{unit} {op} {limit:g}{unit}{hint}"
@@ -216,8 +220,9 @@ def _rotated_pct(
     if outside.any():
         index = int(np.flatnonzero(outside)[0])
         worst = corners[index, int(np.argmax(over[index]))]
-        hint = _unit_hint(name, units, raw[index]) or (
-            "; a rotated box cannot be clipped and stay a rectangle: shrink it or drop it"
+        hint = _swapped_hint(units, corners, wh) + (
+            _unit_hint(name, units, raw[index])
+            or "; a rotated box cannot be clipped and stay a rectangle: shrink it or drop it"
         )
         raise BuildError(
             f"{_loc(name, None if single else index)}={_fmt(raw[index])} reaches outside the "

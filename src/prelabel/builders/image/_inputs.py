@@ -150,6 +150,28 @@ def _unit_hint(name: str, units: str, values: FloatArray) -> str:
     return ""
 
 
+def _swapped_hint(units: str, points_px: FloatArray, wh: tuple[int, int]) -> str:
+    """A hint when pixel points that do not fit ``wh`` all fit the swapped size.
+
+    numpy's ``img.shape[:2]`` is ``(height, width)``; passing it as ``image_wh`` puts a
+    detector's boxes outside the image, and ``clip=True`` would then squash them silently.
+    ``points_px`` is every ``(x, y)`` of the call, in pixels.
+    """
+    width, height = wh
+    if units != "px" or width == height or not points_px.size:
+        return ""
+    xy = points_px.reshape(-1, 2)
+    tol = 0.5
+    fits = (xy.min() >= -tol) and (xy[:, 0].max() <= height + tol)
+    if not fits or xy[:, 1].max() > width + tol:
+        return ""
+    return (
+        f"; every point fits a {height}x{width} image: image_wh is (width, height), did you "
+        f"pass img.shape[:2], which is (height, width)? Use image_wh=({height}, {width}); "
+        "if not, the shape is outside the image"
+    )
+
+
 def _pick(kind: str, pairs: Sequence[tuple[str, Any]]) -> tuple[str, Any]:
     """The one geometry argument given among ``pairs``."""
     given = [(name, value) for name, value in pairs if value is not None]

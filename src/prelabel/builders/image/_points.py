@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any
 from ... import units as _u
 from ..._lazy import lazy_module
 from ...errors import BuildError
-from ._inputs import EDGE_TOLERANCE_PCT, _floats, _fmt, _fractions_error, _loc, _quiet, _unit_hint
+from ._inputs import (
+    EDGE_TOLERANCE_PCT,
+    _floats,
+    _fmt,
+    _fractions_error,
+    _loc,
+    _quiet,
+    _swapped_hint,
+    _unit_hint,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -75,7 +84,7 @@ def _points_pct(
         which = int(owner[flat])
         point = flat - int(starts[which])
         where = f"{name}[{point}]" if single else f"{name}[{which}][{point}]"
-        hint = _unit_hint(name, units, parts[which]) or _CLIP_HINT
+        hint = _swapped_hint(units, raw, wh) + (_unit_hint(name, units, parts[which]) or _CLIP_HINT)
         raise BuildError(f"{where}={_fmt(raw[flat])} lies outside the {wh[0]}x{wh[1]} image{hint}")
     pct = np.clip(pct, 0.0, 100.0)
     if units == "px":
@@ -139,6 +148,7 @@ def _keypoints_pct(
         hint = _unit_hint(name, units, raw[index])
         if not hint and clip is not None:
             hint = _CLIP_HINT
+        hint = _swapped_hint(units, raw, wh) + hint
         raise BuildError(
             f"{_loc(name, None if single else index)}={_fmt(raw[index])} lies outside the "
             f"{wh[0]}x{wh[1]} image{hint}"
