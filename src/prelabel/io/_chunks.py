@@ -79,7 +79,7 @@ def write_chunks(
     sweep_stale_temps(path.parent)
     written: list[Path] = []
     index = 0
-    with output_run(path) as marker:
+    with output_run(path, replacing=existing) as marker:
         for number, run in enumerate(chunked(tasks, max_tasks_per_file), start=1):
             target = chunk_path(path, number)
             start = index
@@ -90,10 +90,6 @@ def write_chunks(
                     index += write_jsonl_stream(handle, run, start=index)
             marker.add(target, index - start)
             written.append(target)
-        keep = set(written)
-        for stale in existing:
-            if stale not in keep:
-                stale.unlink()
     return written
 
 

@@ -156,7 +156,7 @@ def write_dir(
     sweep_stale_temps(folder)
     written: list[Path] = []
     index = 0
-    with output_run(folder) as run:
+    with output_run(folder, replacing=existing) as run:
         for number, batch in enumerate(chunked(tasks, max_tasks_per_file), start=1):
             target = folder / f"{prefix}{number:08d}.json"
             start = index
@@ -169,8 +169,4 @@ def write_dir(
                     index += write_json_stream(handle, batch, indent=indent, start=index)
             run.add(target, index - start)
             written.append(target)
-        keep = set(written)
-        for stale in existing:
-            if stale not in keep:
-                stale.unlink()
     return written

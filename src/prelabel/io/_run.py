@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,15 +66,21 @@ class OutputRun:
 
 
 @contextlib.contextmanager
-def output_run(output: Path) -> Iterator[OutputRun]:
+def output_run(output: Path, *, replacing: Sequence[Path] = ()) -> Iterator[OutputRun]:
     """Mark ``output`` as being written for the duration of the block, complete after it.
 
-    On an exception (or SIGTERM raised as one) the marker stays incomplete and names the cause.
+    ``replacing`` are the files of an earlier run: those this run did not write again are
+    removed before the marker says complete. On an exception (or SIGTERM raised as one) the
+    marker stays incomplete and names the cause, and nothing is removed.
     """
     run = OutputRun(marker_path(output))
     run._write(False)
     try:
         yield run
+        written = {f["name"] for f in run.files}
+        for old in replacing:
+            if os.path.relpath(old, run.marker.parent) not in written:
+                old.unlink()
     except BaseException as exc:
         with contextlib.suppress(OSError):
             run._write(False, f"{type(exc).__name__}: {exc}"[:500])
