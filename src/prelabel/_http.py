@@ -90,14 +90,8 @@ class _Connection(http.client.HTTPConnection):
         self._watch.sockets.append(self.sock)
 
 
-class _SecureConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, watch: _Watch, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._watch = watch
-
-    def connect(self) -> None:
-        super().connect()
-        self._watch.sockets.append(self.sock)
+class _SecureConnection(_Connection, http.client.HTTPSConnection):
+    """HTTPS with the same watch: the TLS socket is registered once the handshake is done."""
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
