@@ -64,6 +64,21 @@ def _ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}x"
 
 
+def _timed(r: Row, note: str) -> Unified:
+    """A row of a suite that times the peer and prelabel on the same work (peer_s, prelabel_s)."""
+    return {
+        "case": r["case"],
+        "peer": r["peer"],
+        "peer_median": _seconds(r["peer_s"]),
+        "prelabel_median": _seconds(r["prelabel_s"]),
+        "ratio": _ratio(r["ratio"]),
+        "ratio_x": r["ratio"],
+        "target": r["target"],
+        "ok": r["ok"],
+        "note": note,
+    }
+
+
 def from_predictions(rows: list[Row]) -> list[Unified]:
     out = []
     for r in rows:
@@ -71,19 +86,7 @@ def from_predictions(rows: list[Row]) -> list[Unified]:
             f"{r['peer_s'] / r['items'] * 1e6:.2f} / {r['prelabel_s'] / r['items'] * 1e6:.2f} "
             f"us per result"
         )
-        out.append(
-            {
-                "case": r["case"],
-                "peer": r["peer"],
-                "peer_median": _seconds(r["peer_s"]),
-                "prelabel_median": _seconds(r["prelabel_s"]),
-                "ratio": _ratio(r["ratio"]),
-                "ratio_x": r["ratio"],
-                "target": r["target"],
-                "ok": r["ok"],
-                "note": ", ".join(x for x in (per, r["note"]) if x),
-            }
-        )
+        out.append(_timed(r, ", ".join(x for x in (per, r["note"]) if x)))
     return out
 
 
@@ -181,20 +184,7 @@ def from_rle(rows: list[Row]) -> list[Unified]:
 
 
 def from_floor(rows: list[Row]) -> list[Unified]:
-    return [
-        {
-            "case": r["case"],
-            "peer": r["peer"],
-            "peer_median": _seconds(r["peer_s"]),
-            "prelabel_median": _seconds(r["prelabel_s"]),
-            "ratio": _ratio(r["ratio"]),
-            "ratio_x": r["ratio"],
-            "target": r["target"],
-            "ok": r["ok"],
-            "note": r["note"],
-        }
-        for r in rows
-    ]
+    return [_timed(r, r["note"]) for r in rows]
 
 
 def from_scale(rows: list[Row]) -> list[Unified]:
