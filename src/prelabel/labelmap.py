@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from ._lazy import lazy_module
 from ._suggest import did_you_mean, quote_list
 from .errors import LabelError
-from .tags.controls import LabelingControl
+from .tags.labeling import LabelingControl
 
 if TYPE_CHECKING:
     import numpy as np

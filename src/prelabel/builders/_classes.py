@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from .._lazy import lazy_module
 from .._suggest import did_you_mean, quote_list
 from ..errors import BuildError, LabelError
+from ..labelmap import LabelMap
 from ._common import vector_shape_hint
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from ..labelmap import LabelMap
     from ..tags.labeling import LabelingControl
 else:
     np = lazy_module("numpy")
@@ -64,8 +64,6 @@ class _Table:
     __slots__ = ("labels", "mapper", "names")
 
     def __init__(self, control: LabelingControl, names: ClassNames) -> None:
-        from ..labelmap import LabelMap  # labelmap imports the tag classes, which import us
-
         self.names = names
         self.mapper: LabelMap = LabelMap(control, classes=names, unmapped="drop")
         self.labels: dict[int, tuple[str, ...]] = {}

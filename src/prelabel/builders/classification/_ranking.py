@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..._suggest import did_you_mean, quote_list
 from ...errors import BuildError
@@ -12,10 +12,15 @@ from ...tags.base import ControlTag
 from ..text import read_task_value
 from ._base import Options, name_of, whole
 
-if TYPE_CHECKING:
-    from ...tags.controls import Ranker
-
 __all__ = ["PairwiseBuilder", "RankerBuilder"]
+
+
+class Ranker(Protocol):
+    """What the builder reads of its control (``tags.controls.Ranker`` mixes it in, so it
+    names the field instead of importing the class)."""
+
+    @property
+    def buckets(self) -> tuple[str, ...]: ...
 
 
 class PairwiseBuilder(ControlTag):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
 
 from ..._suggest import did_you_mean, quote_list
 from ...errors import BuildError, LabelError
@@ -12,12 +12,28 @@ from ...tags.base import LabelDef
 from ._base import Options, name_of, whole
 from ._region import PerRegionBuilder, attach
 
-if TYPE_CHECKING:
-    from ...tags.controls import Taxonomy
-
 __all__ = ["TaxonomyBuilder"]
 
 TaxonomyPath = str | Sequence[str]
+
+
+class Taxonomy(Protocol):
+    """What the builder reads of its control (``tags.controls.Taxonomy`` mixes it in, so it
+    names the fields instead of importing the class)."""
+
+    @property
+    def labels(self) -> tuple[LabelDef, ...]: ...
+    @property
+    def dynamic_labels(self) -> str | None: ...
+    @property
+    def max_usages(self) -> int | None: ...
+    @property
+    def labeling(self) -> bool: ...
+    @property
+    def api_url(self) -> str | None: ...
+    @property
+    def leafs_only(self) -> bool: ...
+    def iter_labels(self) -> Iterator[LabelDef]: ...
 
 
 class TaxonomyBuilder(PerRegionBuilder):

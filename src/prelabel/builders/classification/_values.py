@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..._lazy import lazy_module
 from ...errors import BuildError
@@ -17,8 +17,6 @@ from ._region import PerRegionBuilder, attach
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from ...tags.controls import DateTime, Number, Rating, TextArea
 else:
     np = lazy_module("numpy")
 
@@ -29,6 +27,40 @@ When = dt.datetime | dt.date | dt.time | str
 FORMAT_FULL = "%Y-%m-%dT%H:%M"
 FORMAT_DATE = "%Y-%m-%d"
 _TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+# What each builder reads of its control: the control classes (``tags.controls``) mix these
+# builders in, so the builders name the fields they need instead of importing the classes.
+class Rating(Protocol):
+    @property
+    def max_rating(self) -> int: ...
+
+
+class Number(Protocol):
+    @property
+    def min(self) -> float | None: ...
+    @property
+    def max(self) -> float | None: ...
+    @property
+    def step(self) -> float | None: ...
+
+
+class DateTime(Protocol):
+    @property
+    def only(self) -> tuple[str, ...]: ...
+    @property
+    def format(self) -> str | None: ...
+    @property
+    def min(self) -> str | None: ...
+    @property
+    def max(self) -> str | None: ...
+
+
+class TextArea(Protocol):
+    @property
+    def max_submissions(self) -> int | None: ...
+    @property
+    def skip_duplicates(self) -> bool: ...
 
 
 class RatingBuilder(PerRegionBuilder):

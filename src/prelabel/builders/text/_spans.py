@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..._lazy import lazy_module
 from ...errors import BuildError
+from ...labelmap import LabelMap
 from ...offsets import OffsetMap, OffsetUnit
 from ...results import Region
 from ...tags.base import ControlTag, ObjectTag
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from ...labelmap import LabelMap
     from ...tags.labeling import LabelingControl
 else:
     np = lazy_module("numpy")
@@ -32,8 +32,6 @@ def labeling(control: ControlTag) -> LabelingControl:
 def label_mapper(control: ControlTag, label_map: Mapping[str, str] | LabelMap | None) -> LabelMap:
     """A :class:`~prelabel.labelmap.LabelMap` for model class names (mapping, predicted_values,
     exact value or alias, then any case)."""
-    from ...labelmap import LabelMap  # imports the tag classes, which import this module
-
     if isinstance(label_map, LabelMap):
         if label_map.control is not control:
             raise BuildError(
