@@ -21,7 +21,6 @@ import json
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 from types import FrameType, ModuleType
 from typing import Any, TextIO
@@ -144,6 +143,8 @@ def _unexpected(args: argparse.Namespace, exc: Exception, *, json_out: bool) -> 
     """Report an error no command expected: one line (a traceback with --debug); status 2."""
     debug = getattr(args, "debug", False) or os.environ.get("PRELABEL_DEBUG", "") not in ("", "0")
     if debug:
+        import traceback  # only with --debug
+
         traceback.print_exception(exc, file=sys.stderr)
     detail = redact(str(exc))
     if len(detail) > 300:

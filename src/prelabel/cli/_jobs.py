@@ -9,18 +9,24 @@ counts, so the report is the one a single process prints.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_module
 from ..config import LabelConfig
 from ..errors import ErrorRecord, TaskFileError
 from ..io import TaskLocation, read_tasks_located
 from ..validate import ValidationStats, Validator
+
+if TYPE_CHECKING:
+    import multiprocessing
+else:  # imported when --jobs runs workers, not for one process
+    multiprocessing = lazy_module("multiprocessing")
 
 __all__ = ["Unit", "UnitResult", "check_unit", "default_jobs", "run_units"]
 

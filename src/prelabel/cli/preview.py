@@ -18,7 +18,6 @@ from typing import Any
 
 from ..errors import TaskFileError
 from ..io import read_tasks_located
-from ..preview import Report
 from ..validate import Validator
 from ._common import os_error, plural, positive, read_config, usage
 from ._progress import Progress, total_size
@@ -68,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         return config
     sources = [Path(p) for p in args.tasks]
     base = args.base_dir or (sources[0] if sources[0].is_dir() else sources[0].parent)
+    from ..preview import Report  # the renderer is imported when a preview is made
+
     report = Report(
         config, limit=args.limit, sample=args.sample, seed=args.seed, width=args.width,
         base_dir=base,

@@ -27,20 +27,20 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .._lazy import lazy_module
 from .._redact import redact
 from ..errors import TaskFileError
 from ..io import read_tasks_located
-from ..labelstudio import (
-    Client,
-    ImportInterruptedError,
-    ImportReport,
-    LabelStudioError,
-    stored_differences,
-)
-from ..media._served import LocalFileRefs, ServedReport, check_served
 from ._progress import Progress, total_size
+
+if TYPE_CHECKING:
+    from .. import labelstudio
+    from ..media import _served as served_files
+else:  # the HTTP client (http.client, ssl, email) is imported when an upload starts
+    labelstudio = lazy_module("prelabel.labelstudio")
+    served_files = lazy_module("prelabel.media._served")
 
 NAME = "upload"
 _SHOWN = 20  # lines of refusals / differences printed before "... and N more"
@@ -118,13 +118,15 @@ def run(args: argparse.Namespace) -> int:
     sources = [Path(p) for p in args.tasks]
     project_id = args.project
     try:
-        client = Client(args.url, args.token, timeout_s=args.timeout, deadline_s=args.deadline)
+        client = labelstudio.Client(
+            args.url, args.token, timeout_s=args.timeout, deadline_s=args.deadline
+        )
         if project_id is None:
             xml = Path(args.config).read_text(encoding="utf-8")
             title = args.title or f"prelabel upload {sources[0].name}"[:50]
             project_id = client.create_project(title, xml)
         storage = _connect(client, project_id, args.local_files_root)
-        refs = LocalFileRefs(client.url)
+        refs = served_files.LocalFileRefs(client.url)
         progress = Progress(
             sys.stderr, total_size(sources), label="upload", enabled=not args.no_progress
         )
@@ -137,12 +139,12 @@ def run(args: argparse.Namespace) -> int:
         )
         progress.clear()
         differences = [] if args.no_check else _check(client, sources, report)
-        served = None if args.no_check else check_served(client, refs)
-    except ImportInterruptedError as exc:
+        served = None if args.no_check else served_files.check_served(client, refs)
+    except labelstudio.ImportInterruptedError as exc:
         return _interrupted(args, exc)
     except (OSError, TaskFileError) as exc:
         return _failed(args, _describe(exc))
-    except (LabelStudioError, ValueError) as exc:
+    except (labelstudio.LabelStudioError, ValueError) as exc:
         return _failed(args, str(exc))
     link = f"{client.url}/projects/{project_id}/data"
     if args.format == "json":
@@ -159,7 +161,9 @@ def run(args: argparse.Namespace) -> int:
     return 0 if report.ok and not differences and media_ok else 1
 
 
-def _connect(client: Client, project_id: int, root: str | None) -> tuple[int, str] | None:
+def _connect(
+    client: labelstudio.Client, project_id: int, root: str | None
+) -> tuple[int, str] | None:
     """The local-files storage for ``root`` on the project: found, or made; None without root."""
     if root is None:
         return None
@@ -170,14 +174,18 @@ def _connect(client: Client, project_id: int, root: str | None) -> tuple[int, st
     return client.connect_local_files(project_id, path), path
 
 
-def _noting(tasks: Iterator[dict[str, Any]], refs: LocalFileRefs) -> Iterator[dict[str, Any]]:
+def _noting(
+    tasks: Iterator[dict[str, Any]], refs: served_files.LocalFileRefs
+) -> Iterator[dict[str, Any]]:
     for index, task in enumerate(tasks):
         if isinstance(task, dict):
             refs.add(index, task)
         yield task
 
 
-def _media_json(storage: tuple[int, str] | None, served: ServedReport | None) -> dict[str, Any]:
+def _media_json(
+    storage: tuple[int, str] | None, served: served_files.ServedReport | None
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "storage": None if storage is None else {"id": storage[0], "path": storage[1]}
     }
@@ -224,7 +232,7 @@ def _failed(args: argparse.Namespace, message: str) -> int:
     return 2
 
 
-def _interrupted(args: argparse.Namespace, exc: ImportInterruptedError) -> int:
+def _interrupted(args: argparse.Namespace, exc: labelstudio.ImportInterruptedError) -> int:
     """The import stopped part-way: say exactly what is in, and how to go on."""
     report = exc.report
     resume = f"--project {report.project_id} --resume"
@@ -267,8 +275,10 @@ def _fingerprint(task: Mapping[str, Any]) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
-def _already_there(client: Client, project_id: int) -> Callable[[Mapping[str, Any]], bool]:
-    """A ``skip`` for :meth:`Client.import_tasks`: True for a task whose data the project
+def _already_there(
+    client: labelstudio.Client, project_id: int
+) -> Callable[[Mapping[str, Any]], bool]:
+    """A ``skip`` for ``Client.import_tasks``: True for a task whose data the project
     already holds (each stored task matches one input task)."""
     stored = collections.Counter(_fingerprint(task) for task in client.iter_tasks(project_id))
 
@@ -289,7 +299,9 @@ def _read(sources: list[Path], progress: Progress | None = None) -> Iterator[dic
             yield task
 
 
-def _check(client: Client, sources: list[Path], report: ImportReport) -> list[str]:
+def _check(
+    client: labelstudio.Client, sources: list[Path], report: labelstudio.ImportReport
+) -> list[str]:
     """Read the imported tasks back (streaming, in id order) and compare them with the input."""
     expected = {task_id: index for index, task_id in report.task_ids.items()}
     stored = (task for task in client.iter_tasks(report.project_id) if task["id"] in expected)
@@ -301,13 +313,15 @@ def _check(client: Client, sources: list[Path], report: ImportReport) -> list[st
         if expected[back["id"]] != index:
             differences.append(f"task #{index}: read back task id {back['id']} out of order")
             continue
-        differences += stored_differences(task, back, index=index)
+        differences += labelstudio.stored_differences(task, back, index=index)
     if found != len(report.task_ids):
         differences.append(f"read back {found} of {len(report.task_ids)} imported tasks")
     return differences
 
 
-def _as_text(report: ImportReport, differences: list[str], link: str, *, checked: bool) -> str:
+def _as_text(
+    report: labelstudio.ImportReport, differences: list[str], link: str, *, checked: bool
+) -> str:
     lines = [report.summary(limit=_SHOWN), f"project: {link}"]
     if checked:
         if differences:
@@ -321,7 +335,7 @@ def _as_text(report: ImportReport, differences: list[str], link: str, *, checked
 
 
 def _as_json(
-    report: ImportReport, differences: list[str], link: str, *, checked: bool
+    report: labelstudio.ImportReport, differences: list[str], link: str, *, checked: bool
 ) -> dict[str, Any]:
     return {
         "project_id": report.project_id,

@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -23,7 +22,7 @@ from ..config import LabelConfig
 from ..errors import ErrorRecord, TaskFileError
 from ..io import TaskLocation, check_complete, read_tasks_located, task_files
 from ..validate import ValidationStats, Validator
-from ._common import plural, positive, read_config
+from ._common import plural, positive, read_config, streaming_gc
 from ._jobs import default_jobs, run_units
 from ._progress import Progress, isatty, total_size
 
@@ -167,39 +166,40 @@ def run(args: argparse.Namespace) -> int:
     debug = bool(getattr(args, "debug", False))
     completed = False
     try:
-        for number, source in enumerate(sources):
-            before = stats.tasks
+        with streaming_gc():
+            for number, source in enumerate(sources):
+                before = stats.tasks
 
-            def report(exc: Exception, number: int = number, source: Path = source) -> None:
-                progress.clear()
-                out.flush()
-                print(f"prelabel: {_describe(source, exc)}", file=sys.stderr)
-                unreadable.add(number)
+                def report(exc: Exception, number: int = number, source: Path = source) -> None:
+                    progress.clear()
+                    out.flush()
+                    print(f"prelabel: {_describe(source, exc)}", file=sys.stderr)
+                    unreadable.add(number)
 
-            try:
-                tasks = read_tasks_located(source, on_bytes=progress.advance, on_error=report)
-                for where, task in tasks:
-                    try:
-                        records = validator.check_task(task, where.index)
-                    except Exception as exc:  # a bug in prelabel: say where, check the rest
-                        report(located_crash(f"{where}: task {where.index}", exc, debug))
-                        continue
-                    if records:
-                        if shared_screen:
-                            progress.clear()
-                        for record in records:
-                            printer.record(where, record)
-                    if progress.active:
-                        problems = stats.error_count + stats.warning_count
-                        progress.update(tasks=stats.tasks, problems=problems)
-                if stats.tasks == before and number not in unreadable:
-                    raise TaskFileError(f"{source}: no tasks found (Label Studio imports none)")
-            except BrokenPipeError:
-                raise  # stdout went away: not a problem with this file
-            except (OSError, TaskFileError) as exc:
-                report(exc)
-            except Exception as exc:  # a bug in prelabel: say where, go on with the next
-                report(located_crash(str(source), exc, debug))
+                try:
+                    tasks = read_tasks_located(source, on_bytes=progress.advance, on_error=report)
+                    for where, task in tasks:
+                        try:
+                            records = validator.check_task(task, where.index)
+                        except Exception as exc:  # a bug in prelabel: say where, check the rest
+                            report(located_crash(f"{where}: task {where.index}", exc, debug))
+                            continue
+                        if records:
+                            if shared_screen:
+                                progress.clear()
+                            for record in records:
+                                printer.record(where, record)
+                        if progress.active:
+                            problems = stats.error_count + stats.warning_count
+                            progress.update(tasks=stats.tasks, problems=problems)
+                    if stats.tasks == before and number not in unreadable:
+                        raise TaskFileError(f"{source}: no tasks found (Label Studio imports none)")
+                except BrokenPipeError:
+                    raise  # stdout went away: not a problem with this file
+                except (OSError, TaskFileError) as exc:
+                    report(exc)
+                except Exception as exc:  # a bug in prelabel: say where, go on with the next
+                    report(located_crash(str(source), exc, debug))
         completed = True
     finally:  # interrupted, the JSON array is still closed (the exit status says why)
         progress.clear()
@@ -214,6 +214,8 @@ def located_crash(where: str, exc: Exception, debug: bool = False) -> TaskFileEr
     """An error prelabel did not expect while checking ``where``, as a located problem (the
     traceback too with ``--debug`` or ``PRELABEL_DEBUG=1``)."""
     if debug or os.environ.get("PRELABEL_DEBUG", "") not in ("", "0"):
+        import traceback  # only with --debug
+
         traceback.print_exception(exc, file=sys.stderr)
     detail = redact(str(exc))[:300]
     return TaskFileError(

@@ -66,9 +66,15 @@ def decoder() -> json.JSONDecoder:
     return _decoder
 
 
-# A number that may overflow a float to infinity: 309+ digits, or a 3+ digit exponent. Cheap
-# to search for; only a task that has one is walked to find it.
-_HUGE = re.compile(r"\d{309}|\d[eE][+]?\d{3}")
+# A number that may overflow a float to infinity: 309+ digits, or a 3+ digit exponent. The
+# text is mapped byte by byte (digits to "0", e/E to "e", "+" kept, the rest to " ") and the
+# marks searched as substrings: two C passes, where a regex over the text cost 10x the parse.
+# Only a task that has such a mark is walked to find the number.
+NUMBER_MARKS = bytes(
+    0x30 if 0x30 <= byte <= 0x39 else 0x65 if byte in b"eE" else 0x2B if byte == 0x2B else 0x20
+    for byte in range(256)
+)
+_HUGE_MARKS = (b"0" * 309, b"0e000", b"0e+000")
 
 
 def decode_failure(exc: RecursionError | ValueError) -> str:
@@ -87,7 +93,8 @@ def overflow(value: Any, text: str, start: int = 0, end: int = 2**62) -> str | N
     ``text[start:end]`` is the task's JSON: only a task whose text has a huge number in it is
     walked, so the check costs one regex scan.
     """
-    if _HUGE.search(text, start, end) is None:
+    marks = text[start:end].encode("utf-8", "surrogatepass").translate(NUMBER_MARKS)
+    if not any(mark in marks for mark in _HUGE_MARKS):
         return None
     where = _non_finite(value)
     if where is None:

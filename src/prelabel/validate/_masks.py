@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any
 
 from .. import rle as rle_codec
+from .._lazy import lazy_module
 from ..errors import RLEError
 from ._context import PredCtx
 from ._image import ImageChecker
 from ._show import MISSING, a_type, json_type, num, show
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+else:
+    np = lazy_module("numpy")  # imported when a mask is checked, not when validation starts
 
 __all__ = ["BitmaskChecker", "BrushChecker", "looks_transposed"]
 
