@@ -43,6 +43,17 @@ def empty_and_missing(root: Path) -> list[Path]:
     ]
 
 
+def setup_warnings(root: Path) -> list[Path]:
+    """Images in a bucket and in local files, in every file: one process reports each setup
+    warning once (``ONCE_PER_VALIDATOR``), at the first task that needs it."""
+    tasks = []
+    for number, task in enumerate((VALID + INVALID) * 3):
+        where = ("s3://bucket/", "/data/local-files/?d=images/", "https://example.com/")
+        tasks.append({**task, "data": {"image": f"{where[number % 3]}{number}.jpg"}})
+    write_dir(root / "run", tasks, max_tasks_per_file=1)
+    return [root / "run", write_jsonl(root / "more.jsonl", tasks[:2])]
+
+
 @pytest.mark.parametrize(
     ("layout", "options"),
     [
@@ -51,6 +62,8 @@ def empty_and_missing(root: Path) -> list[Path]:
         pytest.param(broken_middle, [], id="broken-middle"),
         pytest.param(broken_middle, ["--format", "json"], id="broken-middle-json"),
         pytest.param(empty_and_missing, [], id="empty-and-missing"),
+        pytest.param(setup_warnings, [], id="setup-warnings"),
+        pytest.param(setup_warnings, ["--format", "json", "--strict"], id="setup-warnings-json"),
     ],
 )
 def test_jobs_print_what_one_process_prints(

@@ -21,7 +21,7 @@ from .._lazy import lazy_module
 from ..config import LabelConfig
 from ..errors import ErrorRecord, TaskFileError
 from ..io import TaskLocation, read_tasks_located
-from ..validate import ValidationStats, Validator
+from ..validate import ONCE_PER_VALIDATOR, ValidationStats, Validator
 
 if TYPE_CHECKING:
     import multiprocessing
@@ -52,6 +52,17 @@ class Unit:
     spool_dir: str
 
 
+@dataclasses.dataclass(frozen=True)
+class Once:
+    """A record reported once per validator (``ONCE_PER_VALIDATOR``), as spooled: the spool's
+    lines ``[start, end)`` hold it. Another worker may have reported it for an earlier file."""
+
+    key: tuple[str, str | None]  # (code, control)
+    severity: str
+    start: int
+    end: int
+
+
 @dataclasses.dataclass
 class UnitResult:
     """What a worker found in one file: counts, the spooled records, what could not be read."""
@@ -59,6 +70,7 @@ class UnitResult:
     stats: ValidationStats
     spool: str | None
     failures: list[Exception]
+    once: list[Once] = dataclasses.field(default_factory=list)
 
 
 _validators: dict[tuple[str, bool], Validator] = {}
@@ -111,6 +123,8 @@ def check_unit(unit: Unit) -> UnitResult:
     formatter: Formatter = format_json if unit.json_lines else format_text
     validator = _validator(unit.xml, unit.strict)
     failures: list[Exception] = []
+    once: list[Once] = []
+    lines = 0  # lines spooled so far
     handle, spool = tempfile.mkstemp(suffix=".txt", dir=unit.spool_dir)
     with open(handle, "w", encoding="utf-8") as out:
         try:
@@ -121,12 +135,17 @@ def check_unit(unit: Unit) -> UnitResult:
                     failures.append(located_crash(f"{where}: task {where.index}", exc))
                     continue
                 for record in records:
-                    out.write(formatter(where, record))
+                    text = formatter(where, record)
+                    out.write(text)
+                    start, lines = lines, lines + text.count("\n")
+                    if record.code in ONCE_PER_VALIDATOR:
+                        key = (record.code, record.control)
+                        once.append(Once(key, record.severity, start, lines))
         except (OSError, TaskFileError) as exc:
             failures.append(exc)
         except Exception as exc:  # a bug in prelabel: say where
             failures.append(located_crash(str(unit.path), exc))
-    return UnitResult(validator.stats, spool, failures)
+    return UnitResult(validator.stats, spool, failures, once)
 
 
 def run_units(

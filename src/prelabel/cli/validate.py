@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -23,7 +24,7 @@ from ..errors import ErrorRecord, TaskFileError
 from ..io import TaskLocation, check_complete, read_tasks_located, task_files
 from ..validate import ValidationStats, Validator
 from ._common import plural, positive, read_config, streaming_gc
-from ._jobs import default_jobs, run_units
+from ._jobs import UnitResult, default_jobs, run_units
 from ._progress import Progress, isatty, total_size
 
 NAME = "validate"
@@ -81,7 +82,7 @@ class _TextPrinter:
         self.count += 1
         self.out.write(format_text(where, record))
 
-    def spooled(self, lines: TextIO) -> None:
+    def spooled(self, lines: Iterable[str]) -> None:
         """Records another process formatted (``format_text``), copied as they are."""
         for line in lines:
             self.count += not line.startswith("    hint: ")
@@ -101,7 +102,7 @@ class _JsonPrinter:
     def record(self, where: TaskLocation, record: ErrorRecord) -> None:
         self._item(format_json(where, record))
 
-    def spooled(self, lines: TextIO) -> None:
+    def spooled(self, lines: Iterable[str]) -> None:
         """Records another process formatted (``format_json``), one per line."""
         for line in lines:
             self._item(line)
@@ -289,6 +290,7 @@ def _run_parallel(
             finished[0] += 1
 
     finished = [0]
+    reported: set[tuple[str, str | None]] = set()  # ONCE_PER_VALIDATOR records printed
     results = run_units(
         files, config=config, strict=args.strict, json_lines=args.format == "json", jobs=jobs
     )
@@ -300,7 +302,7 @@ def _run_parallel(
             with open(result.spool, encoding="utf-8") as spooled:
                 if progress.active and isatty(out):
                     progress.clear()
-                printer.spooled(spooled)
+                printer.spooled(_first_reports(spooled, result, reported))
         _add(stats, result.stats)
         per_source[number] += result.stats.tasks
         for failure in result.failures:
@@ -313,6 +315,30 @@ def _run_parallel(
     if failed:
         return 2
     return 1 if stats.error_count else 0
+
+
+def _first_reports(
+    lines: Iterable[str], result: UnitResult, reported: set[tuple[str, str | None]]
+) -> Iterator[str]:
+    """The spooled lines without the once-per-validator records an earlier file reported
+    (one process reports them once per run); the file's counts drop them too."""
+    skip: list[tuple[int, int]] = []
+    for once in result.once:
+        if once.key in reported:
+            skip.append((once.start, once.end))
+            counts = result.stats.errors if once.severity == "error" else result.stats.warnings
+            counts[once.key[0]] -= 1
+            if counts[once.key[0]] <= 0:
+                del counts[once.key[0]]
+        else:
+            reported.add(once.key)
+    ranges = iter(skip)
+    start, end = next(ranges, (-1, -1))
+    for number, line in enumerate(lines):
+        while number >= end > -1:
+            start, end = next(ranges, (-1, -1))
+        if not start <= number < end:
+            yield line
 
 
 def _add(total: ValidationStats, part: ValidationStats) -> None:

@@ -38,7 +38,7 @@ from .._lazy import lazy_module
 from ..config import LabelConfig
 from ..errors import ErrorRecord, ValidationError
 from ..tasks import Prediction, Task
-from ._codes import CODES
+from ._codes import CODES, ONCE_PER_VALIDATOR
 from ._context import PredCtx, Sink, TaskCtx, ValidationStats
 from ._show import MISSING, a_type, show
 
@@ -53,7 +53,7 @@ else:
     _result = lazy_module("prelabel.validate._result")
     _task = lazy_module("prelabel.validate._task")
 
-__all__ = ["CODES", "ValidationStats", "Validator", "check", "validate"]
+__all__ = ["CODES", "ONCE_PER_VALIDATOR", "ValidationStats", "Validator", "check", "validate"]
 
 _CONTAINERS = ("predictions", "annotations")
 

@@ -12,7 +12,12 @@ from typing import Final
 
 from ..errors import Severity
 
-__all__ = ["CODES", "severity_of"]
+__all__ = ["CODES", "ONCE_PER_VALIDATOR", "severity_of"]
+
+ONCE_PER_VALIDATOR: Final = frozenset({"media.local_files", "media.cloud_storage"})
+"""Codes a validator reports once per object tag (the record's ``control``), at the first task
+that has them: they are about the server's setup, not one task. Several validators over the
+parts of one run (``prelabel validate --jobs``) keep the first and drop the repeats."""
 
 _E: Final = "error"
 _W: Final = "warning"

@@ -149,7 +149,7 @@ class MediaChecker:
             )
 
     def _first(self, obj: ObjectTag, code: str) -> bool:
-        key = (obj.name, code)
+        key = (obj.name, code)  # code is one of _codes.ONCE_PER_VALIDATOR
         if key in self.noted:
             return False
         self.noted.add(key)
