@@ -8,26 +8,14 @@ wrong, so the batch accepts and refuses exactly what the per-image builder does.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._lazy import lazy_module
-from ..errors import BuildError
-from ..ids import new_ids
-from ..tags.controls import LabelingControl, Rectangle, RectangleLabels
+from ..tags.controls import Rectangle, RectangleLabels
 from ._labels import ClassNames
-from ._ragged import Grouping, group_rows
-from ._rows import (
-    at_task,
-    drop_unmapped,
-    dropped_source,
-    float_rows,
-    image_sizes,
-    label_lists,
-    part_labels,
-    row_scores,
-)
+from ._part import ImagePart, ImageTemplates
+from ._rows import float_rows, image_sizes, part_labels
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,8 +35,10 @@ BOX_ARGS: dict[str, tuple[str, Units]] = {
 }
 
 
-class BoxPart:
+class BoxPart(ImagePart):
     """One box control's results for every task of a batch, kept as columns."""
+
+    control: BoxControl
 
     def __init__(
         self,
@@ -69,13 +59,14 @@ class BoxPart:
         clip: bool,
     ) -> None:
         self.control = control
+        self.label_key = control.value_key or "labels"
         self.arg = arg
         self.clip = clip
+        self.to_name = to_name
         raw = float_rows(boxes, arg, 4, "box")
-        rows = raw.shape[0]
         found = part_labels(
             control,
-            rows,
+            raw.shape[0],
             label=label,
             labels=labels,
             class_ids=class_ids,
@@ -83,146 +74,56 @@ class BoxPart:
             shapes="boxes",
             labeled_tag="RectangleLabels",
         )
-        score_rows = row_scores(scores, rows, "box")
-        keep, score_rows, task_index, counts = drop_unmapped(
-            found, tasks, score_rows, task_index, counts, what="box", plural="boxes"
+        rows = self._arrange(
+            tasks, raw.shape[0], found, scores, task_index, counts, what="box", plural="boxes"
         )
-        if keep is not None:  # a LabelMap dropped some classes
-            raw, rows = raw[keep], int(keep.sum())
-        group = group_rows(
-            tasks,
-            rows,
-            task_index=task_index,
-            counts=counts,
-            what="box",
-            source=dropped_source(found),
-        )
-        self.offsets = group.offsets
         self.sizes = image_sizes(image_wh, tasks)
-        raw = group.take(raw)
-        self.label_table = None if found is None else found.table
-        self.label_index = None if found is None else group.take(found.index)
-        self.scores = None if score_rows is None else group.take(score_rows)
-        self.ids = new_ids(rows)
-        self.to_name = to_name
-        self._templates: dict[tuple[int, int], dict[str, Any]] = {}
-        self._base = self._first_template()
-        self.pct, unusual = _fast_pct(raw, *BOX_ARGS[arg], self.sizes, group.task_of_row)
+        raw = rows.take(raw)
+        self.templates = ImageTemplates(self._first_template())
+        self.pct, unusual = _fast_pct(raw, *BOX_ARGS[arg], self.sizes, rows.group.task_of_row)
         # Tasks with an unusual box: built by the per-image builder, which clips or refuses.
-        self.overrides: dict[int, list[dict[str, Any]]] = {}
-        for task in np.unique(group.task_of_row[unusual]).tolist():
-            self.overrides[task] = self._per_image(task, raw, group)
+        self._by_builder(
+            np.unique(rows.group.task_of_row[unusual]).tolist(),
+            rows.group,
+            lambda task, start, stop: self._per_image(task, start, stop, raw),
+            lambda start, first: f"{self.arg} rows from {first} on",
+        )
 
-    @property
-    def count(self) -> int:
-        """How many boxes the part holds."""
-        return len(self.ids)
-
-    def _per_image(self, task: int, raw: NDArray[np.float64], group: Grouping) -> list[Any]:
-        """Task ``task``'s result values from the per-image builder (or its error, located)."""
-        start, stop = int(self.offsets[task]), int(self.offsets[task + 1])
-        first = group.original_row(start)
-        try:
-            geometry: dict[str, Any] = {self.arg: raw[start:stop]}
-            regions = self.control.boxes(
-                **geometry,
-                image_wh=tuple(self.sizes[task].tolist()),
-                labels=self._labels_of(start, stop),
-                scores=None if self.scores is None else self.scores[start:stop],
-                ids=self.ids[start:stop],
-                to_name=self.to_name,
-                clip=self.clip,
-            )
-        except BuildError as error:
-            raise at_task(
-                error, task, f"{self.arg} rows from {first} on" if group.order is None else None
-            ) from None
+    def _per_image(
+        self, task: int, start: int, stop: int, raw: NDArray[np.float64]
+    ) -> list[dict[str, Any]]:
+        """Task ``task``'s result values from the per-image builder."""
+        geometry: dict[str, Any] = {self.arg: raw[start:stop]}
+        regions = self.control.boxes(
+            **geometry,
+            **self._builder_options(task, start, stop),
+            clip=self.clip,
+        )
         return [region.result["value"] for region in regions]
-
-    def _labels_of(self, start: int, stop: int) -> list[list[str]] | None:
-        return label_lists(self.label_table, self.label_index, start, stop)
 
     def _first_template(self) -> dict[str, Any]:
         """A result of this control made by its own builder: the keys, their order, the
         target. Made now, so a call the builder refuses (no ``to_name`` for a control on two
         images) fails here and not when the tasks are written."""
         regions = self.control.boxes(
-            xyxy_pct=[[0.0, 0.0, 50.0, 50.0]],
-            image_wh=(100, 100),
-            labels=None if not self.label_table else [list(self.label_table[0])],
-            label=None if self.label_table is None or self.label_table else _any_label(self),
-            scores=None if self.scores is None else [0.5],
-            to_name=self.to_name,
+            xyxy_pct=[[0.0, 0.0, 50.0, 50.0]], image_wh=(100, 100), **self._template_options()
         )
         return dict(regions[0].result)
 
-    def template(self, task: int) -> dict[str, Any]:
-        """The result keys every box of ``task`` shares, in the builder's order."""
-        width, height = int(self.sizes[task, 0]), int(self.sizes[task, 1])
-        found = self._templates.get((width, height))
-        if found is None:
-            found = self._base.copy()
-            found["original_width"], found["original_height"] = width, height
-            if len(self._templates) > 4096:
-                self._templates.clear()
-            self._templates[width, height] = found
-        return found
-
-    def results(self, start: int, stop: int) -> list[list[dict[str, Any]]]:
-        """The result dicts of tasks ``start`` to ``stop``, a fresh list per task."""
-        first, last = int(self.offsets[start]), int(self.offsets[stop])
+    def _values(
+        self, start: int, stop: int, first: int, last: int, labels: list[list[str]] | None
+    ) -> list[dict[str, Any]]:
         xs, ys, ws, hs = self.pct[first:last].T.tolist()
-        ids = self.ids[first:last]
-        scores = None if self.scores is None else self.scores[first:last].tolist()
-        table = self.label_table
-        names = None if self.label_index is None else self.label_index[first:last].tolist()
-        key = self.control.value_key
-        bounds = self.offsets[start : stop + 1].tolist()
-        sizes = self.sizes[start:stop].tolist()
-        overrides = self.overrides
-        out: list[list[dict[str, Any]]] = []
-        for offset, (a, b) in enumerate(itertools.pairwise(bounds)):
-            a, b = a - first, b - first
-            if a == b:
-                out.append([])
-                continue
-            width, height = sizes[offset]
-            template = self._templates.get((width, height)) or self.template(start + offset)
-            copy = template.copy
-            override = overrides.get(start + offset) if overrides else None
-            result_list: list[dict[str, Any]] = []
-            append = result_list.append
-            for row in range(a, b):
-                result = copy()
-                result["id"] = ids[row]
-                if override is not None:
-                    value = dict(override[row - a])
-                    if key in value:
-                        value[key] = list(value[key])
-                elif names is None:
-                    value = {"x": xs[row], "y": ys[row], "width": ws[row], "height": hs[row]}
-                    value["rotation"] = 0.0
-                else:
-                    value = {
-                        "x": xs[row],
-                        "y": ys[row],
-                        "width": ws[row],
-                        "height": hs[row],
-                        "rotation": 0.0,
-                        key: list(table[names[row]]),  # type: ignore[index]
-                    }
-                result["value"] = value
-                if scores is not None:
-                    result["score"] = scores[row]
-                append(result)
-            out.append(result_list)
-        return out
-
-
-def _any_label(part: BoxPart) -> str | None:
-    """A label of the control, for the template when every row was dropped."""
-    control = part.control
-    return control.label_values[0] if isinstance(control, LabelingControl) else None
+        if labels is None:
+            return [
+                {"x": x, "y": y, "width": w, "height": h, "rotation": 0.0}
+                for x, y, w, h in zip(xs, ys, ws, hs, strict=True)
+            ]
+        key = self.label_key
+        return [
+            {"x": x, "y": y, "width": w, "height": h, "rotation": 0.0, key: names}
+            for x, y, w, h, names in zip(xs, ys, ws, hs, labels, strict=True)
+        ]
 
 
 def _fast_pct(

@@ -17,20 +17,11 @@ from typing import TYPE_CHECKING, Any
 from .. import rle as rle_codec
 from .._lazy import lazy_module
 from ..errors import BuildError, RLEError
-from ..ids import new_ids
-from ..tags.controls import Brush, BrushLabels, LabelingControl
+from ..tags.controls import Brush, BrushLabels
 from ._labels import ClassNames
-from ._ragged import Grouping, group_rows
-from ._rows import (
-    ImageTemplates,
-    at_task,
-    drop_unmapped,
-    dropped_source,
-    image_sizes,
-    label_lists,
-    part_labels,
-    row_scores,
-)
+from ._part import ImageTemplates, RowPart
+from ._ragged import Grouping
+from ._rows import image_sizes, part_labels
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,8 +34,10 @@ __all__ = ["MaskPart"]
 BrushControl = BrushLabels | Brush
 
 
-class MaskPart:
+class MaskPart(RowPart):
     """One brush control's results for every task of a batch: an RLE stream per mask."""
+
+    control: BrushControl
 
     def __init__(
         self,
@@ -64,15 +57,15 @@ class MaskPart:
         to_name: str | None,
     ) -> None:
         self.control = control
+        self.label_key = control.value_key or "labels"
         self.to_name = to_name
         if values not in ("auto", "binary", "alpha"):
             raise BuildError(f"values must be 'auto', 'binary' or 'alpha', got {values!r}")
         self.values: rle_codec.MaskValues = values
         items = _mask_list(masks)
-        rows = len(items)
         found = part_labels(
             control,
-            rows,
+            len(items),
             label=label,
             labels=labels,
             class_ids=class_ids,
@@ -80,33 +73,21 @@ class MaskPart:
             shapes="masks",
             labeled_tag="BrushLabels",
         )
-        score_rows = row_scores(scores, rows, "mask")
-        keep, score_rows, task_index, counts = drop_unmapped(
-            found, tasks, score_rows, task_index, counts, what="mask", plural="masks"
+        rows = self._arrange(
+            tasks, len(items), found, scores, task_index, counts, what="mask", plural="masks"
         )
-        if keep is not None:  # a LabelMap dropped some classes
-            items = [item for item, kept_row in zip(items, keep.tolist(), strict=True) if kept_row]
-            rows = len(items)
-        group = group_rows(
-            tasks,
-            rows,
-            task_index=task_index,
-            counts=counts,
-            what="mask",
-            source=dropped_source(found),
-        )
-        self.offsets = group.offsets
+        if rows.keep is not None:  # a LabelMap dropped some classes
+            items = [
+                item for item, kept_row in zip(items, rows.keep.tolist(), strict=True) if kept_row
+            ]
+        group = rows.group
         if group.order is not None:
             items = [items[i] for i in group.order.tolist()]
-        self.label_table = None if found is None else found.table
-        self.label_index = None if found is None else group.take(found.index)
-        self.scores = None if score_rows is None else group.take(score_rows)
-        self.ids = new_ids(rows)
         self.templates = ImageTemplates(self._first_template())
         sizes = None if image_wh is None else image_sizes(image_wh, tasks)
         self.image_wh = sizes
         # (height, width) of every mask: the size its stream was encoded for
-        self.shapes = np.array([item.shape for item in items], dtype=np.int64).reshape(rows, 2)
+        self.shapes = np.array([item.shape for item in items], dtype=np.int64).reshape(-1, 2)
         self.streams: list[bytes] = []
         unusual: set[int] = set()
         task_of_row = group.task_of_row.tolist()
@@ -122,13 +103,12 @@ class MaskPart:
             for task in range(tasks):
                 self._check_one_size(task, group)
         # Tasks with an unusual mask: the per-image builder explains what is wrong.
-        for task in sorted(unusual):
-            self._per_image(task, items, group)
-
-    @property
-    def count(self) -> int:
-        """How many masks the part holds."""
-        return len(self.ids)
+        self._by_builder(
+            sorted(unusual),
+            group,
+            lambda task, start, stop: self._per_image(task, start, stop, items),
+            lambda start, first: f"masks from {first} on",
+        )
 
     def _encode(self, mask: NDArray[Any], size: NDArray[np.int64] | None) -> bytes:
         """The mask's stream as bytes, or ``b""`` when the builder would refuse the mask."""
@@ -157,82 +137,60 @@ class MaskPart:
                 "(pass image_wh= to check it)"
             )
 
-    def _per_image(self, task: int, items: list[NDArray[Any]], group: Grouping) -> None:
-        """Task ``task`` built by the per-image builder, which raises its error, located."""
-        start, stop = int(self.offsets[task]), int(self.offsets[task + 1])
-        first = group.original_row(start)
-        labels = self._labels_of(start, stop)
-        scores = None if self.scores is None else self.scores[start:stop].tolist()
+    def _per_image(self, task: int, start: int, stop: int, items: list[NDArray[Any]]) -> None:
+        """Task ``task`` built by the per-image builder, which raises its error; should it
+        accept a mask the batch thought it would refuse, its stream counts."""
         image_wh = (
             None
             if self.image_wh is None
             else (int(self.image_wh[task, 0]), int(self.image_wh[task, 1]))
         )
-        try:
-            # a list, not a stack: masks() reads each mask with its own dtype and names a
-            # mask whose size differs from the others
-            regions = self.control.masks(
-                list(items[start:stop]),
-                labels=labels,  # type: ignore[arg-type]
-                scores=scores,
-                ids=self.ids[start:stop],
-                image_wh=image_wh,
-                values=self.values,
-                to_name=self.to_name,
-            )
-        except BuildError as error:
-            raise at_task(
-                error, task, f"masks from {first} on" if group.order is None else None
-            ) from None
-        # Tasks come here for masks the builder refuses; should it accept one, its output counts.
+        # a list, not a stack: masks() reads each mask with its own dtype and names a mask
+        # whose size differs from the others
+        regions = self.control.masks(
+            list(items[start:stop]),
+            labels=self._labels_of(start, stop),  # type: ignore[arg-type]
+            scores=None if self.scores is None else self.scores[start:stop].tolist(),
+            ids=self.ids[start:stop],
+            image_wh=image_wh,
+            values=self.values,
+            to_name=self.to_name,
+        )
         for row, region in zip(range(start, stop), regions, strict=True):
             self.streams[row] = bytes(region.result["value"]["rle"])
-
-    def _labels_of(self, start: int, stop: int) -> list[list[str]] | None:
-        return label_lists(self.label_table, self.label_index, start, stop)
 
     def _first_template(self) -> dict[str, Any]:
         """A result of this control made by its own builder: the keys, their order, the
         target; made now, so a call the builder refuses fails here."""
-        control = self.control
-        table = self.label_table
-        fallback = control.label_values[0] if isinstance(control, LabelingControl) else None
-        regions = control.masks(
-            np.ones((1, 1, 1), dtype=np.bool_),
-            labels=None if table is None else [list(table[0]) if table else fallback],  # type: ignore[list-item]
-            scores=None if self.scores is None else [0.5],
-            to_name=self.to_name,
-        )
+        regions = self.control.masks(np.ones((1, 1, 1), dtype=np.bool_), **self._template_options())
         return dict(regions[0].result)
 
-    def results(self, start: int, stop: int) -> list[list[dict[str, Any]]]:
-        """The result dicts of tasks ``start`` to ``stop``, a fresh list per task."""
-        first, last = int(self.offsets[start]), int(self.offsets[stop])
-        streams = self.streams
-        heights, widths = self.shapes[first:last].T.tolist()
-        ids = self.ids[first:last]
-        scores = None if self.scores is None else self.scores[first:last].tolist()
-        table = self.label_table
-        names = None if self.label_index is None else self.label_index[first:last].tolist()
-        key = self.control.value_key
+    def _templates(self, start: int, stop: int) -> list[dict[str, Any]]:
+        """Per task the template of its masks' size (one image's masks share it: a mask of
+        another size is refused when the batch is made)."""
+        get = self.templates.get
         bounds = self.offsets[start : stop + 1].tolist()
-        out: list[list[dict[str, Any]]] = []
+        shapes = self.shapes[bounds[0] : bounds[-1]].tolist()
+        out: list[dict[str, Any]] = []
         for a, b in itertools.pairwise(bounds):
-            a, b = a - first, b - first
-            result_list: list[dict[str, Any]] = []
-            append = result_list.append
-            for row in range(a, b):
-                result = self.templates.get(widths[row], heights[row]).copy()
-                result["id"] = ids[row]
-                value: dict[str, Any] = {"format": "rle", "rle": list(streams[first + row])}
-                if names is not None:
-                    value[key] = list(table[names[row]])  # type: ignore[index]
-                result["value"] = value
-                if scores is not None:
-                    result["score"] = scores[row]
-                append(result)
-            out.append(result_list)
+            if a == b:
+                out.append({})  # no result copies it
+                continue
+            height, width = shapes[a - bounds[0]]
+            out.append(get(width, height))
         return out
+
+    def _values(
+        self, start: int, stop: int, first: int, last: int, labels: list[list[str]] | None
+    ) -> list[dict[str, Any]]:
+        streams = self.streams[first:last]
+        if labels is None:
+            return [{"format": "rle", "rle": list(stream)} for stream in streams]
+        key = self.label_key
+        return [
+            {"format": "rle", "rle": list(stream), key: names}
+            for stream, names in zip(streams, labels, strict=True)
+        ]
 
 
 def _mask_list(masks: ArrayLike | Sequence[ArrayLike]) -> list[NDArray[Any]]:

@@ -19,21 +19,11 @@ from typing import TYPE_CHECKING, Any
 from .._lazy import lazy_module
 from ..builders.image._inputs import EDGE_TOLERANCE_PCT
 from ..errors import BuildError
-from ..ids import new_ids
-from ..tags.controls import LabelingControl, Polygon, PolygonLabels
+from ..tags.controls import Polygon, PolygonLabels
 from ._labels import ClassNames
-from ._ragged import Grouping, group_rows, whole_numbers
-from ._rows import (
-    ImageTemplates,
-    at_task,
-    drop_unmapped,
-    dropped_source,
-    float_rows,
-    image_sizes,
-    label_lists,
-    part_labels,
-    row_scores,
-)
+from ._part import ImagePart, ImageTemplates
+from ._ragged import Grouping, whole_numbers
+from ._rows import float_rows, image_sizes, part_labels
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,8 +41,10 @@ POLYGON_ARGS = ("points_px", "points_norm", "points_pct")
 _SURE_AREA = 1e-6
 
 
-class PolygonPart:
+class PolygonPart(ImagePart):
     """One polygon control's results for every task of a batch, kept as columns."""
+
+    control: PolygonControl
 
     def __init__(
         self,
@@ -74,15 +66,15 @@ class PolygonPart:
         clip: bool,
     ) -> None:
         self.control = control
+        self.label_key = control.value_key or "labels"
         self.arg = arg
         self.clip = clip
         self.to_name = to_name
         raw = float_rows(points, arg, 2, "vertex", rows="P")
         sides = _point_counts(point_counts, raw.shape[0], arg)
-        rows = sides.shape[0]
         found = part_labels(
             control,
-            rows,
+            sides.shape[0],
             label=label,
             labels=labels,
             class_ids=class_ids,
@@ -90,45 +82,38 @@ class PolygonPart:
             shapes="polygons",
             labeled_tag="PolygonLabels",
         )
-        score_rows = row_scores(scores, rows, "polygon")
-        keep, score_rows, task_index, counts = drop_unmapped(
-            found, tasks, score_rows, task_index, counts, what="polygon", plural="polygons"
-        )
-        if keep is not None:  # a LabelMap dropped some classes
-            raw = raw[np.repeat(keep, sides)]
-            sides, rows = sides[keep], int(keep.sum())
-        group = group_rows(
+        rows = self._arrange(
             tasks,
-            rows,
-            task_index=task_index,
-            counts=counts,
+            sides.shape[0],
+            found,
+            scores,
+            task_index,
+            counts,
             what="polygon",
-            source=dropped_source(found),
+            plural="polygons",
         )
-        self.offsets = group.offsets
+        if rows.keep is not None:  # a LabelMap dropped some classes
+            raw, sides = raw[np.repeat(rows.keep, sides)], sides[rows.keep]
         self.sizes = image_sizes(image_wh, tasks)
-        raw, sides = _in_task_order(raw, sides, group)
-        self.label_table = None if found is None else found.table
-        self.label_index = None if found is None else group.take(found.index)
-        self.scores = None if score_rows is None else group.take(score_rows)
-        self.ids = new_ids(rows)
+        raw, sides = _in_task_order(raw, sides, rows.group)
         self.templates = ImageTemplates(self._first_template())
         units = arg.rsplit("_", 1)[1]
-        starts = np.zeros(rows + 1, dtype=np.int64)
+        starts = np.zeros(sides.shape[0] + 1, dtype=np.int64)
         np.cumsum(sides, out=starts[1:])
+        task_of_row = rows.group.task_of_row
         with np.errstate(all="ignore"):
             self.pct, self.vertex_offsets, unusual = self._fast(
-                raw, sides, starts, units, group.task_of_row
+                raw, sides, starts, units, task_of_row
             )
         # Tasks with an unusual polygon: built by the per-image builder, which refuses them.
-        self.overrides: dict[int, list[dict[str, Any]]] = {}
-        for task in np.unique(group.task_of_row[unusual]).tolist():
-            self.overrides[task] = self._per_image(task, raw, starts, group)
-
-    @property
-    def count(self) -> int:
-        """How many polygons the part holds."""
-        return len(self.ids)
+        self._by_builder(
+            np.unique(task_of_row[unusual]).tolist(),
+            rows.group,
+            lambda task, start, stop: self._per_image(task, start, stop, raw, starts),
+            lambda start, first: (
+                f"polygons from {start} on, {self.arg} rows from {int(starts[start])} on"
+            ),
+        )
 
     def _fast(
         self,
@@ -185,96 +170,45 @@ class PolygonPart:
     def _per_image(
         self,
         task: int,
+        start: int,
+        stop: int,
         raw: NDArray[np.float64],
         starts: NDArray[np.int64],
-        group: Grouping,
-    ) -> list[Any]:
-        """Task ``task``'s result values from the per-image builder (or its error, located)."""
-        start, stop = int(self.offsets[task]), int(self.offsets[task + 1])
+    ) -> list[dict[str, Any]]:
+        """Task ``task``'s result values from the per-image builder."""
         bounds = starts[start : stop + 1].tolist()
         rings = [raw[a:b] for a, b in itertools.pairwise(bounds)]
         given: dict[str, Any] = {self.arg: rings}
-        try:
-            regions = self.control.polygons(
-                **given,
-                image_wh=(int(self.sizes[task, 0]), int(self.sizes[task, 1])),
-                labels=self._labels_of(start, stop),
-                scores=None if self.scores is None else self.scores[start:stop],
-                ids=self.ids[start:stop],
-                to_name=self.to_name,
-                clip=self.clip,
-            )
-        except BuildError as error:
-            raise at_task(
-                error,
-                task,
-                f"polygons from {start} on, {self.arg} rows from {bounds[0]} on"
-                if group.order is None
-                else None,
-            ) from None
+        regions = self.control.polygons(
+            **given,
+            **self._builder_options(task, start, stop),
+            clip=self.clip,
+        )
         return [region.result["value"] for region in regions]
-
-    def _labels_of(self, start: int, stop: int) -> list[list[str]] | None:
-        return label_lists(self.label_table, self.label_index, start, stop)
 
     def _first_template(self) -> dict[str, Any]:
         """A result of this control made by its own builder: the keys, their order, the
         target; made now, so a call the builder refuses fails here."""
-        control = self.control
-        table = self.label_table
-        fallback = control.label_values[0] if isinstance(control, LabelingControl) else None
-        regions = control.polygons(
+        regions = self.control.polygons(
             points_pct=[[[0.0, 0.0], [50.0, 0.0], [50.0, 50.0]]],
             image_wh=(100, 100),
-            labels=None if not table else [list(table[0])],
-            label=None if table is None or table else fallback,
-            scores=None if self.scores is None else [0.5],
-            to_name=self.to_name,
+            **self._template_options(),
         )
         return dict(regions[0].result)
 
-    def results(self, start: int, stop: int) -> list[list[dict[str, Any]]]:
-        """The result dicts of tasks ``start`` to ``stop``, a fresh list per task."""
-        first, last = int(self.offsets[start]), int(self.offsets[stop])
+    def _values(
+        self, start: int, stop: int, first: int, last: int, labels: list[list[str]] | None
+    ) -> list[dict[str, Any]]:
         corners = self.vertex_offsets[first : last + 1]
         vertices = self.pct[int(corners[0]) : int(corners[-1])].tolist()
-        corner = (corners - corners[0]).tolist()
-        ids = self.ids[first:last]
-        scores = None if self.scores is None else self.scores[first:last].tolist()
-        table = self.label_table
-        names = None if self.label_index is None else self.label_index[first:last].tolist()
-        key = self.control.value_key
-        bounds = self.offsets[start : stop + 1].tolist()
-        sizes = self.sizes[start:stop].tolist()
-        overrides = self.overrides
-        out: list[list[dict[str, Any]]] = []
-        for offset, (a, b) in enumerate(itertools.pairwise(bounds)):
-            a, b = a - first, b - first
-            if a == b:
-                out.append([])
-                continue
-            copy = self.templates.get(*sizes[offset]).copy
-            override = overrides.get(start + offset) if overrides else None
-            result_list: list[dict[str, Any]] = []
-            append = result_list.append
-            for row in range(a, b):
-                result = copy()
-                result["id"] = ids[row]
-                if override is not None:
-                    value = dict(override[row - a])
-                    value["points"] = [list(point) for point in value["points"]]
-                    if key in value:
-                        value[key] = list(value[key])
-                else:
-                    value = {"points": vertices[corner[row] : corner[row + 1]], "closed": True}
-                    if names is not None:
-                        value[key] = list(table[names[row]])  # type: ignore[index]
-                result["value"] = value
-                if scores is not None:
-                    result["score"] = scores[row]
-                append(result)
-            out.append(result_list)
-        return out
+        rings = itertools.pairwise((corners - corners[0]).tolist())
+        if labels is None:
+            return [{"points": vertices[a:b], "closed": True} for a, b in rings]
+        key = self.label_key
+        return [
+            {"points": vertices[a:b], "closed": True, key: names}
+            for (a, b), names in zip(rings, labels, strict=True)
+        ]
 
 
 def _point_counts(point_counts: ArrayLike, vertices: int, arg: str) -> NDArray[np.int64]:

@@ -23,7 +23,6 @@ else:
     np = lazy_module("numpy")
 
 __all__ = [
-    "ImageTemplates",
     "at_task",
     "drop_unmapped",
     "dropped_source",
@@ -210,28 +209,3 @@ def image_sizes(image_wh: ArrayLike, tasks: int) -> NDArray[np.int64]:
             "of pixels"
         )
     return sizes.astype(np.int64)
-
-
-class ImageTemplates:
-    """The result keys every region of an image shares, per image size.
-
-    ``base`` is a result the control's own builder made (its keys, their order, the target),
-    so the batch writes exactly the keys the builder writes.
-    """
-
-    __slots__ = ("_base", "_by_size")
-
-    def __init__(self, base: dict[str, Any]) -> None:
-        self._base = base
-        self._by_size: dict[tuple[int, int], dict[str, Any]] = {}
-
-    def get(self, width: int, height: int) -> dict[str, Any]:
-        """The template of a ``width`` x ``height`` image."""
-        found = self._by_size.get((width, height))
-        if found is None:
-            found = self._base.copy()
-            found["original_width"], found["original_height"] = width, height
-            if len(self._by_size) > 4096:
-                self._by_size.clear()
-            self._by_size[width, height] = found
-        return found

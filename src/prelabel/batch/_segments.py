@@ -9,18 +9,17 @@ refuses exactly what the per-file builder does.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._lazy import lazy_module
 from ..errors import BuildError
-from ..ids import new_ids
 from ..tags.controls import Labels
 from ..tags.objects import Audio
 from ._labels import ClassNames
-from ._ragged import Grouping, group_rows, whole_numbers
-from ._rows import at_task, drop_unmapped, dropped_source, part_labels, row_scores
+from ._part import RowPart
+from ._ragged import whole_numbers
+from ._rows import part_labels
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,8 +30,10 @@ else:
 __all__ = ["SegmentPart"]
 
 
-class SegmentPart:
+class SegmentPart(RowPart):
     """One ``<Labels>`` control's audio segments for every task of a batch, as columns."""
+
+    control: Labels
 
     def __init__(
         self,
@@ -53,19 +54,20 @@ class SegmentPart:
         to_name: str | None,
     ) -> None:
         self.control = control
+        self.label_key = "labels"
         self.to_name = to_name
         starts = _seconds(starts_s, "starts_s", None)
-        rows = starts.shape[0]
-        ends = _seconds(ends_s, "ends_s", rows)
+        count = starts.shape[0]
+        ends = _seconds(ends_s, "ends_s", count)
         chans = (
-            np.zeros(rows, dtype=np.int64)
+            np.zeros(count, dtype=np.int64)
             if channels is None
-            else whole_numbers(channels, "channels", (rows,))
+            else whole_numbers(channels, "channels", (count,))
         )
         self.lengths = _lengths(original_length_s, tasks)
         found = part_labels(
             control,
-            rows,
+            count,
             label=label,
             labels=labels,
             class_ids=class_ids,
@@ -73,66 +75,40 @@ class SegmentPart:
             shapes="segments",
             labeled_tag="Labels",
         )
-        assert found is not None  # <Labels> is a labeling control
-        score_rows = row_scores(scores, rows, "segment")
-        keep, score_rows, task_index, counts = drop_unmapped(
-            found, tasks, score_rows, task_index, counts, what="segment", plural="segments"
+        rows = self._arrange(
+            tasks, count, found, scores, task_index, counts, what="segment", plural="segments"
         )
-        if keep is not None:  # a LabelMap dropped some classes
-            starts, ends, chans = starts[keep], ends[keep], chans[keep]
-            rows = int(keep.sum())
-        group = group_rows(
-            tasks,
-            rows,
-            task_index=task_index,
-            counts=counts,
-            what="segment",
-            source=dropped_source(found),
-        )
-        self.offsets = group.offsets
-        self.starts, self.ends = group.take(starts), group.take(ends)
-        self.channels = group.take(chans)
-        self.label_table = found.table
-        self.label_index = group.take(found.index)
-        self.scores = None if score_rows is None else group.take(score_rows)
-        self.ids = new_ids(rows)
+        self.starts, self.ends = rows.take(starts), rows.take(ends)
+        self.channels = rows.take(chans)
         self._base = self._first_template()
-        self._templates: dict[float, dict[str, Any]] = {}
+        self._by_length: dict[float, dict[str, Any]] = {}
         audio = _audio_of(control, to_name)
+        task_of_row = rows.group.task_of_row
         with np.errstate(invalid="ignore"):
             unusual = ~(np.isfinite(self.starts) & np.isfinite(self.ends))
             unusual |= (self.starts < 0) | ~(self.ends > self.starts)
             unusual |= (self.channels < 0) if audio.split_channels else (self.channels != 0)
             if self.lengths is not None:
-                unusual |= self.ends > self.lengths[group.task_of_row]
+                unusual |= self.ends > self.lengths[task_of_row]
         # Tasks with an unusual segment: the per-file builder explains what is wrong.
-        for task in np.unique(group.task_of_row[unusual]).tolist():
-            self._per_file(task, group)
+        self._by_builder(
+            np.unique(task_of_row[unusual]).tolist(),
+            rows.group,
+            self._per_file,
+            lambda start, first: f"segments from {first} on",
+        )
 
-    @property
-    def count(self) -> int:
-        """How many segments the part holds."""
-        return len(self.ids)
-
-    def _per_file(self, task: int, group: Grouping) -> None:
-        """Task ``task`` built by :meth:`Labels.segments`, which raises its error, located."""
-        start, stop = int(self.offsets[task]), int(self.offsets[task + 1])
-        first = group.original_row(start)
-        table = self.label_table
-        try:
-            self.control.segments(
-                self.starts[start:stop],
-                self.ends[start:stop],
-                labels=[list(table[i]) for i in self.label_index[start:stop].tolist()],
-                channels=self.channels[start:stop],
-                scores=None if self.scores is None else self.scores[start:stop],
-                original_length_s=None if self.lengths is None else float(self.lengths[task]),
-                to_name=self.to_name,
-            )
-        except BuildError as error:
-            raise at_task(
-                error, task, f"segments from {first} on" if group.order is None else None
-            ) from None
+    def _per_file(self, task: int, start: int, stop: int) -> None:
+        """Task ``task`` built by :meth:`Labels.segments`, which raises its error."""
+        self.control.segments(
+            self.starts[start:stop],
+            self.ends[start:stop],
+            labels=self._labels_of(start, stop) or [],
+            channels=self.channels[start:stop],
+            scores=None if self.scores is None else self.scores[start:stop],
+            original_length_s=None if self.lengths is None else float(self.lengths[task]),
+            to_name=self.to_name,
+        )
 
     def _first_template(self) -> dict[str, Any]:
         """A result of this control made by its own builder: the keys, their order, the
@@ -148,50 +124,32 @@ class SegmentPart:
         )
         return dict(regions[0].result)
 
-    def _template(self, length: float | None) -> dict[str, Any]:
-        if length is None:
-            return self._base
-        found = self._templates.get(length)
+    def _templates(self, start: int, stop: int) -> list[dict[str, Any]]:
+        if self.lengths is None:
+            return [self._base] * (stop - start)
+        return [self._of_length(length) for length in self.lengths[start:stop].tolist()]
+
+    def _of_length(self, length: float) -> dict[str, Any]:
+        found = self._by_length.get(length)
         if found is None:
             found = self._base.copy()
             found["original_length"] = length
-            if len(self._templates) > 4096:
-                self._templates.clear()
-            self._templates[length] = found
+            if len(self._by_length) > 4096:
+                self._by_length.clear()
+            self._by_length[length] = found
         return found
 
-    def results(self, start: int, stop: int) -> list[list[dict[str, Any]]]:
-        """The result dicts of tasks ``start`` to ``stop``, a fresh list per task."""
-        first, last = int(self.offsets[start]), int(self.offsets[stop])
+    def _values(
+        self, start: int, stop: int, first: int, last: int, labels: list[list[str]] | None
+    ) -> list[dict[str, Any]]:
+        assert labels is not None  # <Labels> always has labels
         starts = self.starts[first:last].tolist()
         ends = self.ends[first:last].tolist()
         chans = self.channels[first:last].tolist()
-        ids = self.ids[first:last]
-        scores = None if self.scores is None else self.scores[first:last].tolist()
-        table = self.label_table
-        names = self.label_index[first:last].tolist()
-        lengths = None if self.lengths is None else self.lengths[start:stop].tolist()
-        bounds = self.offsets[start : stop + 1].tolist()
-        out: list[list[dict[str, Any]]] = []
-        for offset, (a, b) in enumerate(itertools.pairwise(bounds)):
-            a, b = a - first, b - first
-            copy = self._template(None if lengths is None else lengths[offset]).copy
-            result_list: list[dict[str, Any]] = []
-            append = result_list.append
-            for row in range(a, b):
-                result = copy()
-                result["id"] = ids[row]
-                result["value"] = {
-                    "start": starts[row],
-                    "end": ends[row],
-                    "channel": chans[row],
-                    "labels": list(table[names[row]]),
-                }
-                if scores is not None:
-                    result["score"] = scores[row]
-                append(result)
-            out.append(result_list)
-        return out
+        return [
+            {"start": s, "end": e, "channel": channel, "labels": names}
+            for s, e, channel, names in zip(starts, ends, chans, labels, strict=True)
+        ]
 
 
 def _audio_of(control: Labels, to_name: str | None) -> Audio:

@@ -21,13 +21,11 @@ from ..builders._common import pick_target
 from ..builders.text._spans import label_mapper
 from ..builders.text._taskdata import task_text
 from ..errors import BuildError, LabelError
-from ..ids import new_ids
 from ..labelmap import LabelMap
 from ..offsets import OffsetMap, OffsetUnit
 from ..tags.controls import Labels
 from ._labels import ClassNames, RowLabels, row_labels
-from ._ragged import Grouping, group_rows
-from ._rows import at_task, drop_unmapped, dropped_source, row_scores
+from ._part import RowPart
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,8 +39,10 @@ SpanLabel = str | Sequence[str]
 _UNITS = ("codepoint", "utf16", "utf8")
 
 
-class SpanPart:
+class SpanPart(RowPart):
     """One ``<Labels>`` control's spans for every task of a batch, kept as columns."""
+
+    control: Labels
 
     def __init__(
         self,
@@ -64,6 +64,7 @@ class SpanPart:
         to_name: str | None,
     ) -> None:
         self.control = control
+        self.label_key = control.value_key or "labels"
         self.unit = unit
         self.to_name = to_name
         if unit not in _UNITS:
@@ -75,28 +76,12 @@ class SpanPart:
                 f"end has {last.shape[0]}"
             )
         pairs = np.stack([first, last], axis=1)
-        rows = pairs.shape[0]
-        found = _span_labels(control, rows, label, labels, class_ids, class_names, label_map)
-        score_rows = row_scores(scores, rows, "span")
-        keep, score_rows, task_index, counts = drop_unmapped(
-            found, tasks, score_rows, task_index, counts, what="span", plural="spans"
+        count = pairs.shape[0]
+        found = _span_labels(control, count, label, labels, class_ids, class_names, label_map)
+        rows = self._arrange(
+            tasks, count, found, scores, task_index, counts, what="span", plural="spans"
         )
-        if keep is not None:  # a LabelMap dropped some classes
-            pairs, rows = pairs[keep], int(keep.sum())
-        group = group_rows(
-            tasks,
-            rows,
-            task_index=task_index,
-            counts=counts,
-            what="span",
-            source=dropped_source(found),
-        )
-        self.offsets = group.offsets
-        pairs = group.take(pairs)
-        self.label_table = found.table
-        self.label_index = group.take(found.index)
-        self.scores = None if score_rows is None else group.take(score_rows)
-        self.ids = new_ids(rows)
+        pairs = rows.take(pairs)
         self.template = self._first_template()
         target = pick_target(control, to_name)
         self.texts: list[str] = [""] * tasks
@@ -105,16 +90,15 @@ class SpanPart:
                 self.texts[task] = task_text(target, data_of(task))
             except BuildError as error:
                 raise type(error)(f"task {task}: {error}") from None
-        self.points, unusual = self._fast(pairs, group.task_of_row)
+        task_of_row = rows.group.task_of_row
+        self.points, unusual = self._fast(pairs, task_of_row)
         # Tasks with an unusual span: built by the per-image builder, which refuses them.
-        self.overrides: dict[int, list[dict[str, Any]]] = {}
-        for task in np.unique(group.task_of_row[unusual]).tolist():
-            self.overrides[task] = self._per_image(task, pairs, group)
-
-    @property
-    def count(self) -> int:
-        """How many spans the part holds."""
-        return len(self.ids)
+        self._by_builder(
+            np.unique(task_of_row[unusual]).tolist(),
+            rows.group,
+            lambda task, start, stop: self._per_image(task, start, stop, pairs),
+            lambda start, first: f"spans from {first} on",
+        )
 
     def _fast(
         self, pairs: NDArray[Any], task_of_row: NDArray[np.int64]
@@ -145,24 +129,18 @@ class SpanPart:
                 unusual[a:b] = True  # inside a character: the builder says which
         return points, unusual
 
-    def _per_image(self, task: int, pairs: NDArray[Any], group: Grouping) -> list[Any]:
-        """Task ``task``'s result values from the per-image builder (or its error, located)."""
-        start, stop = int(self.offsets[task]), int(self.offsets[task + 1])
-        first = group.original_row(start)
-        table = self.label_table
-        try:
-            regions = self.control.spans(
-                self.texts[task],
-                pairs[start:stop],
-                [list(table[i]) for i in self.label_index[start:stop].tolist()],
-                scores=None if self.scores is None else self.scores[start:stop],
-                unit=self.unit,
-                to_name=self.to_name,
-            )
-        except BuildError as error:
-            raise at_task(
-                error, task, f"spans from {first} on" if group.order is None else None
-            ) from None
+    def _per_image(
+        self, task: int, start: int, stop: int, pairs: NDArray[Any]
+    ) -> list[dict[str, Any]]:
+        """Task ``task``'s result values from the per-text builder."""
+        regions = self.control.spans(
+            self.texts[task],
+            pairs[start:stop],
+            self._labels_of(start, stop) or [],
+            scores=None if self.scores is None else self.scores[start:stop],
+            unit=self.unit,
+            to_name=self.to_name,
+        )
         return [region.result["value"] for region in regions]
 
     def _first_template(self) -> dict[str, Any]:
@@ -179,43 +157,22 @@ class SpanPart:
         )
         return dict(regions[0].result)
 
-    def results(self, start: int, stop: int) -> list[list[dict[str, Any]]]:
-        """The result dicts of tasks ``start`` to ``stop``, a fresh list per task."""
-        first, last = int(self.offsets[start]), int(self.offsets[stop])
+    def _templates(self, start: int, stop: int) -> list[dict[str, Any]]:
+        return [self.template] * (stop - start)
+
+    def _values(
+        self, start: int, stop: int, first: int, last: int, labels: list[list[str]] | None
+    ) -> list[dict[str, Any]]:
+        assert labels is not None  # a span always has labels
         begins, ends = self.points[first:last].T.tolist()
-        ids = self.ids[first:last]
-        scores = None if self.scores is None else self.scores[first:last].tolist()
-        table = self.label_table
-        names = self.label_index[first:last].tolist()
-        key = self.control.value_key or "labels"
+        texts, key = self.texts, self.label_key
         bounds = self.offsets[start : stop + 1].tolist()
-        texts = self.texts
-        copy = self.template.copy
-        overrides = self.overrides
-        out: list[list[dict[str, Any]]] = []
-        for offset, (a, b) in enumerate(itertools.pairwise(bounds)):
-            a, b = a - first, b - first
-            if a == b:
-                out.append([])
-                continue
-            text = texts[start + offset]
-            override = overrides.get(start + offset) if overrides else None
-            result_list: list[dict[str, Any]] = []
-            append = result_list.append
-            for row in range(a, b):
-                result = copy()
-                result["id"] = ids[row]
-                if override is not None:
-                    value = dict(override[row - a])
-                    value[key] = list(value[key])
-                else:
-                    s, e = begins[row], ends[row]
-                    value = {"start": s, "end": e, "text": text[s:e], key: list(table[names[row]])}
-                result["value"] = value
-                if scores is not None:
-                    result["score"] = scores[row]
-                append(result)
-            out.append(result_list)
+        out: list[dict[str, Any]] = []
+        for task, (a, b) in zip(range(start, stop), itertools.pairwise(bounds), strict=True):
+            text = texts[task]
+            for row in range(a - first, b - first):
+                s, e = begins[row], ends[row]
+                out.append({"start": s, "end": e, "text": text[s:e], key: labels[row]})
         return out
 
 

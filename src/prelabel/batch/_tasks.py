@@ -18,6 +18,7 @@ from ..errors import BuildError
 from ..labelmap import LabelMap
 from ..offsets import OffsetUnit
 from ..rle import MaskValues
+from ..tags.base import ControlTag
 from ..tags.controls import (
     Brush,
     BrushLabels,
@@ -158,36 +159,24 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             BuildError: as :meth:`RectangleLabels.boxes`, naming the task (``task 617: ...``).
             LabelError: an unknown label or model class.
         """
-        found = self.config.control(control) if isinstance(control, str) else control
+        found = self._control(control)
         if not isinstance(found, (RectangleLabels, Rectangle)):
-            raise BuildError(
-                f"boxes() takes a <RectangleLabels> or <Rectangle> control, not <{found.tag} "
-                f"name={found.name!r}>"
-            )
-        given = {
-            name: value
-            for name, value in zip(
-                BOX_ARGS,
-                (
-                    xyxy_px,
-                    xyxy_norm,
-                    xyxy_pct,
-                    xywh_px,
-                    xywh_norm,
-                    xywh_pct,
-                    cxcywh_px,
-                    cxcywh_norm,
-                    cxcywh_pct,
-                ),
-                strict=True,
-            )
-            if value is not None
-        }
-        if len(given) != 1:
-            names = ", ".join(f"{n}=" for n in BOX_ARGS)
-            got = f"; got {', '.join(given)}" if given else ""
-            raise BuildError(f"give the boxes once, as one of {names}{got}")
-        ((arg, value),) = given.items()
+            raise _wrong_control("boxes() takes a <RectangleLabels> or <Rectangle> control", found)
+        arg, value = _one_of(
+            "boxes",
+            list(BOX_ARGS),
+            (
+                xyxy_px,
+                xyxy_norm,
+                xyxy_pct,
+                xywh_px,
+                xywh_norm,
+                xywh_pct,
+                cxcywh_px,
+                cxcywh_norm,
+                cxcywh_pct,
+            ),
+        )
         self._parts.append(
             BoxPart(
                 found,
@@ -250,11 +239,10 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             BuildError: as :meth:`KeyPointLabels.points`, naming the task (``task 3: ...``).
             LabelError: an unknown label or model class.
         """
-        found = self.config.control(control) if isinstance(control, str) else control
+        found = self._control(control)
         if not isinstance(found, (KeyPointLabels, KeyPoint)):
-            raise BuildError(
-                f"keypoints() takes a <KeyPointLabels> or <KeyPoint> control, not <{found.tag} "
-                f"name={found.name!r}>"
+            raise _wrong_control(
+                "keypoints() takes a <KeyPointLabels> or <KeyPoint> control", found
             )
         arg, value = _one_of("points", POINT_ARGS, (xy_px, xy_norm, xy_pct))
         self._parts.append(
@@ -322,12 +310,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 (``task 3 (polygons from 12 on, points_px rows from 80 on): ...``).
             LabelError: an unknown label or model class.
         """
-        found = self.config.control(control) if isinstance(control, str) else control
+        found = self._control(control)
         if not isinstance(found, (PolygonLabels, Polygon)):
-            raise BuildError(
-                f"polygons() takes a <PolygonLabels> or <Polygon> control, not <{found.tag} "
-                f"name={found.name!r}>"
-            )
+            raise _wrong_control("polygons() takes a <PolygonLabels> or <Polygon> control", found)
         arg, value = _one_of("polygons", POLYGON_ARGS, (points_px, points_norm, points_pct))
         self._parts.append(
             PolygonPart(
@@ -393,12 +378,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             BuildError: as :meth:`EllipseLabels.ellipses`, naming the task (``task 3: ...``).
             LabelError: an unknown label or model class.
         """
-        found = self.config.control(control) if isinstance(control, str) else control
+        found = self._control(control)
         if not isinstance(found, (EllipseLabels, Ellipse)):
-            raise BuildError(
-                f"ellipses() takes an <EllipseLabels> or <Ellipse> control, not <{found.tag} "
-                f"name={found.name!r}>"
-            )
+            raise _wrong_control("ellipses() takes an <EllipseLabels> or <Ellipse> control", found)
         center_arg, centers = _one_of("centres", CENTER_ARGS, (center_px, center_norm, center_pct))
         radii_arg, radii = _one_of("radii", RADII_ARGS, (radii_px, radii_norm, radii_pct))
         self._parts.append(
@@ -466,12 +448,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 (``task 3 (masks from 12 on): instance 1: ...``).
             LabelError: an unknown label or model class.
         """
-        found = self.config.control(control) if isinstance(control, str) else control
+        found = self._control(control)
         if not isinstance(found, (BrushLabels, Brush)):
-            raise BuildError(
-                f"masks() takes a <BrushLabels> or <Brush> control, not <{found.tag} "
-                f"name={found.name!r}>"
-            )
+            raise _wrong_control("masks() takes a <BrushLabels> or <Brush> control", found)
         self._parts.append(
             MaskPart(
                 found,
@@ -539,12 +518,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             BuildError: as :meth:`Labels.spans`, naming the task (``task 9: ...``).
             LabelError: an unknown label or model class.
         """
-        found = self.config.control(control) if isinstance(control, str) else control
+        found = self._control(control)
         if not isinstance(found, Labels):
-            raise BuildError(
-                f"spans() takes a <Labels> control on a <Text>, not <{found.tag} "
-                f"name={found.name!r}>"
-            )
+            raise _wrong_control("spans() takes a <Labels> control on a <Text>", found)
         self._parts.append(
             SpanPart(
                 found,
@@ -606,12 +582,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 (``task 9 (segments from 40 on): segment 2: ...``).
             LabelError: an unknown label or model class.
         """
-        found = self.config.control(control) if isinstance(control, str) else control
+        found = self._control(control)
         if not isinstance(found, Labels):
-            raise BuildError(
-                f"segments() takes a <Labels> control on an <Audio>, not <{found.tag} "
-                f"name={found.name!r}>"
-            )
+            raise _wrong_control("segments() takes a <Labels> control on an <Audio>", found)
         self._parts.append(
             SegmentPart(
                 found,
@@ -656,11 +629,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         Returns:
             The batch itself, to chain calls.
         """
-        found = self.config.control(control) if isinstance(control, str) else control
+        found = self._control(control)
         if not isinstance(found, Choices):
-            raise BuildError(
-                f"choices() takes a <Choices> control, not <{found.tag} name={found.name!r}>"
-            )
+            raise _wrong_control("choices() takes a <Choices> control", found)
         self._parts.append(
             ChoicePart(
                 found,
@@ -732,10 +703,18 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             out.append({"data": self._task_data(start + offset), "predictions": [prediction]})
         return out
 
+    def _control(self, control: str | ControlTag) -> ControlTag:
+        return self.config.control(control) if isinstance(control, str) else control
+
     def _task_data(self, task: int) -> dict[str, Any]:
         if self._columns is None:
             return dict(self._data[task])
         return {key: column[task] for key, column in self._columns.items()}
+
+
+def _wrong_control(takes: str, found: ControlTag) -> BuildError:
+    """``boxes() takes a <RectangleLabels> or <Rectangle> control, not <Choices name='x'>``."""
+    return BuildError(f"{takes}, not <{found.tag} name={found.name!r}>")
 
 
 def _one_of(kind: str, names: Sequence[str], values: Sequence[Any]) -> tuple[str, Any]:
