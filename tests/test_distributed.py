@@ -297,3 +297,15 @@ def test_a_pandas_partition_works_as_dask_map_partitions_passes_it() -> None:
     out = to_tasks()(frame)
     assert out["task"].tolist() == to_tasks()(columns)["task"].tolist()
     assert pd.DataFrame(out)["results"].sum() == sum(len(b) for b in columns["boxes"])
+
+
+def test_check_shard_reads_lines_as_prelabel_validate_does(tmp_path: Path) -> None:
+    """An infinite number is a located error (json alone read it as inf and went on), and an
+    integer beyond 64 bits stays an int (orjson alone reads it as a float)."""
+    (tmp_path / TASKS_DIR).mkdir()
+    (tmp_path / TASKS_DIR / "x.jsonl").write_bytes(
+        b'{"data": {"image": "https://x/a.jpg", "n": 123456789012345678901234}}\n'
+        b'{"data": {"image": "https://x/b.jpg", "n": 1e400}}\n'
+    )
+    with pytest.raises(ShardError, match=r"tasks/x\.jsonl:2: not a JSON task \(\$\.data\.n is a "):
+        check_shard(tmp_path, f"{TASKS_DIR}/x.jsonl", XML)

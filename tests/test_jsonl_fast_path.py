@@ -34,7 +34,7 @@ def _json_only(raw: bytes, number: int) -> Any:
     try:
         return (
             "value",
-            jsonl_module._line(raw, Path("f.jsonl"), number, json.JSONDecoder().decode),
+            jsonl_module.read_line(raw, Path("f.jsonl"), number, json.JSONDecoder().decode),
         )
     except TaskFileError as exc:
         return ("error", str(exc))

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..config import LabelConfig
-from ..errors import ErrorRecord, ShardError
+from ..errors import ErrorRecord, ShardError, TaskFileError
 from ..io import Store
 from ..io._common import PathLike
-from ..io._json import _NonFiniteError, decoder
+from ..io._json import decoder
+from ..io._jsonl import fast_line, fast_loads, read_line
 from ..validate import ValidationStats, Validator
 from ._tasks import worker_config
 
@@ -69,15 +70,26 @@ def check_shard(
     raw = store.get(file)
     report = ShardReport(file, validator.stats, [])
     decode = decoder().decode
-    lines = raw.splitlines() if file.endswith((".jsonl", ".ndjson")) else [raw]
+    loads = fast_loads()
+    json_lines = file.endswith((".jsonl", ".ndjson"))
+    lines = raw.splitlines() if json_lines else [raw]
     index = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            value = decode(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, _NonFiniteError) as exc:
-            raise ShardError(f"shard {store.url(file)}:{number}: not a JSON task ({exc})") from None
+        try:  # as prelabel validate reads a file: orjson where it reads as json does
+            value: Any = fast_line(line, loads) if json_lines else None
+            if value is None:
+                value = (
+                    read_line(line, file, number, decode)
+                    if json_lines
+                    else decode(line.decode("utf-8"))  # a .json file: a list, or one task
+                )
+        except (TaskFileError, UnicodeDecodeError, ValueError) as exc:
+            why = str(exc).removeprefix(f"{file}:{number}:").strip()
+            raise ShardError(f"shard {store.url(file)}:{number}: not a JSON task ({why})") from None
+        if value is None:
+            continue
         tasks = value if isinstance(value, list) else [value]
         for task in tasks:
             for record in validator.check_task(task, index):

@@ -58,7 +58,7 @@ def iter_jsonl(
     name = Path(path)
     index = 0
     decode = decoder().decode
-    fast = _fast_loads()
+    fast = fast_loads()
     with open(name, "rb") as handle:
         number = 0
         while True:
@@ -78,9 +78,9 @@ def iter_jsonl(
                 on_error(problem)
                 return
             try:
-                value = _fast_line(raw, fast)
+                value = fast_line(raw, fast)
                 if value is None:
-                    value = _line(raw, name, number, decode)
+                    value = read_line(raw, name, number, decode)
             except TaskFileError as problem:
                 if on_error is None:
                     raise
@@ -95,7 +95,7 @@ def iter_jsonl(
 # orjson parses a line about 2.5x faster than the json module and refuses everything json
 # refuses here (NaN, Infinity, a float beyond the float range, lone surrogates, bad UTF-8, a BOM,
 # deep nesting), with other messages. Where the two would read a line differently, the line
-# goes to the json path (:func:`_line`), which keeps today's values and messages:
+# goes to the json path (:func:`read_line`), which keeps today's values and messages:
 # * any line orjson refuses (the json path then says what is wrong, or reads it: a blank line,
 #   a first line with a BOM, a lone surrogate in a string);
 # * a line with a run of 19 or more digits: orjson reads an integer beyond 64 bits as a float,
@@ -104,13 +104,13 @@ def iter_jsonl(
 _LONG_DIGITS = b"0" * 19
 
 
-def _fast_loads() -> Any:
+def fast_loads() -> Any:
     import orjson  # imported when reading starts, not by ``import prelabel``
 
     return orjson.loads
 
 
-def _fast_line(raw: bytes, loads: Any) -> dict[str, Any] | None:
+def fast_line(raw: bytes, loads: Any) -> dict[str, Any] | None:
     """The task on one line read by orjson, or None when the json path must read it."""
     if _LONG_DIGITS in raw.translate(NUMBER_MARKS):
         return None
@@ -121,7 +121,7 @@ def _fast_line(raw: bytes, loads: Any) -> dict[str, Any] | None:
     return value if type(value) is dict else None
 
 
-def _line(raw: bytes, name: Path, number: int, decode: Any) -> dict[str, Any] | None:
+def read_line(raw: bytes, name: str | Path, number: int, decode: Any) -> dict[str, Any] | None:
     """The task on one line, read by the json module; None for a blank line."""
     try:
         text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
