@@ -39,6 +39,7 @@ from prelabel import (
     VectorLabels,
     reproducible_ids,
 )
+from prelabel.builders._common import check_score
 from prelabel.builders.image import KEYPOINT_WIDTH_PCT
 from prelabel.units import rotated_corners
 from strategies_image import (
@@ -347,6 +348,7 @@ BOX_FORMS: dict[str, Callable[[tuple[float, ...]], Any]] = {
     "float64 row": lambda row: np.array(row, dtype=np.float64),
     "float32 row": lambda row: np.array(row, dtype=np.float32),
     "float16 row": lambda row: np.array(row, dtype=np.float16),
+    "object row": lambda row: np.array(row, dtype=object),
     "int row": lambda row: (
         np.array(np.nan_to_num(row), dtype=np.float64).clip(-1e9, 1e9).astype(np.int64)
     ),
@@ -393,6 +395,43 @@ def test_every_box_form_matches_the_batch_path(
             del result["id"]
         assert {type(v) for v in single["value"].values()} == {float, list}
     assert single == batch
+
+
+# A model's score as it reaches box(): Python numbers, numpy scalars out of an array, and
+# what is refused (out of range, NaN, bools, strings, complex).
+SCORE_FORMS = {
+    "float": lambda v: v,
+    "float64": np.float64,
+    "float32": np.float32,
+    "float16": np.float16,
+    "longdouble": np.longdouble,
+    "int": lambda v: int(v) if math.isfinite(v) else 0,
+    "int64": lambda v: np.int64(v) if math.isfinite(v) else np.int64(0),
+    "0-d array": np.array,
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.one_of(
+        st.floats(-0.5, 1.5),
+        st.sampled_from([0.0, 1.0, -0.0, 1.0000001, float("nan"), float("inf"), 95.0]),
+    ),
+    form=st.sampled_from(sorted(SCORE_FORMS)),
+)
+def test_score_fast_path_matches_check_score(value: float, form: str) -> None:
+    """box() takes a numpy float score in one step; in every form it keeps the float, and
+    refuses with the message, that check_score() gives."""
+    score = SCORE_FORMS[form](value)
+    single = outcome(
+        lambda: box.box(xyxy_px=[10.0, 20.0, 110.0, 70.0], image_wh=WH, label="Car", score=score)
+    )
+    expected = outcome(lambda: check_score(score))
+    if isinstance(expected, str):
+        assert single == expected
+    else:
+        assert single.result["score"] == expected
+        assert type(single.result["score"]) is float
 
 
 CORNER_FORMS: dict[str, Callable[[np.ndarray], Any]] = {

@@ -28,6 +28,7 @@ __all__ = [
     "finite",
     "make_result",
     "pick_target",
+    "plain_score",
     "real_array",
     "rows_shape_hint",
     "score_hint",
@@ -136,6 +137,24 @@ def check_score(score: float) -> float:
     if not 0.0 <= value <= 1.0:
         raise BuildError(f"score must be between 0 and 1, got {value}{score_hint([value])}")
     return value
+
+
+_NUMPY_FLOATS: set[type] = set()
+"""numpy's real float types met as scores (so that importing prelabel imports no numpy)."""
+
+
+def plain_score(score: Any) -> float:
+    """:func:`check_score`, with a numpy float in [0, 1] (a model's score as it comes out of
+    an array) taken in one step: the same float, the same refusals."""
+    kind = type(score)
+    if kind not in _NUMPY_FLOATS:
+        if kind.__module__ != "numpy" or not issubclass(kind, np.floating):
+            return check_score(score)
+        _NUMPY_FLOATS.add(kind)
+    value = float(score)
+    if 0.0 <= value <= 1.0:
+        return value
+    return check_score(score)
 
 
 def score_hint(values: Iterable[float]) -> str:

@@ -371,29 +371,26 @@ def _real_scalars(values: tuple[Any, ...]) -> bool:
     return True
 
 
-def _plain_floats(value: Any) -> tuple[float, float, float, float] | None:
-    """Four Python floats from one box in any natural form: a list or tuple of Python or
-    numpy numbers, or a ``(4,)`` real numpy array; None for anything else (the checked numpy
-    path then decides and explains). The floats are the ones ``np.asarray(value, float64)``
-    holds."""
-    kind = type(value)
-    if kind is list or kind is tuple:
-        if len(value) != 4:
-            return None
-        a, b, c, d = value
-        if type(a) is type(b) is type(c) is type(d) is float:
-            return a, b, c, d
-    elif kind is np.ndarray:
-        if value.shape != (4,) or value.dtype.kind not in "fiu":
-            return None
-        a, b, c, d = value.tolist()
-        if type(a) is float:  # a float array gives Python floats
-            return a, b, c, d
-    else:
+def _real_floats(values: Any) -> tuple[float, float, float, float] | None:
+    """Four Python floats from four real numbers of Python or numpy (a list or tuple of
+    them), the ones ``np.asarray(values, float64)`` holds; None if any is not a real number
+    (the checked numpy path then decides and explains)."""
+    a, b, c, d = values
+    real = _REAL_SCALARS
+    if not (
+        type(a) in real and type(b) in real and type(c) in real and type(d) in real
+    ) and not _real_scalars((a, b, c, d)):
         return None
-    if _real_scalars((a, b, c, d)):
-        return float(a), float(b), float(c), float(d)
-    return None
+    return float(a), float(b), float(c), float(d)
+
+
+def _row_floats(value: FloatArray, row: list[Any]) -> tuple[float, float, float, float] | None:
+    """Four Python floats from ``row``, the ``tolist()`` of a ``(4,)`` numpy array that did
+    not hold Python floats: its integers or other real numbers, the floats
+    ``value.astype(float64)`` holds; None for an array of anything else."""
+    if value.dtype.kind not in "fiu":
+        return None
+    return _real_floats(row)
 
 
 def _plain_corners(value: Any) -> list[tuple[float, float]] | None:

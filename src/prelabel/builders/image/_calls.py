@@ -66,7 +66,7 @@ Start: TypeAlias = "tuple[tuple[int, int], dict[str, Any]]"
 class _Memo:
     """What builders keep per control: resolved labels and result templates."""
 
-    __slots__ = ("control", "labels", "simple", "starts")
+    __slots__ = ("control", "labels", "lanes", "simple", "starts")
 
     def __init__(self, control: ControlTag) -> None:
         self.control = control  # held, so its id() cannot be reused while memoized
@@ -75,6 +75,9 @@ class _Memo:
         # The usual call (no to_name, item_index, readonly, hidden), by image size: unscored
         # calls in [False], scored ones in [True].
         self.simple: tuple[dict[Any, Start], dict[Any, Start]] = ({}, {})
+        # box()'s usual call, by image size: what _lane gives, scored calls in [False] and
+        # unscored ones in [True] (box() looks them up by ``score is None``).
+        self.lanes: tuple[dict[Any, Lane], dict[Any, Lane]] = ({}, {})
 
 
 # Keyed by the control itself: tags compare and hash by identity (dataclass eq=False), so
@@ -137,6 +140,37 @@ def _start(
             starts.clear()
         starts[key] = start
     return start
+
+
+Lane: TypeAlias = "tuple[tuple[int, int], dict[str, Any], float, float]"
+
+
+def _lane(
+    control: ControlTag,
+    image_wh: Any,
+    to_name: str | None,
+    item_index: int | None,
+    scored: bool,
+    readonly: bool | None,
+    hidden: bool | None,
+    memo: _Memo,
+) -> Lane:
+    """:func:`_start` and the pixel-to-percent factors ``100 / width``, ``100 / height`` (as
+    ``_margins`` has them), kept for the usual call by image size (:attr:`_Memo.lanes`)."""
+    wh, template = _start(control, image_wh, to_name, item_index, scored, readonly, hidden, memo)
+    lane = (wh, template, 100.0 / wh[0], 100.0 / wh[1])
+    if (
+        type(image_wh) is tuple
+        and to_name is None
+        and item_index is None
+        and readonly is None
+        and hidden is None
+    ):
+        lanes = memo.lanes[not scored]
+        if len(lanes) > 256:
+            lanes.clear()
+        lanes[image_wh] = lane
+    return lane
 
 
 def _resolve(control: ControlTag, label: Label | None) -> list[str] | None:

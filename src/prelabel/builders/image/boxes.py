@@ -6,10 +6,11 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..._lazy import lazy_module
 from ...errors import BuildError
 from ...ids import _factory, _pool, _secure_id
 from ...results import Region
-from .._common import check_id, check_score
+from .._common import check_id, plain_score
 from ._boxmath import (
     _AXIS_ARGS,
     _BOX_ARGS,
@@ -21,19 +22,41 @@ from ._boxmath import (
     _boxes_pct,
     _fast_box_values,
     _fast_corners,
-    _plain_floats,
+    _real_floats,
+    _row_floats,
     _small_float_boxes,
 )
-from ._calls import _memo, _memos, _resolve_memo, _start
+from ._calls import _lane, _memo, _memos, _resolve_memo, _start
 from ._inputs import ImageWH, Label, _one_given, _pick
 from ._regions import _Batch, _fresh_id, _ImageTool, _new_region
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ._inputs import ArrayLike
+else:
+    np = lazy_module("numpy")
 
 __all__ = ["RectangleBuilder"]
 
 _pool_pop, _id_factory = _pool.pop, _factory.get
+
+
+class _NotMet:
+    """Stands for numpy's array type until an array is met (importing prelabel imports no
+    numpy)."""
+
+
+_ndarray: type = _NotMet
+
+
+def _is_ndarray(kind: type) -> bool:
+    """``kind is numpy.ndarray``; remembered in ``_ndarray`` for box()'s next calls."""
+    global _ndarray
+    if kind is np.ndarray:
+        _ndarray = kind
+        return True
+    return False
 
 
 class RectangleBuilder(_ImageTool):
@@ -128,10 +151,10 @@ class RectangleBuilder(_ImageTool):
             if index < 0:
                 _pick("box", tuple(zip(_BOX_KEYWORDS, given, strict=True)))  # raises
             arg, value = _BOX_KEYWORDS[index], given[index]
-        memo = _memos.get(self)
-        if memo is None or memo.control is not self:
+        memo = _memos.get(self)  # keyed by the control itself (tags hash by identity)
+        if memo is None:
             memo = _memo(self)
-        start = None
+        lane = None
         if (
             type(image_wh) is tuple
             and to_name is None
@@ -140,33 +163,50 @@ class RectangleBuilder(_ImageTool):
             and hidden is None
         ):
             try:
-                start = memo.simple[score is not None].get(image_wh)  # as _start keeps them
+                lane = memo.lanes[score is None].get(image_wh)  # as _lane keeps them
             except TypeError:  # unhashable: _start refuses it
-                start = None
-        if start is None:
-            start = _start(
+                lane = None
+        if lane is None:
+            lane = _lane(
                 self, image_wh, to_name, item_index, score is not None, readonly, hidden, memo
             )
-        wh, template = start
+        wh, template, fx, fy = lane
         found = memo.labels.get(label) if type(label) is str else None
         labels = list(found) if found is not None else _resolve_memo(self, label, memo)
         fast = False
         if angle_deg is None and index < _AXIS_ARGS:
             # Every natural form of one box, in plain Python: the numpy path's arithmetic and
             # checks in the same order, so both give the same numbers; anything not accepted
-            # here goes there to be decided and explained.
-            if type(value) is list and len(value) == 4:
-                a, b, c, d = value
-                if not type(a) is type(b) is type(c) is type(d) is float:
-                    a, b, c, d = _plain_floats(value) or _NO_BOX
+            # here goes there to be decided and explained. (One statement per number: a
+            # tuple assignment of four builds and unpacks a tuple.)
+            kind = type(value)
+            if kind is list or kind is tuple:
+                try:
+                    a, b, c, d = value
+                except ValueError:  # not four numbers
+                    a = None
+                else:
+                    if not type(a) is type(b) is type(c) is type(d) is float:
+                        a, b, c, d = _real_floats(value) or _NO_BOX
+            elif kind is _ndarray or _is_ndarray(kind):
+                try:  # a model's row: one C call gives Python numbers
+                    a, b, c, d = row = value.tolist()
+                except (TypeError, ValueError):  # not four numbers
+                    a = None
+                else:
+                    if not type(a) is type(b) is type(c) is type(d) is float:
+                        a, b, c, d = _row_floats(value, row) or _NO_BOX
             else:
-                a, b, c, d = _plain_floats(value) or _NO_BOX
+                a = None
             if a is None:
                 pass
             elif index == 0:  # xyxy_px, the usual call
-                c, d = c - a, d - b
-                fx, fy = 100.0 / wh[0], 100.0 / wh[1]  # as in _margins
-                x, y, w, h = a * fx, b * fy, c * fx, d * fy
+                c = c - a
+                d = d - b
+                x = a * fx  # fx = 100 / width, as in _margins
+                y = b * fy
+                w = c * fx
+                h = d * fy
                 # NaN fails every comparison and infinity the sums; the last line refuses a
                 # box with every corner within 1 px of the origin (0-1 fractions).
                 fast = (
@@ -181,15 +221,22 @@ class RectangleBuilder(_ImageTool):
             else:
                 fmt, units = _BOX_CODES[index]
                 if fmt == 0:
-                    c, d = c - a, d - b
+                    c = c - a
+                    d = d - b
                 elif fmt == 2:
-                    a, b = a - c / 2.0, b - d / 2.0
+                    a = a - c / 2.0
+                    b = b - d / 2.0
                 if units == 0:
-                    fx, fy = 100.0 / wh[0], 100.0 / wh[1]
-                    x, y, w, h = a * fx, b * fy, c * fx, d * fy
+                    x = a * fx
+                    y = b * fy
+                    w = c * fx
+                    h = d * fy
                     fast = a + c > 1.0 or b + d > 1.0
                 elif units == 1:
-                    x, y, w, h = a * 100.0, b * 100.0, c * 100.0, d * 100.0
+                    x = a * 100.0
+                    y = b * 100.0
+                    w = c * 100.0
+                    h = d * 100.0
                     fast = True
                 else:
                     x, y, w, h = a, b, c, d
@@ -203,29 +250,16 @@ class RectangleBuilder(_ImageTool):
                     and x + w <= 100.0
                     and y + h <= 100.0
                 )
+            rotation = 0.0
         elif index >= _AXIS_ARGS and angle_deg is None and not clip:
             turned = _fast_corners(value, _CORNER_ARGS[arg], wh)
             if turned is not None:
                 x, y, w, h, rotation = turned
                 fast = True
-        if fast:
-            if index < _AXIS_ARGS:
-                rotation = 0.0
-        else:
+        if not fast:
             row = _boxes_pct(arg, value, angle_deg, wh=wh, clip=clip, single=True)[0].tolist()
             x, y, w, h = row[:4]
             rotation = row[4] if len(row) == 5 else 0.0
-        if labels is None:
-            box = {"x": x, "y": y, "width": w, "height": h, "rotation": rotation}
-        else:
-            box = {
-                "x": x,
-                "y": y,
-                "width": w,
-                "height": h,
-                "rotation": rotation,
-                self.value_key: labels,  # type: ignore[dict-item]
-            }
         result = template.copy()
         if id is None:
             try:  # new_id(), inlined
@@ -235,11 +269,21 @@ class RectangleBuilder(_ImageTool):
         else:
             region_id = check_id(id)
         result["id"] = region_id
-        result["value"] = box
+        if labels is None:
+            result["value"] = {"x": x, "y": y, "width": w, "height": h, "rotation": rotation}
+        else:
+            result["value"] = {
+                "x": x,
+                "y": y,
+                "width": w,
+                "height": h,
+                "rotation": rotation,
+                self.value_key: labels,
+            }
         if score is not None:
-            result["score"] = (
-                score if type(score) is float and 0.0 <= score <= 1.0 else check_score(score)
-            )
+            if type(score) is not float or not 0.0 <= score <= 1.0:
+                score = plain_score(score)
+            result["score"] = score
         region = _new_region(Region)
         region.results = [result]  # type: ignore[list-item]
         region.id = region_id
