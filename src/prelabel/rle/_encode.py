@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import sys
+import threading
 from typing import TYPE_CHECKING, Literal
 
 from .._lazy import lazy_module
@@ -107,7 +109,7 @@ def _check_mask_shape(arr: NDArray[np.generic]) -> None:
 
 def _runs(flat: NDArray[np.generic]) -> tuple[NDArray[np.int64], NDArray[np.generic]]:
     """The length in pixels of every run of equal values, and each run's value."""
-    change = np.flatnonzero(flat[1:] != flat[:-1])
+    change = _change_points(flat)
     ends = np.empty(change.size + 1, dtype=np.int64)
     ends[:-1] = change
     ends[-1] = flat.size - 1
@@ -117,91 +119,170 @@ def _runs(flat: NDArray[np.generic]) -> tuple[NDArray[np.int64], NDArray[np.gene
     return ends, values
 
 
-@functools.cache
-def _token_tables() -> tuple[NDArray[np.uint64], NDArray[np.uint64], NDArray[np.uint64]]:
-    """Per run length in pixels (0..16384): token head bits, value shift, and token width.
+_SPARSE_MIN_PX = 1 << 12
+"""Masks smaller than this are scanned byte by byte: the word pass only pays on large masks."""
 
-    A run of p pixels is L = 4p words, written as one repeat token: flag 1, the count class
-    (the smallest of widths 3/4/8/16 bits that holds L - 1), L - 1, then the 8-bit value. The
-    head is stored top-aligned in 64 bits, so a token is ``head | value << shift``.
+_SCAN_PX = 1 << 19
+"""Pixels compared per pass, into a scratch buffer kept per thread (576 KiB)."""
+
+_scratch = threading.local()
+
+
+def _scratch_buffers() -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """This thread's buffers for one pass: the comparisons, and which 8-byte words hold one.
+
+    Kept rather than allocated per call: a fresh array of a few hundred KiB comes from the
+    system as untouched pages, and faulting them in costs more than the scan itself when
+    other code has just freed large arrays (measured: 2-7x slower encodes, interleaved with
+    Label Studio's encoder, on a virtual machine).
     """
-    words = np.arange(MAX_RUN_PX + 1, dtype=np.int64) * 4
-    cls = (words > 8).astype(np.int64) + (words > 16) + (words > 256)
-    width = np.array(WIDTHS, dtype=np.int64)[cls]
-    bits = 11 + width
-    head = (1 << (width + 2)) | (cls << width) | np.maximum(words - 1, 0)
-    shift = (64 - bits).astype(np.uint64)
-    return (head.astype(np.uint64) << (shift + np.uint64(8))), shift, bits.astype(np.uint64)
+    buffers: tuple[NDArray[np.bool_], NDArray[np.bool_]] | None = getattr(_scratch, "buffers", None)
+    if buffers is None or buffers[0].size < _SCAN_PX:
+        buffers = (np.empty(_SCAN_PX, dtype=np.bool_), np.empty(_SCAN_PX >> 3, dtype=np.bool_))
+        _scratch.buffers = buffers
+    return buffers
+
+
+def _change_points(flat: NDArray[np.generic]) -> NDArray[np.intp]:
+    """Every ``i`` where ``flat[i] != flat[i + 1]``, in order.
+
+    ``np.flatnonzero`` looks at its input one byte at a time, about 0.15 ns per pixel: most
+    of an encode of a smooth mask. The comparisons are looked at 8 at a time instead, as
+    64-bit words, and only the few words that hold a change are looked at byte by byte. A
+    noisy stretch, where most words hold one, goes back to the plain scan.
+    """
+    if flat.size < _SPARSE_MIN_PX:
+        return np.flatnonzero(flat[1:] != flat[:-1])
+    differs, hot_words = _scratch_buffers()
+    n = flat.size - 1
+    found = []
+    for low in range(0, n, _SCAN_PX):
+        high = min(low + _SCAN_PX, n)
+        part = np.not_equal(flat[low + 1 : high + 1], flat[low:high], out=differs[: high - low])
+        n_words = (high - low) >> 3
+        words = part[: n_words << 3].view(np.uint64)  # the buffer is aligned
+        hot = np.flatnonzero(np.not_equal(words, 0, out=hot_words[:n_words]))
+        if hot.size > n_words >> 3:
+            at = np.flatnonzero(part)
+        else:
+            bytes_at = np.flatnonzero(words[hot].view(np.bool_))  # hot words, back to back
+            at = hot[bytes_at >> 3]
+            at <<= 3
+            at |= bytes_at & 7
+            tail = np.flatnonzero(part[n_words << 3 :])
+            if tail.size:
+                at = np.concatenate([at, tail + (n_words << 3)])
+        if low:
+            at += low
+        found.append(at)
+    return found[0] if len(found) == 1 else np.concatenate(found)
+
+
+_FORCED = 1 << 17
+"""Added to a token's word count to force class 3 (see :func:`_token_words`)."""
+
+
+@functools.cache
+def _class_tables() -> tuple[NDArray[np.int64], NDArray[np.uint64], NDArray[np.uint64]]:
+    """The largest word count of count classes 0-2, and per class: head bits, token width.
+
+    A repeat token is flag 1, the count class (the smallest of widths 3/4/8/16 bits that
+    holds words - 1), words - 1, then the 8-bit value. The head here is flag and class,
+    shifted to sit above the count field.
+    """
+    widths = np.array(WIDTHS, dtype=np.uint64)
+    classes = np.arange(4, dtype=np.uint64)
+    head = (np.uint64(0b100) | classes) << widths
+    return 1 << np.array(WIDTHS[:3], dtype=np.int64), head, widths + np.uint64(11)
+
+
+def _token_words(
+    px: NDArray[np.int64], fg: NDArray[np.uint8]
+) -> tuple[NDArray[np.int64], NDArray[np.uint8]]:
+    """Each token's word count, and its value (``px`` is reused, so changed).
+
+    A run longer than 65536 words becomes full 65536-word tokens, then a remainder that the
+    official encoder always writes in class 3, even when it is short: its count gets
+    ``_FORCED`` added, which the class lookup sees and the count field masks off.
+    """
+    long_runs = px > MAX_RUN_PX
+    if not long_runs.any():
+        px <<= 2  # in place: the caller's run lengths are not used again
+        return px, fg
+    n_tok = px - 1
+    n_tok //= MAX_RUN_PX
+    n_tok += 1
+    last = np.cumsum(n_tok)
+    last -= 1
+    words = np.full(int(last[-1]) + 1, 4 * MAX_RUN_PX, dtype=np.int64)
+    words[last] = 4 * (px - MAX_RUN_PX * (n_tok - 1)) + _FORCED * long_runs
+    return words, np.repeat(fg, n_tok)
 
 
 _CHUNK_RUNS = 1 << 16
-"""Runs packed at a time: bounds the temporaries (a dozen 8-byte values per run) whatever
-the mask, so a noisy mask costs little more than its output."""
+"""Tokens packed at a time: bounds the temporaries (a dozen 8-byte values per token)
+whatever the mask, so a noisy mask costs little more than its output."""
+
+_HIGH = 1 if sys.byteorder == "little" else 0
+"""Which 32-bit half of a uint64, viewed as two uint32, holds its high bits."""
 
 
 def _pack(px: NDArray[np.int64], fg: NDArray[np.uint8], n_px: int) -> list[int]:
-    """Bit-pack the runs (their lengths in pixels and values) as the official encoder does."""
-    head_tab, shift_tab, bits_tab = _token_tables()
-    forced = None
-    if px.max() > MAX_RUN_PX:
-        # The official encoder splits a run longer than 65536 words into full 65536-word
-        # tokens and a remainder that always uses the 16-bit count class, even when short.
-        ntok = (px + (MAX_RUN_PX - 1)) // MAX_RUN_PX
-        last = np.cumsum(ntok) - 1
-        rem = px - MAX_RUN_PX * (ntok - 1)
-        fg = np.repeat(fg, ntok)
-        px = np.full(int(last[-1]) + 1, MAX_RUN_PX, dtype=np.int64)
-        px[last] = rem
-        forced = np.zeros(px.size, dtype=np.bool_)
-        forced[last[(ntok > 1) & (rem <= 64)]] = True  # remainders that would get a smaller class
+    """Bit-pack the runs (their lengths in pixels and values) as the official encoder does.
 
-    # Room for the longest stream these runs can make (27 bits each); zeroed lazily.
-    words = np.zeros((HEADER_BITS + 27 * px.size) // 64 + 3, dtype=np.uint64)
+    Tokens are computed from 4-entry class tables rather than tables per run length: those
+    would be hundreds of KiB, read at random, and out of cache whenever other code ran
+    between two encodes.
+    """
+    edges, head_tab, bits_tab = _class_tables()
+    words, fg = _token_words(px, fg)
+    # The stream as 32-bit words, summed in float64 (exact: every sum stays below 2**32).
+    stream = np.zeros((HEADER_BITS + 27 * words.size) // 32 + 3)
     at = HEADER_BITS  # where the next chunk's first token starts
-    for first_run in range(0, px.size, _CHUNK_RUNS):
-        part = px[first_run : first_run + _CHUNK_RUNS]
-        values = fg[first_run : first_run + _CHUNK_RUNS].astype(np.uint64)
-        top = head_tab[part]
-        top |= values << shift_tab[part]
-        bits = bits_tab[part]
-        if forced is not None:
-            hard = np.flatnonzero(forced[first_run : first_run + _CHUNK_RUNS])
-            if hard.size:
-                r = part[hard].astype(np.uint64) * np.uint64(4) - np.uint64(1)
-                top[hard] = (
-                    (np.uint64(0b111) << np.uint64(61))
-                    | (r << np.uint64(45))
-                    | (values[hard] << np.uint64(37))
-                )
-                bits[hard] = 27
+    for first in range(0, words.size, _CHUNK_RUNS):
+        count = words[first : first + _CHUNK_RUNS]
+        cls = np.searchsorted(edges, count)  # _FORCED counts are above every edge: class 3
+        count = count - 1
+        count &= 0xFFFF
+        token = count.astype(np.uint64)
+        token |= head_tab[cls]
+        token <<= np.uint64(8)
+        token |= fg[first : first + _CHUNK_RUNS]
+        bits = bits_tab[cls]
+        token <<= np.uint64(64) - bits  # top-aligned
         start = np.cumsum(bits)
         end = at + int(start[-1])
         start -= bits
         start += np.uint64(at)
-        _place(words, top, start)
+        _place(stream, token, start, at >> 5, end >> 5)
         at = end
-    words[0] |= np.uint64(((4 * n_px) << 21 | HEADER_TAIL) << 11)
+    stream[0] = 4 * n_px  # the header: 32-bit word count, then 21 bits of sizes
+    stream[1] += HEADER_TAIL << 11
     # The official encoder always appends 8 - (bits % 8) zero bits: a whole zero byte when
     # the stream already ends on a byte boundary.
     n_bytes = at // 8 + 1
-    n_words = (n_bytes + 7) // 8
-    return list(words[:n_words].astype(">u8").tobytes()[:n_bytes])
+    return list(stream[: (n_bytes + 3) // 4].astype(">u4").tobytes()[:n_bytes])
 
 
-def _place(words: NDArray[np.uint64], top: NDArray[np.uint64], start: NDArray[np.uint64]) -> None:
-    """OR tokens (top-aligned in 64 bits) into ``words`` at their bit offsets ``start``.
+def _place(
+    stream: NDArray[np.float64],
+    top: NDArray[np.uint64],
+    start: NDArray[np.uint64],
+    low: int,
+    high: int,
+) -> None:
+    """Add tokens (top-aligned in 64 bits) into the 32-bit words ``stream[low:high + 2]``.
 
-    A token (at most 27 bits) lands in the 64-bit word holding its first bit and may spill
-    into the next one; numpy defines a shift by 64 as 0, so ``second`` is 0 when it fits.
-    Tokens start at most 27 bits apart, so every word from the first token's to the last
-    token's holds a start.
+    A token (at most 27 bits) shifted to its bit offset in the 32-bit word holding its first
+    bit stays within 64 bits: the high half goes to that word, the low half to the next. The
+    tokens' bits never overlap, so adding them is OR-ing them, and ``np.bincount`` adds
+    every token's halves per word in one pass; float64 holds each word's sum exactly.
     """
-    offset = start & np.uint64(63)
-    first = top >> offset
-    second = top << (np.uint64(64) - offset)
-    low = int(start[0]) // 64
-    high = int(start[-1]) // 64 + 1
-    heads = np.searchsorted(start, np.arange(low, high, dtype=np.uint64) << np.uint64(6))
-    heads[0] = 0
-    words[low:high] |= np.bitwise_or.reduceat(first, heads)
-    words[low + 1 : high + 1] |= np.bitwise_or.reduceat(second, heads)
+    shifted = top >> (start & np.uint64(31))
+    halves = shifted.view(np.uint32).reshape(-1, 2)
+    word = (start >> np.uint64(5)).astype(np.intp)
+    word -= low
+    span = high - low + 2
+    stream[low : low + span] += np.bincount(word, halves[:, _HIGH], span)
+    word += 1
+    stream[low : low + span] += np.bincount(word, halves[:, 1 - _HIGH], span)
