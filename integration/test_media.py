@@ -32,7 +32,7 @@ from prelabel import LabelConfig, image_size
 from prelabel.cli import upload
 from prelabel.labelstudio import Client
 from prelabel.media import data_url
-from prelabel.validate import check
+from prelabel.validate import Validator, check
 
 DOCUMENT_ROOT = ROOT / "examples" / "data"
 PHOTOS = DOCUMENT_ROOT / "adapters" / "yolo" / "images"
@@ -145,6 +145,9 @@ def test_local_files_upload_and_the_boxes_on_the_real_photos(
         assert len(sent) >= 1
         assert differences(config, tasks[index]["data"], sent, view) == []
     assert lf_editor.served == []  # every photo came from Label Studio, none from a stand-in
+    # Given the document root, the validator finds each photo and the size the browser showed
+    records = Validator(config, local_files_root=DOCUMENT_ROOT).check(tasks)
+    assert [r.code for r in records if r.code != "media.local_files"] == []
 
     # Uploading again into the same project finds the storage instead of adding another.
     status, again = _upload([*argv, "--project", str(project), "--local-files-root",
@@ -164,16 +167,27 @@ def test_unservable_local_files_are_reported(
     config.write_text('<View><Image name="image" value="$image"/></View>', encoding="utf-8")
     tasks = tmp_path / "tasks.json"
     urls = ["/data/local-files/?d=adapters/yolo/images/park.png",
-            "/data/local-files/?d=adapters/yolo/missing.png"]  # fmt: skip
+            "/data/local-files/?d=adapters/yolo/missing.png",
+            "/data/local-files/?d=adapters/yolo/images/missing.png"]  # fmt: skip
     tasks.write_text(json.dumps([{"data": {"image": url}} for url in urls]), encoding="utf-8")
     argv = ["--config", str(config), str(tasks)]
     # served by this server (the storage covers the photos); 404 for the file outside it
     lf = ["--url", lf_server.url, "--token", lf_server.token, "--local-files-root", str(PHOTOS)]
     status, report = _upload([*lf, *argv], capsys)
     assert status == 1
-    [missing] = report["local_files"]["not_served"]
-    assert (missing["index"], missing["url"]) == (1, urls[1])
-    assert missing["reason"].startswith("404: no local-files storage covers it")
+    outside, missing = report["local_files"]["not_served"]
+    assert (outside["index"], outside["url"]) == (1, urls[1])
+    assert outside["reason"].startswith("404: no local-files storage covers it")
+    # inside the storage's path but not on disk: 404 too; the validator, given the document
+    # root, says so before any upload
+    assert (missing["index"], missing["url"]) == (2, urls[2])
+    assert missing["reason"].startswith("404: ")
+    validator = Validator(LabelConfig.from_file(config), local_files_root=DOCUMENT_ROOT)
+    records = validator.check([{"data": {"image": url}} for url in urls])
+    assert [(r.loc[0], r.code) for r in records if r.severity == "error"] == [
+        (1, "media.file_missing"),
+        (2, "media.file_missing"),
+    ]
     # a server with local-files serving off (Label Studio's default) says so
     status, report = _upload(["--url", ls_server.url, "--token", ls_server.token, *argv], capsys)
     assert status == 1

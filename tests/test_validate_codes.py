@@ -16,7 +16,9 @@ import numpy as np
 import pytest
 
 from prelabel import LabelConfig, rle
+from prelabel.media import data_url
 from prelabel.validate import CODES, check
+from test_validate_media_size import png_bytes
 
 XML = """<View>
   <Image name="image" value="$image"/>
@@ -232,6 +234,12 @@ EXAMPLES: dict[str, Edit] = {
     ),
     "media.local_files": lambda t: setv(t["data"], image="/data/local-files/?d=photos/1.jpg"),
     "media.cloud_storage": lambda t: setv(t["data"], image="s3://bucket/photos/1.jpg"),
+    # needs the server's document root: see tests/test_validate_media_size.py
+    "media.file_missing": lambda t: None,
+    # the results say 6x4 (IMG); the image in the task is 4x6
+    "media.size_mismatch": lambda t: setv(
+        t["data"], image=data_url(png_bytes(4, 6), mime="image/png")
+    ),
     "task.list_not_list": lambda t: setv(t, predictions=pred(t)),
     "task.meta_type": lambda t: setv(t, meta="from camera 3"),
     "prediction.not_object": lambda t: setv(t, predictions=[results(t)]),
@@ -352,7 +360,7 @@ def test_every_code_has_an_example() -> None:
     assert sorted(EXAMPLES) == sorted(CODES)
 
 
-_OWN_CONFIG = ("result.repeater_name", "result.control_unusable")
+_OWN_CONFIG = ("result.repeater_name", "result.control_unusable", "media.file_missing")
 
 
 @pytest.mark.parametrize("code", sorted(c for c in EXAMPLES if c not in _OWN_CONFIG))

@@ -48,6 +48,7 @@ class Unit:
     path: Path
     xml: str
     strict: bool
+    local_files_root: str | None  # Validator(local_files_root=)
     json_lines: bool  # format records as JSON (one per line) instead of text
     spool_dir: str
 
@@ -73,14 +74,18 @@ class UnitResult:
     once: list[Once] = dataclasses.field(default_factory=list)
 
 
-_validators: dict[tuple[str, bool], Validator] = {}
+_validators: dict[tuple[str, bool, str | None], Validator] = {}
 
 
-def _validator(xml: str, strict: bool) -> Validator:
+def _validator(xml: str, strict: bool, local_files_root: str | None) -> Validator:
     """One compiled validator per worker process and config (fresh counters per file)."""
-    found = _validators.get((xml, strict))
+    key = (xml, strict, local_files_root)
+    found = _validators.get(key)
     if found is None:
-        found = _validators[xml, strict] = Validator(LabelConfig.parse(xml), strict=strict)
+        config = LabelConfig.parse(xml)
+        found = _validators[key] = Validator(
+            config, strict=strict, local_files_root=local_files_root
+        )
     found.stats = ValidationStats()
     return found
 
@@ -121,7 +126,7 @@ def check_unit(unit: Unit) -> UnitResult:
     )
 
     formatter: Formatter = format_json if unit.json_lines else format_text
-    validator = _validator(unit.xml, unit.strict)
+    validator = _validator(unit.xml, unit.strict, unit.local_files_root)
     failures: list[Exception] = []
     once: list[Once] = []
     lines = 0  # lines spooled so far
@@ -149,14 +154,23 @@ def check_unit(unit: Unit) -> UnitResult:
 
 
 def run_units(
-    paths: Sequence[Path], *, config: LabelConfig, strict: bool, json_lines: bool, jobs: int
+    paths: Sequence[Path],
+    *,
+    config: LabelConfig,
+    strict: bool,
+    json_lines: bool,
+    jobs: int,
+    local_files_root: str | None = None,
 ) -> Iterator[tuple[Path, UnitResult]]:
     """Check ``paths`` with ``jobs`` worker processes; yield results in the order of ``paths``.
 
     Each spool file is removed once the caller has moved on to the next result.
     """
     with tempfile.TemporaryDirectory(prefix="prelabel-validate-") as spool_dir:
-        units = [Unit(path, config.xml, strict, json_lines, spool_dir) for path in paths]
+        units = [
+            Unit(path, config.xml, strict, local_files_root, json_lines, spool_dir)
+            for path in paths
+        ]
         context = multiprocessing.get_context(_start_method())
         pool = context.Pool(min(jobs, len(units)), initializer=_worker_signals)
         try:

@@ -60,6 +60,13 @@ def add_parser(sub: Any) -> None:
         help="check files (a directory's shards too) in N processes; default: the machine's "
         "cores; the report is the same as with one",
     )
+    parser.add_argument(
+        "--local-files-root",
+        metavar="DIR",
+        help="the server's LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT: each /data/local-files/ "
+        "image must be a file under DIR, and each result's original_width/original_height "
+        "is compared with its size",
+    )
 
 
 def format_text(where: TaskLocation, record: ErrorRecord) -> str:
@@ -161,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     # The bar is erased before a problem is printed only when both go to the same terminal.
     shared_screen = progress.active and isatty(out)
     # One validator for every file: it keeps counters only, so memory stays flat.
-    validator = Validator(config, strict=args.strict)
+    validator = Validator(config, strict=args.strict, local_files_root=args.local_files_root)
     stats = validator.stats
     unreadable: set[int] = set()  # the sources with a problem reading them
     debug = bool(getattr(args, "debug", False))
@@ -292,7 +299,12 @@ def _run_parallel(
     finished = [0]
     reported: set[tuple[str, str | None]] = set()  # ONCE_PER_VALIDATOR records printed
     results = run_units(
-        files, config=config, strict=args.strict, json_lines=args.format == "json", jobs=jobs
+        files,
+        config=config,
+        strict=args.strict,
+        json_lines=args.format == "json",
+        jobs=jobs,
+        local_files_root=args.local_files_root,
     )
     for path, result in results:
         number = owner[id(path)]

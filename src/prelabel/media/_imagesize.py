@@ -7,13 +7,14 @@ a JPEG's EXIF orientation: a photo stored 4000x3000 with orientation 6 is shown 
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 from typing import BinaryIO
 
 from ..errors import BuildError
 
-__all__ = ["IMAGE_SUFFIXES", "image_size"]
+__all__ = ["IMAGE_SUFFIXES", "image_size", "image_size_of_bytes"]
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp")
 
@@ -28,26 +29,35 @@ def image_size(path: str | os.PathLike[str]) -> tuple[int, int]:
         OSError: the file cannot be read.
     """
     with open(path, "rb") as handle:
-        head = handle.read(32)
-        try:
-            if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
-                width, height = struct.unpack(">II", head[16:24])
-            elif head[:6] in (b"GIF87a", b"GIF89a"):
-                width, height = struct.unpack("<HH", head[6:10])
-            elif head.startswith(b"BM"):
-                width, height = struct.unpack("<ii", head[18:26])
-                height = abs(height)  # negative: rows stored top-down
-            elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-                width, height = _webp(head, handle)
-            elif head.startswith(b"\xff\xd8"):
-                handle.seek(2)
-                width, height = _jpeg(handle)
-            else:
-                raise BuildError(f"{os.fspath(path)}: not a PNG, JPEG, GIF, BMP or WebP image")
-        except struct.error:
-            raise BuildError(f"{os.fspath(path)}: the image header is truncated") from None
+        return _size(handle, os.fspath(path))
+
+
+def image_size_of_bytes(data: bytes, name: str = "the image") -> tuple[int, int]:
+    """:func:`image_size` of an image held in memory (``name`` says which in errors)."""
+    return _size(io.BytesIO(data), name)
+
+
+def _size(handle: BinaryIO, name: str) -> tuple[int, int]:
+    head = handle.read(32)
+    try:
+        if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+            width, height = struct.unpack(">II", head[16:24])
+        elif head[:6] in (b"GIF87a", b"GIF89a"):
+            width, height = struct.unpack("<HH", head[6:10])
+        elif head.startswith(b"BM"):
+            width, height = struct.unpack("<ii", head[18:26])
+            height = abs(height)  # negative: rows stored top-down
+        elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+            width, height = _webp(head, handle)
+        elif head.startswith(b"\xff\xd8"):
+            handle.seek(2)
+            width, height = _jpeg(handle)
+        else:
+            raise BuildError(f"{name}: not a PNG, JPEG, GIF, BMP or WebP image")
+    except struct.error:
+        raise BuildError(f"{name}: the image header is truncated") from None
     if width <= 0 or height <= 0:
-        raise BuildError(f"{os.fspath(path)}: the header gives a size of {width}x{height}")
+        raise BuildError(f"{name}: the header gives a size of {width}x{height}")
     return int(width), int(height)
 
 

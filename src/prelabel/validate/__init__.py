@@ -31,6 +31,7 @@ $[0].predictions[0].result[0].value.rectanglelabels[0]  label.unknown  did you m
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,10 @@ class Validator:
     Args:
         config: the parsed labeling config.
         strict: report warnings with severity ``"error"``.
+        local_files_root: the Label Studio server's local-files document root
+            (``LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT``): each ``/data/local-files/?d=...``
+            image must be a file under it, and the results' ``original_width``/
+            ``original_height`` are compared with its size.
 
     Attributes:
         stats: cumulative counts (tasks, predictions, results, records by code).
@@ -72,7 +77,13 @@ class Validator:
     returns that task's records and keeps only counters.
     """
 
-    def __init__(self, config: LabelConfig, *, strict: bool = False) -> None:
+    def __init__(
+        self,
+        config: LabelConfig,
+        *,
+        strict: bool = False,
+        local_files_root: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.config = config
         self.strict = strict
         self.stats = ValidationStats()
@@ -82,7 +93,7 @@ class Validator:
         )
         self._data_specs = _task.compile_data_specs(config)
         self._shapes = _task.compile_shape_specs(config)
-        self._media = _media.compile_media(config)
+        self._media = _media.compile_media(config, local_files_root)
         self._conditional = _conditions.compile_conditions(self._by_name)
         self._task_keys = _task.TASK_KEYS
         self._check_data = _task.check_data

@@ -48,6 +48,8 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "media.data_uri_large": (_W, "a data: URI over 1 MB, stored in every task file"),
     "media.local_files": (_W, "/data/local-files/ media: needs serving on and a storage"),
     "media.cloud_storage": (_W, "s3://, gs:// or azure-blob:// media: needs a cloud storage"),
+    "media.file_missing": (_E, "a /data/local-files/ image with no file under the given root"),
+    "media.size_mismatch": (_W, "original_width/height differ from the image's own size"),
     # --- predictions and annotations -----------------------------------------------------
     "prediction.not_object": (_E, "a prediction or annotation must be a JSON object"),
     "prediction.result_missing": (_E, "a prediction or annotation has no 'result'"),

@@ -109,6 +109,12 @@ class Sink:
             self.stats.warnings[code] += 1
 
 
+def media_size_key(obj_name: str, item: int | None) -> str:
+    """Where a task's cache holds ``(width, height, what)`` of the image an object shows
+    (``item``: the index in an ``<Image valueList>``)."""
+    return f"media_size {item} {obj_name}"
+
+
 class TaskCtx:
     """One task being checked: its index, its data, and per-task caches (text of objects)."""
 

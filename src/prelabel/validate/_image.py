@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._context import PredCtx
+from ._context import PredCtx, media_size_key
 from ._show import MISSING, num, show
 from ._values import ControlChecker
 
@@ -77,6 +77,9 @@ class ImageChecker(ControlChecker):
         seen = p.image_sizes.get(remembered)
         if seen is None:
             p.image_sizes[remembered] = (ow, oh, i)
+            shown = p.task.cache.get(media_size_key(*remembered))
+            if shown is not None and _valid_size(ow, oh) and (ow, oh) != shown[:2]:
+                self.size_mismatch(ow, oh, shown, r, i, p)
         elif _valid_size(ow, oh) and _valid_size(seen[0], seen[1]):
             p.add(
                 "result.image_size_inconsistent",
@@ -115,6 +118,40 @@ class ImageChecker(ControlChecker):
                     expected="a positive integer",
                     found=show(value),
                 )
+
+    def size_mismatch(
+        self, ow: Any, oh: Any, shown: tuple[int, int, str], r: dict[str, Any], i: int, p: PredCtx
+    ) -> None:
+        """The result's image size is not the size of the image the task shows."""
+        width, height, what = shown
+        if (ow, oh) == (height, width):
+            why = (
+                "width and height are swapped: was the size taken from img.shape[:2], which is "
+                "(height, width), or from the stored pixels of a photo the browser rotates "
+                "(EXIF orientation)?"
+            )
+        elif abs(ow * height - oh * width) <= 0.01 * ow * height:
+            why = (
+                "the same shape at another scale: percent coordinates land where they should, "
+                "but exports that convert back to pixels (COCO, YOLO, ...) use "
+                f"{show(ow)}x{show(oh)}"
+            )
+        else:
+            why = (
+                "another shape: percent coordinates computed for that size are drawn "
+                "stretched on this image"
+            )
+        p.add(
+            "media.size_mismatch",
+            (i, "original_width"),
+            f"this result gives image {self.obj.name!r}{_item(r)} the size {show(ow)}x{show(oh)}"
+            f", but {what} is {width}x{height}: {why}",
+            hint=f"compute the result with image_wh=({width}, {height}) "
+            "(prelabel.media.image_size(path) reads it)",
+            ck=self,
+            expected=f"{width}x{height}",
+            found=f"{show(ow)}x{show(oh)}",
+        )
 
     # --- shared diagnosis --------------------------------------------------------------------
 

@@ -12,22 +12,39 @@ editor in ``integration/test_media.py``:
   once per object tag per :class:`~prelabel.validate.Validator`, since it is about the server,
   not about one task;
 * never loads: file-system paths, ``file://``, empty strings, unknown schemes: an error.
+
+Where the image is at hand, its size is read from its header and remembered for the task: a
+base64 ``data:`` image, and a ``/data/local-files/`` image when the validator is given the
+server's document root (``local_files_root``; a file missing under it is an error, the server
+answers 404). The results' ``original_width``/``original_height`` are compared with it in
+:meth:`prelabel.validate._image.ImageChecker.image_size`.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
+import os
 from collections.abc import Mapping
+from pathlib import Path as FilePath
 from typing import Any
 
 from ..config import LabelConfig
+from ..errors import BuildError
+from ..media._imagesize import image_size, image_size_of_bytes
 from ..media._refs import CLOUD_SCHEMES, local_files_param, reference_kind
 from ..tags.base import ObjectTag
-from ._context import TaskCtx
+from ._context import TaskCtx, media_size_key
 from ._data import Path, parse_path, resolve, whole_path
 from ._show import MISSING, show
 
 __all__ = ["MediaChecker", "compile_media"]
+
+# A data: image is decoded up to this many base64 characters for its header (a JPEG's frame
+# header may follow up to 64 KB of EXIF; anything past it is not needed).
+_HEADER_CHARS = 96_000
+
 
 # Tags whose value is always a URL; any other tag only with valueType="url".
 _URL_TAGS = frozenset({"Image", "Audio", "Video", "Pdf"})
@@ -66,8 +83,11 @@ class _Source:
 class MediaChecker:
     """The media references of one config's object tags, checked task after task."""
 
-    def __init__(self, sources: tuple[_Source, ...]) -> None:
+    def __init__(
+        self, sources: tuple[_Source, ...], local_files_root: FilePath | None = None
+    ) -> None:
         self.sources = sources
+        self.local_files_root = local_files_root
         # (object, code) of setup warnings already reported: bounded by the config's size.
         self.noted: set[tuple[str, str]] = set()
 
@@ -82,11 +102,13 @@ class MediaChecker:
                 if isinstance(node, list):
                     for j, item in enumerate(node):
                         if isinstance(item, str):
-                            self._check_one(item, source.obj, t, (*where, j))
+                            self._check_one(item, source.obj, t, (*where, j), j)
             elif isinstance(node, str):
-                self._check_one(node, source.obj, t, where)
+                self._check_one(node, source.obj, t, where, None)
 
-    def _check_one(self, value: str, obj: ObjectTag, t: TaskCtx, where: tuple[Any, ...]) -> None:
+    def _check_one(
+        self, value: str, obj: ObjectTag, t: TaskCtx, where: tuple[Any, ...], item: int | None
+    ) -> None:
         kind = reference_kind(value)
         if kind in ("url", "server"):
             return
@@ -94,7 +116,11 @@ class MediaChecker:
         what = f"<{obj.tag}> {obj.name!r} reads {show(value)}"
         if kind == "data":
             self._check_data_uri(value, obj, t, where)
+            if obj.tag == "Image":
+                self._data_image_size(value, obj, t, item)
         elif kind == "local_files":
+            if self.local_files_root is not None and obj.tag == "Image":
+                self._local_image_size(value, obj, t, where, item)
             if local_files_param(value) is None:
                 sink.add(
                     "media.local_files_no_path",
@@ -147,6 +173,56 @@ class MediaChecker:
                 control_kind=obj.tag,
                 found=show(value),
             )
+
+    def _data_image_size(self, value: str, obj: ObjectTag, t: TaskCtx, item: int | None) -> None:
+        """Remember the size of a base64 data: image (nothing when it cannot be read: the
+        other media checks say what is wrong with the URI)."""
+        head, _, data = value.strip()[5:].partition(",")
+        if "base64" not in head.lower().split(";")[1:]:
+            return
+        chunk = "".join(data[:_HEADER_CHARS].split())
+        try:
+            raw = base64.b64decode(chunk[: len(chunk) // 4 * 4], validate=True)
+            width, height = image_size_of_bytes(raw)
+        except (binascii.Error, ValueError, BuildError):
+            return
+        t.cache[media_size_key(obj.name, item)] = (width, height, "the data: image")
+
+    def _local_image_size(
+        self, value: str, obj: ObjectTag, t: TaskCtx, where: tuple[Any, ...], item: int | None
+    ) -> None:
+        """The local file under the document root: missing is an error (the server answers
+        404); its size is remembered for the results."""
+        root = self.local_files_root
+        relative = local_files_param(value)
+        if root is None or relative is None:
+            return
+        path = FilePath(os.path.normpath(root / relative.lstrip("/")))
+        inside = path == root or root in path.parents
+        if not inside or not path.is_file():
+            t.sink.add(
+                "media.file_missing",
+                where,
+                f"<{obj.tag}> {obj.name!r} reads {show(value)}, but "
+                + (
+                    f"{relative!r} is outside the document root {os.fspath(root)!r}"
+                    if not inside
+                    else f"there is no file {os.fspath(path)!r}"
+                )
+                + ": Label Studio answers 404 and the editor shows 'There was an issue "
+                "loading URL'",
+                hint="write the URL with prelabel.media.local_files_url(path, root) from the "
+                "file's real path",
+                control=obj.name,
+                control_kind=obj.tag,
+                found=show(value),
+            )
+            return
+        try:
+            width, height = image_size(path)
+        except (OSError, BuildError):
+            return  # a format without a header we read (SVG, AVIF...): no size to compare
+        t.cache[media_size_key(obj.name, item)] = (width, height, os.fspath(path))
 
     def _first(self, obj: ObjectTag, code: str) -> bool:
         key = (obj.name, code)  # code is one of _codes.ONCE_PER_VALIDATOR
@@ -227,8 +303,12 @@ class MediaChecker:
             )
 
 
-def compile_media(config: LabelConfig) -> MediaChecker:
-    """The object tags of ``config`` whose data is a URL, and where that data is."""
+def compile_media(
+    config: LabelConfig, local_files_root: str | os.PathLike[str] | None = None
+) -> MediaChecker:
+    """The object tags of ``config`` whose data is a URL, and where that data is;
+    ``local_files_root``: the server's document root, where ``/data/local-files/`` images are
+    looked up."""
     sources = []
     for obj in config.objects.values():
         if obj.tag not in _URL_TAGS and obj.value_type != "url":
@@ -241,4 +321,5 @@ def compile_media(config: LabelConfig) -> MediaChecker:
         path = whole_path(obj)
         if path is not None:
             sources.append(_Source(obj, path, is_list=False))
-    return MediaChecker(tuple(sources))
+    root = None if local_files_root is None else FilePath(os.path.abspath(local_files_root))
+    return MediaChecker(tuple(sources), root)
