@@ -499,3 +499,50 @@ def test_error_rows_count_the_rows_as_given_when_a_label_map_dropped_some() -> N
             class_ids=[1, 0, 1],
             class_names=LabelMap(BOXES, classes=["dog", "car"], unmapped="drop"),
         )
+
+
+def test_ids_readonly_and_hidden_follow_the_rows_as_given() -> None:
+    """``ids`` name the rows in the caller's order (task_index in any order, a LabelMap
+    dropping some); ``readonly`` and ``hidden`` are on every result, as the builder puts them."""
+    names = LabelMap(BOXES, classes=["car", "dog"], unmapped="drop")
+    batch = PredictionBatch(CONFIG, {"image": ["a", "b"]}).boxes(
+        "label",
+        xyxy_px=[[0, 0, 10, 10], [10, 10, 20, 20], [20, 20, 30, 30], [30, 30, 40, 40]],
+        task_index=[1, 0, 1, 0],
+        image_wh=(100, 100),
+        class_ids=[0, 1, 0, 0],
+        class_names=names,
+        ids=["r0", "r1", "r2", "r3"],
+        readonly=True,
+        hidden=False,
+    )
+    first, second = (t["predictions"][0]["result"] for t in batch)
+    assert [(r["id"], r["value"]["x"]) for r in first] == [("r3", 30.0)]
+    assert [(r["id"], r["value"]["x"]) for r in second] == [("r0", 0.0), ("r2", 20.0)]
+    expected = BOXES.boxes(
+        xyxy_px=[[0, 0, 10, 10]], image_wh=(100, 100), label="Car", readonly=True, hidden=False
+    )[0].result
+    assert list(second[0]) == list(expected)
+    assert (second[0]["readonly"], second[0]["hidden"]) == (True, False)
+
+
+def test_ids_are_checked_as_the_builders_check_them() -> None:
+    batch = PredictionBatch(CONFIG, {"image": ["a"]})
+    with pytest.raises(BuildError, match=r"ids has 1 items; expected 2, one per box"):
+        batch.boxes("label", xyxy_px=[[0, 0, 1, 2]] * 2, counts=[2], image_wh=(9, 9), label="Car",
+                    ids=["a"])  # fmt: skip
+    with pytest.raises(BuildError, match=r"ids repeats 'a'"):
+        batch.boxes("label", xyxy_px=[[0, 0, 1, 2]] * 2, counts=[2], image_wh=(9, 9), label="Car",
+                    ids=["a", "a"])  # fmt: skip
+
+
+def test_choices_take_ids_readonly_and_hidden() -> None:
+    batch = PredictionBatch(CONFIG, {"image": ["a", "b", "c"]}).choices(
+        "scene", ["Day", None, "Night"], ids=["c0", "c1", "c2"], readonly=True, hidden=True
+    )
+    results = [t["predictions"][0]["result"] for t in batch]
+    assert [[(r["id"], r["readonly"], r["hidden"]) for r in rs] for rs in results] == [
+        [("c0", True, True)],
+        [],
+        [("c2", True, True)],
+    ]

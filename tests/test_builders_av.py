@@ -614,6 +614,8 @@ def test_timeline_ranges(sdk_validate: Any) -> None:
     assert by_seconds.geometry == {"ranges": [{"start": 25, "end": 48}]}
     single = control.range_by_seconds(0.0, 0.01, label="Movement")
     assert single.geometry == {"ranges": [{"start": 1, "end": 1}]}
+    flagged = control.ranges_from_frame_mask([1, 0, 1], label="Still", readonly=True, hidden=True)
+    assert [(r.result["readonly"], r.result["hidden"]) for r in flagged] == [(True, True)] * 2
     from_mask = control.ranges_from_frame_mask(np.array([1, 1, 0, 0, 1], bool), label="Still")
     assert [r.geometry["ranges"] for r in from_mask] == [
         [{"start": 1, "end": 2}],
@@ -685,6 +687,8 @@ def test_rows_without_time_column(sdk_validate: Any) -> None:
         {"start": 1, "end": 2, "instant": False},
         {"start": 4, "end": 4, "instant": True},
     ]
+    flagged = control.ranges_from_mask([1, 0, 1], label="Spike", readonly=True, hidden=True)
+    assert [(r.result["readonly"], r.result["hidden"]) for r in flagged] == [(True, True)] * 2
     everything = [span, point, *runs]
     _json_round_trip(everything)
     assert sdk_validate(GUIDE_TS, _prediction(everything)) == []
@@ -964,3 +968,61 @@ def test_timeseries_example(tmp_path: Path, sdk_validate: Any) -> None:
     for result in activity[0]["predictions"][0]["result"]:
         assert result["value"]["start"] in data["time"]
         assert fmt.parse_ms(result["value"]["end"]) >= fmt.parse_ms(result["value"]["start"])
+
+
+SPEAKER_LABELS = LabelConfig.parse(
+    '<View><Audio name="audio" value="$audio"/><Labels name="sp" toName="audio">'
+    '<Label value="A"/><Label value="B"/></Labels></View>'
+).control("sp")
+
+
+@pytest.mark.parametrize(
+    ("options", "labels"),
+    [
+        ({"label": "A"}, [["A"], ["A"]]),
+        ({"labels": "B"}, [["B"], ["B"]]),
+        ({"labels": ["B", "A"]}, [["B"], ["A"]]),
+        ({"class_ids": [1, 0], "class_names": {0: "a", 1: "b"}}, [["B"], ["A"]]),
+    ],
+    ids=["label", "one-string", "labels", "class-ids"],
+)
+def test_segments_take_the_shared_keywords(options: dict[str, Any], labels: list[Any]) -> None:
+    regions = SPEAKER_LABELS.segments([0, 1], [1, 2], ids=["s0", "s1"], hidden=True, **options)
+    assert [(r.result["id"], r.result["value"]["labels"], r.result["hidden"]) for r in regions] == [
+        ("s0", labels[0], True),
+        ("s1", labels[1], True),
+    ]
+    with pytest.raises(LabelError, match=re.escape("got label, labels")):
+        SPEAKER_LABELS.segments([0], [1], label="A", labels=["A"])
+
+
+def test_tracks_take_label_class_ids_readonly_and_hidden() -> None:
+    cfg = LabelConfig.parse(
+        '<View><Video name="video" value="$video" framerate="25"/>'
+        '<VideoRectangle name="box" toName="video"/>'
+        '<Labels name="lab" toName="video"><Label value="Car"/><Label value="Person"/></Labels>'
+        "</View>"
+    )
+    common: dict[str, Any] = {
+        "track_ids": [1, 1, 1, 2],
+        "frame_idx": [0, 1, 2, 0],
+        "xyxy_px": [[0, 0, 10, 10]] * 4,
+        "frame_wh": (100, 100),
+        "frames_count": 10,
+        "labels_control": cfg.control("lab"),
+    }
+    box = cfg.control("box")
+    voted = box.tracks_from_arrays(
+        class_ids=[0, 1, 0, 1], class_names=["car", "person"], readonly=True, **common
+    )
+    assert [(r.result["value"]["labels"], r.result["readonly"]) for r in voted] == [
+        (["Car"], True),
+        (["Person"], True),
+    ]
+    shared = box.tracks_from_arrays(label="Person", hidden=True, **common)
+    assert [(r.result["value"]["labels"], r.result["hidden"]) for r in shared] == [
+        (["Person"], True),
+        (["Person"], True),
+    ]
+    with pytest.raises(LabelError, match="got label, class_ids"):
+        box.tracks_from_arrays(label="Car", class_ids=[0] * 4, class_names=["car"], **common)

@@ -92,6 +92,8 @@ def test_class_map_one_region_per_present_class(sdk_validate: Any) -> None:
     assert sdk_validate(CONFIG, _prediction(*regions)) == []
     named = TAG.class_map(cmap, class_names={1: "Road", 2: "Car"})
     assert [r.result["value"]["brushlabels"] for r in named] == [["Road"], ["Car"]]
+    flagged = TAG.class_map(cmap, class_names=["-", "Road", "Car"], readonly=True, hidden=False)
+    assert [(r.result["readonly"], r.result["hidden"]) for r in flagged] == [(True, False)] * 2
 
 
 def test_unlabeled_brush_with_labels_partner_shares_the_id() -> None:

@@ -692,3 +692,47 @@ def test_paragraph_span_of_utf16_matches_javascript(line: str, data: st.DataObje
     js = line.encode("utf-16-le")
     assert js[: got["startOffset"] * 2].decode("utf-16-le") == line[:start]
     assert js[got["startOffset"] * 2 : got["endOffset"] * 2].decode("utf-16-le") == line[start:end]
+
+
+NER_LABELS = LabelConfig.parse(
+    '<View><Text name="t" value="$t"/><Labels name="ner" toName="t">'
+    '<Label value="Person" predicted_values="PER"/><Label value="Org"/></Labels></View>'
+).control("ner")
+
+
+@pytest.mark.parametrize(
+    ("options", "labels"),
+    [
+        ({"label": "PER"}, [["Person"], ["Person"]]),
+        ({"class_ids": [1, 0], "class_names": ["person", "org"]}, [["Org"], ["Person"]]),
+        ({"labels": ["Org", "PER"]}, [["Org"], ["Person"]]),
+    ],
+    ids=["label", "class-ids", "labels"],
+)
+def test_spans_take_the_three_ways_to_give_labels_and_ids(
+    options: dict[str, Any], labels: list[list[str]]
+) -> None:
+    regions = NER_LABELS.spans(
+        "Ann and Bob", [[0, 3], [8, 11]], ids=["a", "b"], readonly=True, **options
+    )
+    assert [(r.result["id"], r.result["value"]["labels"]) for r in regions] == list(
+        zip(["a", "b"], labels, strict=True)
+    )
+    assert all(r.result["readonly"] is True for r in regions)
+    tokens = NER_LABELS.spans_from_tokens("Ann and Bob", [[0, 3], [4, 7], [8, 11]], [[2, 3]],
+                                   label="Org", ids=["z"])  # fmt: skip
+    assert [(r.result["id"], r.result["value"]["text"]) for r in tokens] == [("z", "Bob")]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({}, "needs labels: pass one of label= (the same for every span)"),
+        ({"label": "PER", "labels": ["Org"]}, "got label, labels"),
+        ({"class_ids": [0], "class_names": ["x"], "label_map": {"x": "Org"}}, "class_names="),
+    ],
+    ids=["none", "two", "label-map-with-class-ids"],
+)
+def test_spans_labels_given_once(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(LabelError, match=re.escape(message)):
+        NER_LABELS.spans("Ann", [[0, 3]], **options)

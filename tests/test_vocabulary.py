@@ -103,24 +103,73 @@ def test_same_defaults() -> None:
     assert found == []
 
 
+# Keywords a builder may lack on purpose, each with its reason.
+LACKS = {
+    # One region per track id: the rows' ids would not name the regions.
+    ("VideoRectangle.tracks_from_arrays", "ids"),
+    # choices= is each task's label (a choice or a list of choices, or None for no result).
+    ("PredictionBatch.choices", "label"),
+    ("PredictionBatch.choices", "labels"),
+}
+
+
+def _makes_results(params: set[str]) -> bool:
+    return bool(params & {"to_name", "score", "scores", "id", "ids"})
+
+
+def _many(where: str, params: set[str]) -> bool:
+    """A builder of N regions (or one result per task, for the batch)."""
+    return bool(params & {"scores", "ids"})
+
+
+def _wanted(where: str, params: set[str]) -> list[str]:
+    """The shared keywords a builder with ``params`` must take."""
+    wanted = []
+    if _makes_results(params):
+        wanted += ["readonly", "hidden"]
+    if "id" in params:
+        wanted += ["score"]
+    if _many(where, params):
+        # for_regions labels regions that already have their ids
+        wanted += ["scores"] + ([] if where.endswith(".for_regions") else ["ids"])
+        if params & {"label", "labels", "class_ids"}:
+            wanted += ["label", "labels", "class_ids", "class_names"]
+    return [name for name in wanted if (where, name) not in LACKS]
+
+
 def test_one_region_and_n_regions_take_the_same_options() -> None:
-    """A builder of one region (``id=``) takes ``score``, ``readonly``, ``hidden``; a builder
-    of N regions (``ids=``) takes ``scores``, ``readonly``, ``hidden`` and the three ways to
-    give labels (``label`` for all, ``labels``, ``class_ids`` + ``class_names``) when it has
-    labels at all."""
+    """Every builder of results takes ``readonly`` and ``hidden``; a builder of one region
+    (``id=``) takes ``score``; a builder of N regions (``scores=`` or ``ids=``) takes
+    ``scores``, ``ids`` and, when it has labels at all, the three ways to give them
+    (``label`` for all, ``labels``, ``class_ids`` + ``class_names``)."""
     found = []
     for where, fn in BUILDERS:
         params = set(_params(fn))
-        if "id" in params:
-            found += [
-                f"{where} lacks {n}" for n in ("score", "readonly", "hidden") if n not in params
-            ]
-        if "ids" in params:
-            wanted = ["scores", "readonly", "hidden"]
-            if "labels" in params:
-                wanted += ["label", "class_ids", "class_names"]
-            found += [f"{where} lacks {n}" for n in wanted if n not in params]
+        found += [f"{where} lacks {name}" for name in _wanted(where, params) if name not in params]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("where", "params", "lacking"),
+    [
+        # Labels.spans and Labels.segments before they took the shared keywords
+        (
+            "Labels.spans",
+            {"text", "offsets", "labels", "scores", "label_map", "to_name", "readonly", "hidden"},
+            ["ids", "label", "class_ids", "class_names"],
+        ),
+        (
+            "Labels.segments",
+            {"starts_s", "ends_s", "labels", "scores", "to_name"},
+            ["readonly", "hidden", "ids", "label", "class_ids", "class_names"],
+        ),
+        ("X.ranges_from_mask", {"mask", "label", "to_name", "score"}, ["readonly", "hidden"]),
+        ("X.for_regions", {"regions", "scores", "readonly", "hidden"}, []),
+    ],
+    ids=["spans", "segments", "ranges", "for_regions"],
+)
+def test_the_rule_sees_a_gap(where: str, params: set[str], lacking: list[str]) -> None:
+    assert [name for name in _wanted(where, params) if name not in params] == lacking
 
 
 @pytest.mark.parametrize("name", controls.__all__)
@@ -133,16 +182,29 @@ def test_for_regions_wherever_for_region(name: str) -> None:
         assert {"scores", "readonly", "hidden"} <= set(many)
 
 
-def test_image_batch_builders_and_their_batch_parts_agree() -> None:
-    """``PredictionBatch.<part>`` takes the per-image builder's label and score keywords."""
+def test_batch_parts_and_their_builders_agree() -> None:
+    """``PredictionBatch.<part>`` takes the per-item builder's label, score and result
+    keywords."""
     pairs = {
         "boxes": controls.RectangleLabels.boxes,
         "polygons": controls.PolygonLabels.polygons,
         "ellipses": controls.EllipseLabels.ellipses,
         "keypoints": controls.KeyPointLabels.points,
         "masks": controls.BrushLabels.masks,
+        "spans": controls.Labels.spans,
+        "segments": controls.Labels.segments,
     }
-    shared = {"label", "labels", "class_ids", "class_names", "scores", "to_name"}
+    shared = {
+        "label",
+        "labels",
+        "class_ids",
+        "class_names",
+        "scores",
+        "ids",
+        "readonly",
+        "hidden",
+        "to_name",
+    }
     for part, builder in pairs.items():
         batch = _params(getattr(PredictionBatch, part))
         assert shared <= set(batch), (part, shared - set(batch))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._lazy import lazy_module
 from ..tags.controls import Rectangle, RectangleLabels
 from ._labels import ClassNames
-from ._part import ImagePart, ImageTemplates
+from ._part import ImagePart, ImageTemplates, RowOptions
 from ._rows import float_rows, image_sizes, part_labels
 
 if TYPE_CHECKING:
@@ -48,13 +48,11 @@ class BoxPart(ImagePart):
         arg: str,
         boxes: ArrayLike,
         image_wh: ArrayLike,
-        task_index: ArrayLike | None,
-        counts: ArrayLike | None,
         label: str | Sequence[str] | None,
         labels: Sequence[str | Sequence[str]] | None,
         class_ids: ArrayLike | None,
         class_names: ClassNames | None,
-        scores: ArrayLike | None,
+        options: RowOptions,
         to_name: str | None,
         clip: bool,
     ) -> None:
@@ -74,9 +72,7 @@ class BoxPart(ImagePart):
             shapes="boxes",
             labeled_tag="RectangleLabels",
         )
-        rows = self._arrange(
-            tasks, raw.shape[0], found, scores, task_index, counts, what="box", plural="boxes"
-        )
+        rows = self._arrange(tasks, raw.shape[0], found, options, what="box", plural="boxes")
         self.sizes = image_sizes(image_wh, tasks)
         raw = rows.take(raw)
         self.templates = ImageTemplates(self._first_template())

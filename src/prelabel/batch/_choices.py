@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._lazy import lazy_module
+from ..builders.image._calls import _batch_ids
 from ..errors import BuildError, LabelError
 from ..ids import new_ids
 from ..tags.controls import Choices
@@ -38,9 +39,13 @@ class ChoicePart:
         class_ids: ArrayLike | None,
         class_names: ClassNames | None,
         scores: ArrayLike | None,
+        ids: Sequence[str] | None,
+        readonly: bool | None,
+        hidden: bool | None,
         to_name: str | None,
     ) -> None:
         self.control = control
+        self.readonly, self.hidden = readonly, hidden
         if (choices is None) == (class_ids is None):
             raise LabelError(
                 f"<{control.tag} name={control.name!r}> needs one choice per task: pass "
@@ -64,7 +69,11 @@ class ChoicePart:
             kept = np.arange(tasks) if found.keep is None else np.flatnonzero(found.keep)
             self.slot[kept] = found.index
             self.templates = [self._build(list(labels), to_name) for labels in found.table]
-        self.ids = new_ids(int((self.slot >= 0).sum()))
+        if ids is None:
+            self.ids = new_ids(int((self.slot >= 0).sum()))
+        else:
+            given = _batch_ids(ids, tasks, "task")
+            self.ids = [given[task] for task in np.flatnonzero(self.slot >= 0).tolist()]
         # id of task k: ids[rank[k]] where the task has a result
         self.rank = np.cumsum(self.slot >= 0) - 1
 
@@ -75,7 +84,15 @@ class ChoicePart:
 
     def _build(self, choice: Choice, to_name: str | None) -> dict[str, Any]:
         scored = None if self.scores is None else 0.5
-        return dict(self.control.choose(choice, score=scored, to_name=to_name))
+        return dict(
+            self.control.choose(
+                choice,
+                score=scored,
+                to_name=to_name,
+                readonly=self.readonly,
+                hidden=self.hidden,
+            )
+        )
 
     def _from_choices(
         self, choices: Sequence[Choice | None], tasks: int, to_name: str | None

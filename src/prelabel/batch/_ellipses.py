@@ -18,7 +18,7 @@ from ..errors import BuildError
 from ..tags.controls import Ellipse, EllipseLabels
 from ..units import _ls_rotation
 from ._labels import ClassNames
-from ._part import ImagePart, ImageTemplates
+from ._part import ImagePart, ImageTemplates, RowOptions
 from ._rows import float_rows, image_sizes, part_labels
 
 if TYPE_CHECKING:
@@ -50,13 +50,11 @@ class EllipsePart(ImagePart):
         radii: ArrayLike,
         angle_deg: ArrayLike,
         image_wh: ArrayLike,
-        task_index: ArrayLike | None,
-        counts: ArrayLike | None,
         label: str | Sequence[str] | None,
         labels: Sequence[str | Sequence[str]] | None,
         class_ids: ArrayLike | None,
         class_names: ClassNames | None,
-        scores: ArrayLike | None,
+        options: RowOptions,
         to_name: str | None,
     ) -> None:
         self.control = control
@@ -81,9 +79,7 @@ class EllipsePart(ImagePart):
             shapes="ellipses",
             labeled_tag="EllipseLabels",
         )
-        rows = self._arrange(
-            tasks, count, found, scores, task_index, counts, what="ellipse", plural="ellipses"
-        )
+        rows = self._arrange(tasks, count, found, options, what="ellipse", plural="ellipses")
         self.sizes = image_sizes(image_wh, tasks)
         center, radius, angles = rows.take(center), rows.take(radius), rows.take(angles)
         self.templates = ImageTemplates(self._first_template())

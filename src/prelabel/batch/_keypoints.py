@@ -18,7 +18,7 @@ from ..builders.image.keypoints import KEYPOINT_WIDTH_PCT
 from ..errors import BuildError
 from ..tags.controls import KeyPoint, KeyPointLabels
 from ._labels import ClassNames
-from ._part import ImagePart, ImageTemplates
+from ._part import ImagePart, ImageTemplates, RowOptions
 from ._rows import float_rows, image_sizes, part_labels
 
 if TYPE_CHECKING:
@@ -48,13 +48,11 @@ class KeyPointPart(ImagePart):
         image_wh: ArrayLike,
         width_px: ArrayLike | None,
         width_pct: ArrayLike | None,
-        task_index: ArrayLike | None,
-        counts: ArrayLike | None,
         label: str | Sequence[str] | None,
         labels: Sequence[str | Sequence[str]] | None,
         class_ids: ArrayLike | None,
         class_names: ClassNames | None,
-        scores: ArrayLike | None,
+        options: RowOptions,
         to_name: str | None,
         clip: bool,
     ) -> None:
@@ -81,9 +79,7 @@ class KeyPointPart(ImagePart):
             shapes="keypoints",
             labeled_tag="KeyPointLabels",
         )
-        rows = self._arrange(
-            tasks, count, found, scores, task_index, counts, what="point", plural="points"
-        )
+        rows = self._arrange(tasks, count, found, options, what="point", plural="points")
         self.sizes = image_sizes(image_wh, tasks)
         raw = rows.take(raw)
         self.width_rows = None if widths is None else rows.take(widths)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._lazy import lazy_module
+from ..builders._classes import one_way_to_label
 from ..errors import BuildError, LabelError
 from ..labelmap import LabelMap
 from ..tags.controls import LabelingControl
@@ -58,17 +59,7 @@ def row_labels(
         LabelError: none or several of the three given, an unknown label or class.
         BuildError: ``labels`` or ``class_ids`` of the wrong length or type.
     """
-    given = [
-        name
-        for name, value in (("label", label), ("labels", labels), ("class_ids", class_ids))
-        if value is not None
-    ]
-    if len(given) != 1:
-        raise LabelError(
-            f"<{control.tag} name={control.name!r}> needs labels: pass one of label= (the same "
-            "for every row), labels= (one per row) or class_ids= with class_names="
-            + (f"; got {', '.join(given)}" if given else "")
-        )
+    one_way_to_label(control, "row", label=label, labels=labels, class_ids=class_ids)
     if label is not None:
         found = tuple(str(v) for v in control.resolve_labels(label))
         return RowLabels([found], np.zeros(rows, dtype=np.int64), None)

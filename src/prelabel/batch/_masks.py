@@ -19,7 +19,7 @@ from .._lazy import lazy_module
 from ..errors import BuildError, RLEError
 from ..tags.controls import Brush, BrushLabels
 from ._labels import ClassNames
-from ._part import ImageTemplates, RowPart
+from ._part import ImageTemplates, RowOptions, RowPart
 from ._ragged import Grouping
 from ._rows import image_sizes, part_labels
 
@@ -46,14 +46,12 @@ class MaskPart(RowPart):
         *,
         masks: ArrayLike | Sequence[ArrayLike],
         image_wh: ArrayLike | None,
-        task_index: ArrayLike | None,
-        counts: ArrayLike | None,
         label: str | Sequence[str] | None,
         labels: Sequence[str | Sequence[str]] | None,
         class_ids: ArrayLike | None,
         class_names: ClassNames | None,
-        scores: ArrayLike | None,
         values: rle_codec.MaskValues,
+        options: RowOptions,
         to_name: str | None,
     ) -> None:
         self.control = control
@@ -73,9 +71,7 @@ class MaskPart(RowPart):
             shapes="masks",
             labeled_tag="BrushLabels",
         )
-        rows = self._arrange(
-            tasks, len(items), found, scores, task_index, counts, what="mask", plural="masks"
-        )
+        rows = self._arrange(tasks, len(items), found, options, what="mask", plural="masks")
         if rows.keep is not None:  # a LabelMap dropped some classes
             items = [
                 item for item, kept_row in zip(items, rows.keep.tolist(), strict=True) if kept_row

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._lazy import lazy_module
+from ..builders.image._calls import _batch_ids
 from ..errors import BuildError
 from ..ids import new_ids
 from ..tags.base import ControlTag
@@ -29,7 +30,20 @@ if TYPE_CHECKING:
 else:
     np = lazy_module("numpy")
 
-__all__ = ["Arranged", "ImagePart", "ImageTemplates", "RowPart"]
+__all__ = ["Arranged", "ImagePart", "ImageTemplates", "RowOptions", "RowPart"]
+
+
+class RowOptions(NamedTuple):
+    """What every part takes for its rows besides their geometry and labels."""
+
+    task_index: ArrayLike | None
+    """``(M,)`` the task of each row, in any order; or"""
+    counts: ArrayLike | None
+    """``(tasks,)`` rows per task, the rows given task by task."""
+    scores: ArrayLike | None
+    ids: Sequence[str] | None
+    readonly: bool | None
+    hidden: bool | None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -62,6 +76,8 @@ class RowPart:
     label_index: NDArray[np.int64] | None
     overrides: dict[int, list[dict[str, Any]]]
     """Per task the per-image builder had to build: its result values, in row order."""
+    readonly: bool | None
+    hidden: bool | None
 
     @property
     def count(self) -> int:
@@ -75,18 +91,18 @@ class RowPart:
         tasks: int,
         rows: int,
         found: RowLabels | None,
-        scores: ArrayLike | None,
-        task_index: ArrayLike | None,
-        counts: ArrayLike | None,
+        options: RowOptions,
         *,
         what: str,
         plural: str,
     ) -> Arranged:
-        """Check the scores, drop the rows a ``LabelMap`` drops, group the rest by task and
-        give them ids; the caller puts its own columns in task order with the result."""
-        score_rows = row_scores(scores, rows, what)
+        """Check the scores (and ``ids``), drop the rows a ``LabelMap`` drops, group the rest
+        by task and give them ids; the caller puts its own columns in task order with the
+        result."""
+        score_rows = row_scores(options.scores, rows, what)
+        given_ids = None if options.ids is None else _batch_ids(options.ids, rows, what)
         keep, score_rows, task_index, counts = drop_unmapped(
-            found, tasks, score_rows, task_index, counts, what=what, plural=plural
+            found, tasks, score_rows, options.task_index, options.counts, what=what, plural=plural
         )
         if keep is not None:
             rows = int(keep.sum())
@@ -102,8 +118,15 @@ class RowPart:
         self.label_table = None if found is None else found.table
         self.label_index = None if found is None else group.take(found.index)
         self.scores = None if score_rows is None else group.take(score_rows)
-        self.ids = new_ids(rows)
+        if given_ids is None:
+            self.ids = new_ids(rows)
+        else:
+            if keep is not None:
+                given_ids = [i for i, kept in zip(given_ids, keep.tolist(), strict=True) if kept]
+            order = group.order
+            self.ids = given_ids if order is None else [given_ids[i] for i in order.tolist()]
         self.overrides = {}
+        self.readonly, self.hidden = options.readonly, options.hidden
         return Arranged(keep, group)
 
     def _labels_of(self, start: int, stop: int) -> list[list[str]] | None:
@@ -122,6 +145,7 @@ class RowPart:
             options["label"] = self.control.label_values[0]
         options["scores"] = None if self.scores is None else [0.5]
         options["to_name"] = self.to_name
+        options["readonly"], options["hidden"] = self.readonly, self.hidden
         return options
 
     def _by_builder(

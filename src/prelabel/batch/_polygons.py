@@ -21,7 +21,7 @@ from ..builders.image._inputs import EDGE_TOLERANCE_PCT
 from ..errors import BuildError
 from ..tags.controls import Polygon, PolygonLabels
 from ._labels import ClassNames
-from ._part import ImagePart, ImageTemplates
+from ._part import ImagePart, ImageTemplates, RowOptions
 from ._ragged import Grouping, whole_numbers
 from ._rows import float_rows, image_sizes, part_labels
 
@@ -55,13 +55,11 @@ class PolygonPart(ImagePart):
         points: ArrayLike,
         point_counts: ArrayLike,
         image_wh: ArrayLike,
-        task_index: ArrayLike | None,
-        counts: ArrayLike | None,
         label: str | Sequence[str] | None,
         labels: Sequence[str | Sequence[str]] | None,
         class_ids: ArrayLike | None,
         class_names: ClassNames | None,
-        scores: ArrayLike | None,
+        options: RowOptions,
         to_name: str | None,
         clip: bool,
     ) -> None:
@@ -83,14 +81,7 @@ class PolygonPart(ImagePart):
             labeled_tag="PolygonLabels",
         )
         rows = self._arrange(
-            tasks,
-            sides.shape[0],
-            found,
-            scores,
-            task_index,
-            counts,
-            what="polygon",
-            plural="polygons",
+            tasks, sides.shape[0], found, options, what="polygon", plural="polygons"
         )
         if rows.keep is not None:  # a LabelMap dropped some classes
             raw, sides = raw[np.repeat(rows.keep, sides)], sides[rows.keep]

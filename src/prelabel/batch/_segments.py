@@ -17,7 +17,7 @@ from ..errors import BuildError
 from ..tags.controls import Labels
 from ..tags.objects import Audio
 from ._labels import ClassNames
-from ._part import RowPart
+from ._part import RowOptions, RowPart
 from ._ragged import whole_numbers
 from ._rows import part_labels
 
@@ -42,15 +42,13 @@ class SegmentPart(RowPart):
         *,
         starts_s: ArrayLike,
         ends_s: ArrayLike,
-        task_index: ArrayLike | None,
-        counts: ArrayLike | None,
         label: str | Sequence[str] | None,
         labels: Sequence[str | Sequence[str]] | None,
         class_ids: ArrayLike | None,
         class_names: ClassNames | None,
         channels: ArrayLike | None,
-        scores: ArrayLike | None,
         original_length_s: ArrayLike | None,
+        options: RowOptions,
         to_name: str | None,
     ) -> None:
         self.control = control
@@ -75,9 +73,7 @@ class SegmentPart(RowPart):
             shapes="segments",
             labeled_tag="Labels",
         )
-        rows = self._arrange(
-            tasks, count, found, scores, task_index, counts, what="segment", plural="segments"
-        )
+        rows = self._arrange(tasks, count, found, options, what="segment", plural="segments")
         self.starts, self.ends = rows.take(starts), rows.take(ends)
         self.channels = rows.take(chans)
         self._base = self._first_template()
@@ -121,6 +117,8 @@ class SegmentPart(RowPart):
             scores=None if self.scores is None else [0.5],
             original_length_s=None if self.lengths is None else 1.0,
             to_name=self.to_name,
+            readonly=self.readonly,
+            hidden=self.hidden,
         )
         return dict(regions[0].result)
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._lazy import lazy_module
+from ..builders._classes import one_way_to_label
 from ..builders._common import pick_target
 from ..builders.text._spans import label_mapper
 from ..builders.text._taskdata import task_text
@@ -25,7 +26,7 @@ from ..labelmap import LabelMap
 from ..offsets import OffsetMap, OffsetUnit
 from ..tags.controls import Labels
 from ._labels import ClassNames, RowLabels, row_labels
-from ._part import RowPart
+from ._part import RowOptions, RowPart
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,15 +53,13 @@ class SpanPart(RowPart):
         *,
         start: ArrayLike,
         end: ArrayLike,
-        task_index: ArrayLike | None,
-        counts: ArrayLike | None,
         label: SpanLabel | None,
         labels: Sequence[SpanLabel] | None,
         class_ids: ArrayLike | None,
         class_names: ClassNames | None,
         label_map: Mapping[str, str] | LabelMap | None,
-        scores: ArrayLike | None,
         unit: OffsetUnit,
+        options: RowOptions,
         to_name: str | None,
     ) -> None:
         self.control = control
@@ -78,9 +77,7 @@ class SpanPart(RowPart):
         pairs = np.stack([first, last], axis=1)
         count = pairs.shape[0]
         found = _span_labels(control, count, label, labels, class_ids, class_names, label_map)
-        rows = self._arrange(
-            tasks, count, found, scores, task_index, counts, what="span", plural="spans"
-        )
+        rows = self._arrange(tasks, count, found, options, what="span", plural="spans")
         pairs = rows.take(pairs)
         self.template = self._first_template()
         target = pick_target(control, to_name)
@@ -154,6 +151,8 @@ class SpanPart(RowPart):
             [labels],
             scores=None if self.scores is None else [0.5],
             to_name=self.to_name,
+            readonly=self.readonly,
+            hidden=self.hidden,
         )
         return dict(regions[0].result)
 
@@ -211,12 +210,7 @@ def _span_labels(
         return row_labels(
             control, rows, label=label, labels=labels, class_ids=class_ids, class_names=class_names
         )
-    if label is not None and labels is not None:
-        raise LabelError(
-            f"<{control.tag} name={control.name!r}> needs labels: pass one of label= (the same "
-            "for every row), labels= (one per row) or class_ids= with class_names=; got label, "
-            "labels"
-        )
+    one_way_to_label(control, "row", label=label, labels=labels, class_ids=None)
     if class_names is not None:
         raise LabelError("class_names= goes with class_ids=; for labels= pass label_map=")
     if labels is not None:

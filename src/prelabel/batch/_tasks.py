@@ -39,6 +39,7 @@ from ._ellipses import CENTER_ARGS, RADII_ARGS, EllipsePart
 from ._keypoints import POINT_ARGS, KeyPointPart
 from ._labels import ClassNames
 from ._masks import MaskPart
+from ._part import RowOptions
 from ._polygons import POLYGON_ARGS, PolygonPart
 from ._segments import SegmentPart
 from ._spans import SpanLabel, SpanPart
@@ -134,6 +135,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         class_ids: ArrayLike | None = None,
         class_names: ClassNames | None = None,
         scores: ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
         to_name: str | None = None,
         clip: bool = False,
     ) -> PredictionBatch:
@@ -149,6 +153,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 ``class_names`` may be a :class:`~prelabel.LabelMap` (``unmapped="drop"``
                 drops the boxes of classes it does not map).
             scores: ``(M,)`` confidences in [0, 1].
+            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
+            readonly: make every result read-only.
+            hidden: start every result hidden.
             to_name: the image, when the control points at several.
             clip: clip boxes that reach past an edge to the image, as the builder does.
 
@@ -184,13 +191,11 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 arg=arg,
                 boxes=value,
                 image_wh=image_wh,
-                task_index=task_index,
-                counts=counts,
                 label=label,
                 labels=labels,
                 class_ids=class_ids,
                 class_names=class_names,
-                scores=scores,
+                options=RowOptions(task_index, counts, scores, ids, readonly, hidden),
                 to_name=to_name,
                 clip=clip,
             )
@@ -214,6 +219,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         class_ids: ArrayLike | None = None,
         class_names: ClassNames | None = None,
         scores: ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
         to_name: str | None = None,
         clip: bool = False,
     ) -> PredictionBatch:
@@ -229,6 +237,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 percent of the image width, as :meth:`KeyPointLabels.points`.
             label, labels, class_ids, class_names: as in :meth:`boxes`.
             scores: ``(M,)`` confidences in [0, 1].
+            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
+            readonly: make every result read-only.
+            hidden: start every result hidden.
             to_name: the image, when the control points at several.
             clip: move points outside the image onto its edge, as the builder does.
 
@@ -254,13 +265,11 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 image_wh=image_wh,
                 width_px=width_px,
                 width_pct=width_pct,
-                task_index=task_index,
-                counts=counts,
                 label=label,
                 labels=labels,
                 class_ids=class_ids,
                 class_names=class_names,
-                scores=scores,
+                options=RowOptions(task_index, counts, scores, ids, readonly, hidden),
                 to_name=to_name,
                 clip=clip,
             )
@@ -283,6 +292,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         class_ids: ArrayLike | None = None,
         class_names: ClassNames | None = None,
         scores: ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
         to_name: str | None = None,
         clip: bool = False,
     ) -> PredictionBatch:
@@ -299,6 +311,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             counts: ``(tasks,)`` polygons per task, the polygons given task by task.
             label, labels, class_ids, class_names: one per polygon, as in :meth:`boxes`.
             scores: ``(M,)`` confidences in [0, 1].
+            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
+            readonly: make every result read-only.
+            hidden: start every result hidden.
             to_name: the image, when the control points at several.
             clip: move vertices outside the image onto its edge, as the builder does.
 
@@ -322,13 +337,11 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 points=value,
                 point_counts=point_counts,
                 image_wh=image_wh,
-                task_index=task_index,
-                counts=counts,
                 label=label,
                 labels=labels,
                 class_ids=class_ids,
                 class_names=class_names,
-                scores=scores,
+                options=RowOptions(task_index, counts, scores, ids, readonly, hidden),
                 to_name=to_name,
                 clip=clip,
             )
@@ -354,6 +367,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         class_ids: ArrayLike | None = None,
         class_names: ClassNames | None = None,
         scores: ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
         to_name: str | None = None,
     ) -> PredictionBatch:
         """Add every task's ellipses: ``M`` ellipses in all, centres and radii each in one unit.
@@ -369,6 +385,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             counts: ``(tasks,)`` ellipses per task, the ellipses given task by task.
             label, labels, class_ids, class_names: as in :meth:`boxes`.
             scores: ``(M,)`` confidences in [0, 1].
+            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
+            readonly: make every result read-only.
+            hidden: start every result hidden.
             to_name: the image, when the control points at several.
 
         Returns:
@@ -393,13 +412,11 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 radii=radii,
                 angle_deg=angle_deg,
                 image_wh=image_wh,
-                task_index=task_index,
-                counts=counts,
                 label=label,
                 labels=labels,
                 class_ids=class_ids,
                 class_names=class_names,
-                scores=scores,
+                options=RowOptions(task_index, counts, scores, ids, readonly, hidden),
                 to_name=to_name,
             )
         )
@@ -418,6 +435,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         class_ids: ArrayLike | None = None,
         class_names: ClassNames | None = None,
         scores: ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
         values: MaskValues = "auto",
         to_name: str | None = None,
     ) -> PredictionBatch:
@@ -436,6 +456,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             counts: ``(tasks,)`` masks per task, the masks given task by task.
             label, labels, class_ids, class_names: as in :meth:`boxes`.
             scores: ``(M,)`` confidences in [0, 1].
+            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
+            readonly: make every result read-only.
+            hidden: start every result hidden.
             values: how integer masks are read: ``"auto"``, ``"binary"`` or ``"alpha"``, see
                 :func:`prelabel.rle.encode`.
             to_name: the image, when the control points at several.
@@ -457,14 +480,12 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 self._tasks,
                 masks=masks,
                 image_wh=image_wh,
-                task_index=task_index,
-                counts=counts,
                 label=label,
                 labels=labels,
                 class_ids=class_ids,
                 class_names=class_names,
-                scores=scores,
                 values=values,
+                options=RowOptions(task_index, counts, scores, ids, readonly, hidden),
                 to_name=to_name,
             )
         )
@@ -484,6 +505,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         class_names: ClassNames | None = None,
         label_map: Mapping[str, str] | LabelMap | None = None,
         scores: ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
         unit: OffsetUnit = "codepoint",
         to_name: str | None = None,
     ) -> PredictionBatch:
@@ -507,6 +531,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             label_map: for ``label``/``labels``: model class name -> config label, or a
                 ``LabelMap`` (``unmapped="drop"`` drops the spans of unmapped classes).
             scores: ``(M,)`` confidences in [0, 1].
+            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
+            readonly: make every result read-only.
+            hidden: start every result hidden.
             unit: what the offsets count: ``"codepoint"`` (Python ``str`` indices, what Label
                 Studio stores), ``"utf16"`` (JavaScript) or ``"utf8"`` (bytes).
             to_name: the ``<Text>``, when the control points at several.
@@ -528,15 +555,13 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 self._task_data,
                 start=start,
                 end=end,
-                task_index=task_index,
-                counts=counts,
                 label=label,
                 labels=labels,
                 class_ids=class_ids,
                 class_names=class_names,
                 label_map=label_map,
-                scores=scores,
                 unit=unit,
+                options=RowOptions(task_index, counts, scores, ids, readonly, hidden),
                 to_name=to_name,
             )
         )
@@ -556,6 +581,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         class_names: ClassNames | None = None,
         channels: ArrayLike | None = None,
         scores: ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
         original_length_s: float | ArrayLike | None = None,
         to_name: str | None = None,
     ) -> PredictionBatch:
@@ -570,6 +598,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             channels: ``(M,)`` 0-based channels (other than 0 only with
                 ``splitchannels="true"``); all 0 by default.
             scores: ``(M,)`` confidences in [0, 1].
+            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
+            readonly: make every result read-only.
+            hidden: start every result hidden.
             original_length_s: each audio's duration, one number or one per task; checked
                 and written as ``original_length``, as :meth:`Labels.segments` does.
             to_name: the ``<Audio>``, when the control points at several.
@@ -591,15 +622,13 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 self._tasks,
                 starts_s=starts_s,
                 ends_s=ends_s,
-                task_index=task_index,
-                counts=counts,
                 label=label,
                 labels=labels,
                 class_ids=class_ids,
                 class_names=class_names,
                 channels=channels,
-                scores=scores,
                 original_length_s=original_length_s,
+                options=RowOptions(task_index, counts, scores, ids, readonly, hidden),
                 to_name=to_name,
             )
         )
@@ -613,6 +642,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         class_ids: ArrayLike | None = None,
         class_names: ClassNames | None = None,
         scores: ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
         to_name: str | None = None,
     ) -> PredictionBatch:
         """Add one classification per task.
@@ -624,6 +656,10 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             class_ids: ``(tasks,)`` model class ids, with
             class_names: the model's class names, or a :class:`~prelabel.LabelMap`.
             scores: one confidence, or one per task, in [0, 1].
+            ids: ``(tasks,)`` the result id of each task's choice (unused where it has none);
+                fresh ones by default.
+            readonly: make every result read-only.
+            hidden: start every result hidden.
             to_name: the object, when the control points at several.
 
         Returns:
@@ -640,6 +676,9 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 class_ids=class_ids,
                 class_names=class_names,
                 scores=scores,
+                ids=ids,
+                readonly=readonly,
+                hidden=hidden,
                 to_name=to_name,
             )
         )

@@ -21,14 +21,37 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from ..tags.base import ControlTag
     from ..tags.labeling import LabelingControl
 else:
     np = lazy_module("numpy")
 
-__all__ = ["ClassNames", "class_id_array", "class_labels"]
+__all__ = ["ClassNames", "class_id_array", "class_labels", "one_way_to_label"]
 
 ClassNames: TypeAlias = "Sequence[str] | Mapping[int, str]"
 """The model's class names: a list indexed by class id, or a dict ``{class_id: name}``."""
+
+
+def one_way_to_label(
+    control: ControlTag, what: str, *, label: object, labels: object, class_ids: object
+) -> None:
+    """Refuse none, or more than one, of the ways to give ``what``s their labels.
+
+    Raises:
+        LabelError: naming the three ways (``label`` for every ``what``, ``labels`` one per
+            ``what``, ``class_ids`` with ``class_names``) and the ones given.
+    """
+    given = [
+        name
+        for name, value in (("label", label), ("labels", labels), ("class_ids", class_ids))
+        if value is not None
+    ]
+    if len(given) != 1:
+        raise LabelError(
+            f"<{control.tag} name={control.name!r}> needs labels: pass one of label= (the same "
+            f"for every {what}), labels= (one per {what}) or class_ids= with class_names="
+            + (f"; got {', '.join(given)}" if given else "")
+        )
 
 
 def class_id_array(class_ids: npt.ArrayLike, count: int, what: str = "region") -> npt.NDArray[Any]:

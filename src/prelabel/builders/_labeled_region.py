@@ -14,7 +14,7 @@ from ..results import Region, Result
 from ..tags.base import ControlTag
 from ._common import make_result
 
-__all__ = ["Options", "labeled_region", "result_with"]
+__all__ = ["ManyOptions", "Options", "labeled_region", "result_with"]
 
 
 class Options(NamedTuple):
@@ -22,6 +22,14 @@ class Options(NamedTuple):
 
     id: str | None = None
     score: float | None = None
+    readonly: bool | None = None
+    hidden: bool | None = None
+
+
+class ManyOptions(NamedTuple):
+    """The options a builder of N regions takes besides their labels and scores."""
+
+    ids: Sequence[str] | None = None
     readonly: bool | None = None
     hidden: bool | None = None
 

@@ -175,6 +175,8 @@ class BrushBuilder(ControlTag):
         image_wh: tuple[int, int] | None = None,
         to_name: str | None = None,
         item_index: int | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
     ) -> list[Region]:
         """One brush region per class present in a semantic-segmentation map.
 
@@ -182,6 +184,8 @@ class BrushBuilder(ControlTag):
             class_map: ``(height, width)`` integer array of class indices.
             class_names: label per class index (a list indexed by class id, or a dict).
             ignore: class ids that get no region (background; default ``(0,)``).
+            readonly: make the regions read-only.
+            hidden: start them hidden.
 
         Raises:
             BuildError: a non-integer map, or a class present in the map with no name.
@@ -216,6 +220,8 @@ class BrushBuilder(ControlTag):
                 image_wh=image_wh,
                 to_name=to_name,
                 item_index=item_index,
+                readonly=readonly,
+                hidden=hidden,
             )
             for class_id, label in zip(present, found, strict=True)
         ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ... import timeunits
 from ..._lazy import lazy_module
@@ -11,16 +11,18 @@ from ...errors import BuildError
 from ...results import Region
 from ...tags.base import ControlTag
 from ...tags.objects import Audio
+from .._classes import ClassNames
 from .._common import finite
-from .._labeled_region import Options, labeled_region
+from .._labeled_region import ManyOptions, Options, labeled_region
+from ..image._calls import _batch_ids
 from ._shared import (
     LabelArg,
     float_vector,
     int_vector,
     integer,
     interval_s,
+    labels_given,
     labels_of,
-    labels_per_item,
     target_of,
 )
 
@@ -31,6 +33,15 @@ else:
     np = lazy_module("numpy")
 
 __all__ = ["AudioSegmentBuilder"]
+
+
+class _Labels(NamedTuple):
+    """The ways to give N segments their labels (exactly one is set)."""
+
+    label: LabelArg | None
+    labels: LabelArg | Sequence[LabelArg] | None
+    class_ids: ArrayLike | None
+    class_names: ClassNames | None
 
 
 def _audio_length(original_length_s: float | None) -> float | None:
@@ -195,23 +206,35 @@ class AudioSegmentBuilder(ControlTag):
         starts_s: ArrayLike,
         ends_s: ArrayLike,
         *,
-        labels: LabelArg | Sequence[LabelArg],
+        labels: LabelArg | Sequence[LabelArg] | None = None,
+        label: LabelArg | None = None,
+        class_ids: ArrayLike | None = None,
+        class_names: ClassNames | None = None,
         channels: ArrayLike | None = None,
         scores: ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
         original_length_s: float | None = None,
         to_name: str | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
     ) -> list[Region]:
         """Many segments at once, e.g. a diarization or sound-event detector's output.
 
         Args:
             starts_s: shape (N,), segment starts in seconds.
             ends_s: shape (N,), segment ends in seconds.
-            labels: one label for every segment, or N labels (each a string, or a list of
-                strings for ``choice="multiple"``).
+            labels: N labels (each a string, or a list of strings for ``choice="multiple"``),
+                or one string for every segment; or
+            label: one label (or list of labels) for every segment; or
+            class_ids: shape (N,) model class ids, with
+            class_names: the model's class names, a list or a ``{class_id: name}`` dict.
             channels: shape (N,) channel numbers; all 0 when None.
             scores: shape (N,) confidences in [0, 1].
+            ids: N region ids; fresh ones when None.
             original_length_s: the audio's duration (checked, written on every result).
             to_name: the ``<Audio>`` when the control has several targets.
+            readonly: make the segments read-only in the editor.
+            hidden: start them hidden.
 
         Returns:
             One region per segment, in input order.
@@ -220,18 +243,26 @@ class AudioSegmentBuilder(ControlTag):
             BuildError: as :meth:`segment`; messages name the segment's index.
         """
         return self._audio_segments_at(
-            starts_s, ends_s, labels, channels, scores, original_length_s, to_name
+            starts_s,
+            ends_s,
+            _Labels(label, labels, class_ids, class_names),
+            channels,
+            scores,
+            original_length_s,
+            to_name,
+            ManyOptions(ids, readonly, hidden),
         )
 
     def _audio_segments_at(
         self,
         starts_s: ArrayLike,
         ends_s: ArrayLike,
-        labels: LabelArg | Sequence[LabelArg],
+        labels: _Labels,
         channels: ArrayLike | None,
         scores: ArrayLike | None,
         original_length_s: float | None,
         to_name: str | None,
+        many: ManyOptions,
     ) -> list[Region]:
         audio = target_of(self, to_name, Audio, "segments")
         starts = float_vector(starts_s, "starts_s")
@@ -239,7 +270,16 @@ class AudioSegmentBuilder(ControlTag):
         ends = float_vector(ends_s, "ends_s", n)
         chans = np.zeros(n, np.int64) if channels is None else int_vector(channels, "channels", n)
         probs = None if scores is None else float_vector(scores, "scores", n)
-        per_item = labels_per_item(self, labels, n, "labels")
+        per_item = labels_given(
+            self,
+            n,
+            "segment",
+            label=labels.label,
+            labels=labels.labels,
+            class_ids=labels.class_ids,
+            class_names=labels.class_names,
+        )
+        region_ids = None if many.ids is None else _batch_ids(many.ids, n, "segment")
         length = _audio_length(original_length_s)
         regions = []
         for i in range(n):
@@ -254,7 +294,12 @@ class AudioSegmentBuilder(ControlTag):
                     _channel(audio, chans[i], where),
                     per_item[i],
                     length,
-                    Options(score=None if probs is None else float(probs[i])),
+                    Options(
+                        None if region_ids is None else region_ids[i],
+                        None if probs is None else float(probs[i]),
+                        many.readonly,
+                        many.hidden,
+                    ),
                     where,
                 )
             )
@@ -266,11 +311,17 @@ class AudioSegmentBuilder(ControlTag):
         end_samples: ArrayLike,
         *,
         sample_rate_hz: float,
-        labels: LabelArg | Sequence[LabelArg],
+        labels: LabelArg | Sequence[LabelArg] | None = None,
+        label: LabelArg | None = None,
+        class_ids: ArrayLike | None = None,
+        class_names: ClassNames | None = None,
         channels: ArrayLike | None = None,
         scores: ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
         original_length_s: float | None = None,
         to_name: str | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
     ) -> list[Region]:
         """:meth:`segments` from sample indices (``end_samples`` exclusive) and a sample rate."""
         first = int_vector(start_samples, "start_samples")
@@ -279,5 +330,12 @@ class AudioSegmentBuilder(ControlTag):
         if rate <= 0:
             raise BuildError(f"sample_rate_hz must be positive, got {rate}")
         return self._audio_segments_at(
-            first / rate, last / rate, labels, channels, scores, original_length_s, to_name
+            first / rate,
+            last / rate,
+            _Labels(label, labels, class_ids, class_names),
+            channels,
+            scores,
+            original_length_s,
+            to_name,
+            ManyOptions(ids, readonly, hidden),
         )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ..._lazy import lazy_module
 from ...errors import BuildError
 from ...tags.base import ControlTag, ObjectTag
 from ...tags.labeling import LabelingControl
+from .._classes import ClassNames, class_labels, one_way_to_label
 from .._common import finite, pick_target
 
 if TYPE_CHECKING:
@@ -106,6 +107,28 @@ def labels_per_item(
             cache[key] = labels_of(control, item)
         out.append(cache[key])
     return out
+
+
+def labels_given(
+    control: ControlTag,
+    n: int,
+    what: str,
+    *,
+    label: LabelArg | None,
+    labels: LabelArg | Sequence[LabelArg] | None,
+    class_ids: ArrayLike | None,
+    class_names: ClassNames | None,
+) -> list[list[str]]:
+    """One resolved label list per item from exactly one of ``label`` (every item),
+    ``labels`` (one per item, or one string for all) or ``class_ids`` with ``class_names``."""
+    one_way_to_label(control, what, label=label, labels=labels, class_ids=class_ids)
+    if label is not None:
+        return [labels_of(control, label)] * n
+    if labels is not None:
+        return labels_per_item(control, labels, n, "labels")
+    if not isinstance(control, LabelingControl):
+        raise BuildError(f"<{control.tag} name={control.name!r}> has no labels")
+    return class_labels(control, cast("ArrayLike", class_ids), class_names, count=n, what=what)
 
 
 def true_runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:

@@ -135,6 +135,8 @@ class TimelineBuilder(ControlTag):
         label: LabelArg,
         to_name: str | None = None,
         score: float | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
     ) -> list[Region]:
         """One range per run of True in a per-frame mask (a frame classifier's output).
 
@@ -143,6 +145,8 @@ class TimelineBuilder(ControlTag):
                 (frame number ``i + 1``).
             label: the label of every range.
             score: confidence of every range.
+            readonly: make the ranges read-only.
+            hidden: start them hidden.
 
         >>> from prelabel import LabelConfig
         >>> cfg = LabelConfig.parse('<View><Video name="video" value="$video"/>'
@@ -155,7 +159,7 @@ class TimelineBuilder(ControlTag):
         video = target_of(self, to_name, Video, "ranges_from_frame_mask")
         frames = bool_mask(mask, "mask")
         labels = labels_of(self, label)
-        options = Options(score=score)
+        options = Options(score=score, readonly=readonly, hidden=hidden)
         return [
             _timeline_region(self, video, first + 1, last + 1, labels, options)
             for first, last in true_runs(frames)

@@ -270,6 +270,8 @@ class TimeSeriesBuilder(ControlTag):
         time_values: ArrayLike | None = None,
         to_name: str | None = None,
         score: float | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
     ) -> list[Region]:
         """One range per run of True in a per-row mask (an anomaly or event detector's output).
 
@@ -280,6 +282,8 @@ class TimeSeriesBuilder(ControlTag):
             label: the label of every range.
             time_values: as in :meth:`range_by_row`; when given it must have the mask's length.
             score: confidence of every range.
+            readonly: make the ranges read-only.
+            hidden: start them hidden.
         """
         ts = target_of(self, to_name, TimeSeries, "ranges_from_mask")
         rows = bool_mask(mask, "mask")
@@ -287,7 +291,7 @@ class TimeSeriesBuilder(ControlTag):
         if column is not None and len(column) != len(rows):
             raise BuildError(f"time_values has {len(column)} rows but mask has {len(rows)}")
         labels = labels_of(self, label)
-        options = Options(score=score)
+        options = Options(score=score, readonly=readonly, hidden=hidden)
         return [
             _ts_region(
                 self,

@@ -7,10 +7,11 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..._lazy import lazy_module
-from ...errors import BuildError
+from ...errors import BuildError, LabelError
 from ...results import Region
 from ...tags.base import ControlTag
 from ...tags.objects import Video
+from .._classes import ClassNames, class_labels
 from .._common import check_score, finite
 from .._labeled_region import Options, labeled_region
 from ._frames import boxes_pct, clip_pct, frame_numbers, keyframes, video_fps, video_length
@@ -232,12 +233,17 @@ class VideoRectangleBuilder(ControlTag):
         duration_s: float | None = None,
         fps: float | None = None,
         labels: LabelArg | Sequence[str] | Mapping[Hashable, LabelArg] | None = None,
+        label: LabelArg | None = None,
+        class_ids: ArrayLike | None = None,
+        class_names: ClassNames | None = None,
         labels_control: LabelingControl | None = None,
         scores: ArrayLike | None = None,
         max_gap_frames: int = 0,
         tolerance_pct: float | None = None,
         clip: bool = True,
         to_name: str | None = None,
+        readonly: bool | None = None,
+        hidden: bool | None = None,
     ) -> list[Region]:
         """One track per track id from a tracker's flat output (one row per box).
 
@@ -248,8 +254,14 @@ class VideoRectangleBuilder(ControlTag):
                 to_name: as in :meth:`track`, for all rows.
             labels: one label for every track; N labels, one per row (a track takes its
                 most frequent label, the first seen on a tie; None rows do not vote); or a
-                mapping from track id to label (tracks missing from it get none).
+                mapping from track id to label (tracks missing from it get none); or
+            label: one label for every track; or
+            class_ids: shape (N,), each row's model class id, with
+            class_names: the model's class names (a list or a dict), matched to the labels
+                of ``labels_control``; a track takes its rows' most frequent class.
             scores: shape (N,), per-row confidences; a track's score is their mean.
+            readonly: make the tracks read-only.
+            hidden: start them hidden.
 
         Returns:
             One region per track id, in sorted track-id order. A track whose boxes all lie
@@ -259,10 +271,10 @@ class VideoRectangleBuilder(ControlTag):
             BuildError: as :meth:`track`; messages name the row.
             LabelError: a label the ``<Labels>`` control does not define.
         """
-        given = _frames(
+        frames = _frames(
             self, "tracks_from_arrays", to_name, fps, frames_count, duration_s, frame_idx, frame_no
         )
-        video, n = given.video, given.numbers.shape[0]
+        video, n = frames.video, frames.numbers.shape[0]
         ids = vector(track_ids, "track_ids", n)
         boxes, inside = clip_pct(boxes_pct(xyxy_px, xywh_px, xywh_pct, frame_wh, n), clip)
         probs = None if scores is None else float_vector(scores, "scores", n)
@@ -270,10 +282,28 @@ class VideoRectangleBuilder(ControlTag):
             bad = np.flatnonzero((probs < 0) | (probs > 1))
             if bad.size:
                 raise BuildError(f"scores[{bad[0]}] must be between 0 and 1, got {probs[bad[0]]}")
+        ways = [
+            name
+            for name, value in (("label", label), ("labels", labels), ("class_ids", class_ids))
+            if value is not None
+        ]
+        if len(ways) > 1:
+            raise LabelError(
+                "give the tracks' labels once: label= (every track), labels= (per row or per "
+                f"track) or class_ids= with class_names=; got {', '.join(ways)}"
+            )
         per_row: list[Any] | None = None
         shared: list[str] | None = None
-        if labels is None or isinstance(labels, str):
-            shared = _video_labels(labels_control, video, labels)
+        if class_ids is not None:
+            _video_labels(labels_control, video, None)
+            if labels_control is None:
+                raise BuildError(
+                    f"class_ids= needs labels_control=, the <Labels> control on <Video "
+                    f"name={video.name!r}>: <VideoRectangle> has no labels of its own"
+                )
+            per_row = class_labels(labels_control, class_ids, class_names, count=n, what="row")
+        elif labels is None or isinstance(labels, str):
+            shared = _video_labels(labels_control, video, label if labels is None else labels)
         else:
             _video_labels(labels_control, video, None)
             if not isinstance(labels, Mapping):
@@ -302,7 +332,14 @@ class VideoRectangleBuilder(ControlTag):
             score = None if probs is None else check_score(float(probs[rows].mean()))
             regions.append(
                 _track_result(
-                    self, given, rows, boxes, gap, tol, track_labels, Options(score=score)
+                    self,
+                    frames,
+                    rows,
+                    boxes,
+                    gap,
+                    tol,
+                    track_labels,
+                    Options(score=score, readonly=readonly, hidden=hidden),
                 )
             )
         return regions

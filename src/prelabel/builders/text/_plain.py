@@ -7,21 +7,24 @@ tokenizers that count UTF-16 units or UTF-8 bytes are accepted with ``unit=``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..._lazy import lazy_module
-from ...errors import BuildError
+from ...errors import BuildError, LabelError
 from ...offsets import OffsetMap, OffsetUnit
 from ...results import Region
 from ...tags.base import ControlTag, ObjectTag
+from .._classes import ClassNames, class_labels, one_way_to_label
 from .._common import pick_target
-from .._labeled_region import Options
+from .._labeled_region import ManyOptions, Options
+from ..image._calls import _batch_ids
 from ._bio import ScoreAgg, aggregate_scores, decode_bio
 from ._hypertext import html_region
 from ._spans import (
     LabelsArg,
     find_span,
     label_mapper,
+    labeling,
     map_labels,
     offset_pairs,
     resolve,
@@ -150,9 +153,13 @@ class TextSpanBuilder(ControlTag):
         self,
         text: str | Mapping[str, Any],
         offsets: npt.ArrayLike,
-        labels: Sequence[LabelsArg],
+        labels: Sequence[LabelsArg] | None = None,
         *,
+        label: LabelsArg | None = None,
+        class_ids: npt.ArrayLike | None = None,
+        class_names: ClassNames | None = None,
         scores: npt.ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
         unit: OffsetUnit = "codepoint",
         label_map: Mapping[str, str] | LabelMap | None = None,
         to_name: str | None = None,
@@ -166,8 +173,12 @@ class TextSpanBuilder(ControlTag):
             offsets: shape (N, 2), ``[start, end)`` of each span in ``unit``.
             labels: N labels (or label lists): config labels or model class names, mapped
                 by a :class:`~prelabel.labelmap.LabelMap` (``label_map``, then the config's
-                ``predicted_values``, then the exact name, then the name in any case).
+                ``predicted_values``, then the exact name, then the name in any case); or
+            label: one label (or model class name) for every span, mapped the same way; or
+            class_ids: shape (N,) model class ids, with
+            class_names: the model's class names, a list or a ``{class_id: name}`` dict.
             scores: shape (N,), each span's confidence in [0, 1].
+            ids: N region ids; fresh ones when None.
             unit: what the offsets count (see :meth:`span`).
             label_map: model class name -> config label (``{"PERSON": "Person"}``), or a
                 ``LabelMap`` (``unmapped="drop"`` skips spans of unmapped classes).
@@ -183,8 +194,10 @@ class TextSpanBuilder(ControlTag):
         >>> [(r.result["value"]["text"], r.result["value"]["labels"]) for r in regions]
         [('Ann', ['Person']), ('Bob', ['Person'])]
         """
+        pairs = offset_pairs(offsets, "offsets")
+        names = self._span_names(len(pairs), label, labels, class_ids, class_names, label_map)
         return self._text_spans(
-            text, offsets, labels, scores, unit, label_map, to_name, readonly, hidden
+            text, pairs, names, scores, unit, label_map, to_name, ManyOptions(ids, readonly, hidden)
         )
 
     def spans_from_tokens(
@@ -192,9 +205,13 @@ class TextSpanBuilder(ControlTag):
         text: str | Mapping[str, Any],
         token_offsets: npt.ArrayLike,
         token_spans: npt.ArrayLike,
-        labels: Sequence[LabelsArg],
+        labels: Sequence[LabelsArg] | None = None,
         *,
+        label: LabelsArg | None = None,
+        class_ids: npt.ArrayLike | None = None,
+        class_names: ClassNames | None = None,
         scores: npt.ArrayLike | None = None,
+        ids: Sequence[str] | None = None,
         unit: OffsetUnit = "codepoint",
         label_map: Mapping[str, str] | LabelMap | None = None,
         to_name: str | None = None,
@@ -208,8 +225,9 @@ class TextSpanBuilder(ControlTag):
             token_offsets: shape (T, 2), ``[start, end)`` of each token in ``unit`` (a
                 tokenizer's ``offset_mapping``).
             token_spans: shape (N, 2), ``[first_token, stop_token)`` of each span.
-            labels: N labels (see :meth:`spans`).
+            labels, label, class_ids, class_names: the spans' labels, as in :meth:`spans`.
             scores: shape (N,), each span's confidence.
+            ids: N region ids; fresh ones when None.
             unit: what ``token_offsets`` count.
             label_map: model class name -> config label, or a ``LabelMap``.
             to_name: the ``<Text>`` to annotate when the control points at several.
@@ -226,8 +244,16 @@ class TextSpanBuilder(ControlTag):
         """
         tokens = offset_pairs(token_offsets, "token_offsets")
         offsets = _token_span_offsets(tokens, offset_pairs(token_spans, "token_spans"))
+        names = self._span_names(len(offsets), label, labels, class_ids, class_names, label_map)
         return self._text_spans(
-            text, offsets, labels, scores, unit, label_map, to_name, readonly, hidden
+            text,
+            offsets,
+            names,
+            scores,
+            unit,
+            label_map,
+            to_name,
+            ManyOptions(ids, readonly, hidden),
         )
 
     def spans_from_bio(
@@ -288,7 +314,39 @@ class TextSpanBuilder(ControlTag):
             scores = [aggregate_scores(token_conf[first:stop], score_agg) for first, stop in ranges]
         offsets = _token_span_offsets(tokens, np.asarray(ranges, dtype=np.int64).reshape(-1, 2))
         return self._text_spans(
-            text, offsets, labels, scores, unit, label_map, to_name, readonly, hidden
+            text,
+            offsets,
+            labels,
+            scores,
+            unit,
+            label_map,
+            to_name,
+            ManyOptions(None, readonly, hidden),
+        )
+
+    def _span_names(
+        self,
+        count: int,
+        label: LabelsArg | None,
+        labels: Sequence[LabelsArg] | None,
+        class_ids: npt.ArrayLike | None,
+        class_names: ClassNames | None,
+        label_map: Mapping[str, str] | LabelMap | None,
+    ) -> Sequence[LabelsArg]:
+        """Each span's label names from exactly one of ``label``, ``labels`` or
+        ``class_ids`` with ``class_names`` (these as config labels)."""
+        one_way_to_label(self, "span", label=label, labels=labels, class_ids=class_ids)
+        if label is not None:
+            return [label] * count
+        if labels is not None:
+            return labels
+        if label_map is not None:
+            raise LabelError(
+                "label_map= maps the names in label= or labels=; with class_ids= the model's "
+                "names go in class_names="
+            )
+        return class_labels(
+            labeling(self), cast("npt.ArrayLike", class_ids), class_names, count=count, what="span"
         )
 
     def _text_spans(
@@ -300,8 +358,7 @@ class TextSpanBuilder(ControlTag):
         unit: OffsetUnit,
         label_map: Mapping[str, str] | LabelMap | None,
         to_name: str | None,
-        readonly: bool | None,
-        hidden: bool | None,
+        many: ManyOptions,
     ) -> list[Region]:
         target = self._text_target(to_name)
         source = task_text(target, text)
@@ -309,6 +366,7 @@ class TextSpanBuilder(ControlTag):
         if len(labels) != len(pairs):
             raise BuildError(f"got {len(pairs)} spans but {len(labels)} labels")
         confidences = score_list(scores, len(pairs), "scores")
+        region_ids = None if many.ids is None else _batch_ids(many.ids, len(pairs), "span")
         mapping = OffsetMap(source)
         where = tag_repr(target)
         # Validate every pair first, then convert the whole array in one step.
@@ -321,13 +379,14 @@ class TextSpanBuilder(ControlTag):
             raise BuildError(f"spans on {where}: {exc}") from None
         mapper = label_mapper(self, label_map)
         regions = []
-        for (first, last), label, confidence in zip(
-            points.tolist(), labels, confidences, strict=True
+        for index, ((first, last), label, confidence) in enumerate(
+            zip(points.tolist(), labels, confidences, strict=True)
         ):
             mapped = map_labels(mapper, label)
             if mapped is None:
                 continue  # a class the LabelMap drops (unmapped="drop"), counted there
-            options = Options(None, confidence, readonly, hidden)
+            region_id = None if region_ids is None else region_ids[index]
+            options = Options(region_id, confidence, many.readonly, many.hidden)
             regions.append(
                 text_span(self, target, source, first, last, resolve(self, mapped), options)
             )
