@@ -493,6 +493,54 @@ def test_corner_fast_path_matches_the_batch_path(
         assert one[key] == pytest.approx(other[key], rel=1e-9, abs=1e-9), key
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    wh=image_wh(),
+    data=st.data(),
+    unit=st.sampled_from(["px", "norm", "pct"]),
+    start=st.integers(0, 3),
+    reverse=st.booleans(),
+    whole=st.booleans(),
+)
+def test_upright_corners_give_the_general_paths_floats(
+    wh: tuple[int, int],
+    data: st.DataObject,
+    unit: str,
+    start: int,
+    reverse: bool,
+    whole: bool,
+) -> None:
+    """The corners of an upright box (a detector's xyxy as four points) take a short cut
+    through the corner fast path; it must give the general path's floats bit for bit (and
+    its refusals), in any order, winding and units, at the edges and past them."""
+    from prelabel.builders.image import _boxmath
+
+    def coordinate(size: int) -> float:
+        value = data.draw(
+            st.one_of(
+                st.floats(-2.0, size + 2.0),
+                st.sampled_from([0.0, -0.0, 1e-300, -1.0, float(size), size + 0.99, size + 1.0]),
+            )
+        )
+        return float(round(value)) if whole else value
+
+    (x1, x2), (y1, y2) = (
+        sorted([coordinate(wh[0]), coordinate(wh[0])]),
+        sorted([coordinate(wh[1]), coordinate(wh[1])]),
+    )
+    corners = [(x1, y1), (x2, y1), (x2, y2), (x1, y2)]
+    corners = corners[start:] + corners[:start]
+    if reverse:
+        corners.reverse()
+    scale = {"px": (1, 1), "norm": (1 / wh[0], 1 / wh[1]), "pct": (100 / wh[0], 100 / wh[1])}
+    given_corners = [[x * scale[unit][0], y * scale[unit][1]] for x, y in corners]
+    short = _boxmath._fast_corners(given_corners, unit, wh)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_boxmath, "_upright_corners", lambda *args: None)
+        general = _boxmath._fast_corners(given_corners, unit, wh)
+    assert repr(short) == repr(general)
+
+
 @SETTINGS
 @given(wh=image_wh(), data=st.data())
 def test_rotated_round_trip(wh: tuple[int, int], data: st.DataObject) -> None:

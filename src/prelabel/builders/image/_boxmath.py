@@ -430,6 +430,32 @@ _MARGIN = 1e-9
 atan2 and hypot may differ from numpy's in the last bit)."""
 
 
+def _corner_floats(value: Any) -> list[tuple[float, float]] | None:
+    """The eight Python floats of one oriented box's corners as four pairs: nested lists or
+    tuples of Python floats at once (a model's ``(4, 2)`` array after one ``tolist()``), any
+    other natural form through :func:`_plain_corners`."""
+    kind = type(value)
+    if kind is np.ndarray:
+        if value.shape != (4, 2) or value.dtype.kind not in "fiu":
+            return None
+        value = value.tolist()
+    elif kind is not list and kind is not tuple:
+        return None
+    if len(value) == 4:
+        p0, p1, p2, p3 = value
+        if type(p0) is list is type(p1) is type(p2) is type(p3):
+            try:
+                (x0, y0), (x1, y1), (x2, y2), (x3, y3) = p0, p1, p2, p3
+            except ValueError:  # not pairs
+                return None
+            if (
+                type(x0) is type(y0) is type(x1) is type(y1) is float
+                and type(x2) is type(y2) is type(x3) is type(y3) is float
+            ):
+                return [(x0, y0), (x1, y1), (x2, y2), (x3, y3)]
+    return _plain_corners(value)
+
+
 def _fast_corners(
     value: Any, units: str, wh: tuple[int, int]
 ) -> tuple[float, float, float, float, float] | None:
@@ -437,7 +463,7 @@ def _fast_corners(
     corners, in plain Python (:func:`_corner_boxes_pct` for one box, without numpy's per-call
     costs), or None to take the numpy path, which decides everything near a rule and writes
     every message. The numbers agree with that path's to the last bit or two."""
-    points = _plain_corners(value)
+    points = _corner_floats(value)
     if points is None:
         return None
     width, height = wh
@@ -455,19 +481,33 @@ def _fast_corners(
         return None
     if area2 < 0:
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = (x3, y3), (x2, y2), (x1, y1), (x0, y0)
-    edges = ((x1 - x0, y1 - y0), (x2 - x1, y2 - y1), (x3 - x2, y3 - y2), (x0 - x3, y0 - y3))
+    if (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0) or (
+        x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0
+    ):
+        upright = _upright_corners(x0, y0, x1, y1, x2, y2, x3, y3, width, height)
+        if upright is not None:
+            return upright
+    # One statement per number (lists, zips and generators cost more than the arithmetic).
+    e0x, e0y, e1x, e1y = x1 - x0, y1 - y0, x2 - x1, y2 - y1
+    e2x, e2y, e3x, e3y = x3 - x2, y3 - y2, x0 - x3, y0 - y3
     hypot = math.hypot
-    lengths = [hypot(ex, ey) for ex, ey in edges]
-    if not (min(lengths) > 0.0 and max(lengths) < math.inf):
+    l0, l1, l2, l3 = hypot(e0x, e0y), hypot(e1x, e1y), hypot(e2x, e2y), hypot(e3x, e3y)
+    if not (min(l0, l1, l2, l3) > 0.0 and max(l0, l1, l2, l3) < math.inf):
         return None
-    rightward = [ex / length for (ex, _), length in zip(edges, lengths, strict=True)]
-    k = rightward.index(max(rightward))
-    (ax, ay), (bx, by), (cx_, cy_), (dx_, dy_) = (edges[(k + i) % 4] for i in range(4))
+    # the edge that points most to the right (the first of equals) is the box's top side
+    k, best = 0, e0x / l0
+    for index, rightward in ((1, e1x / l1), (2, e2x / l2), (3, e3x / l3)):
+        if rightward > best:
+            k, best = index, rightward
+    edges = ((e0x, e0y), (e1x, e1y), (e2x, e2y), (e3x, e3y))
+    lengths = (l0, l1, l2, l3)
+    ax, ay = edges[k]
+    cx_, cy_ = edges[(k + 2) % 4]
     angle = math.degrees(math.atan2(ay - cy_, ax - cx_))
     cx = (((x0 + x1) + x2) + x3) / 4.0
     cy = (((y0 + y1) + y2) + y3) / 4.0
     w = (lengths[k] + lengths[(k + 2) % 4]) / 2.0
-    h = (hypot(bx, by) + hypot(dx_, dy_)) / 2.0
+    h = (lengths[(k + 1) % 4] + lengths[(k + 3) % 4]) / 2.0
     # canonical_rotated: the description closest to upright, angle in [-45, 45)
     quarter = math.floor((angle + 45.0) / 90.0)
     angle -= 90.0 * quarter
@@ -500,6 +540,68 @@ def _fast_corners(
     if rotation >= 360.0:  # -1e-17 % 360 rounds to 360.0
         rotation = 0.0
     return x_pct, y_pct, w_pct, h_pct, rotation
+
+
+def _upright_corners(
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    x3: float,
+    y3: float,
+    width: int,
+    height: int,
+) -> tuple[float, float, float, float, float] | None:
+    """:func:`_fast_corners` for the corners of an upright box (in clockwise order, each
+    sharing x or y exactly with its neighbours, as a detector's xyxy gives them): the same
+    floats by fewer steps, or None to take the general path.
+
+    For such corners every edge has one exact zero, so each hypot is the other side's
+    absolute value, the angle is atan2(0, +) = 0 (cos 1, sin 0), and the products by cos and
+    sin leave the numbers as they are: what remains is the same sums in the same order.
+    """
+    horizontal = y0 == y1
+    side_w = abs(x1 - x0) if horizontal else abs(x2 - x1)
+    side_h = abs(y2 - y1) if horizontal else abs(y1 - y0)
+    if not (0.0 < side_w < math.inf and 0.0 < side_h < math.inf):
+        return None
+    cx = (((x0 + x1) + x2) + x3) / 4.0
+    cy = (((y0 + y1) + y2) + y3) / 4.0
+    w = (side_w + side_w) / 2.0
+    h = (side_h + side_h) / 2.0
+    half_w, half_h = w / 2.0, h / 2.0
+    # The general path's residual is hypot(|x - cx| - half_w, |y - cy| - half_h) at the
+    # worst corner: at most the sum of the two, here a few units in the last place (decided
+    # there when not clearly below its 1 px tolerance).
+    if not (
+        -0.25 < abs(x0 - cx) - half_w < 0.25
+        and -0.25 < abs(x2 - cx) - half_w < 0.25
+        and -0.25 < abs(y0 - cy) - half_h < 0.25
+        and -0.25 < abs(y2 - cy) - half_h < 0.25
+    ):
+        return None
+    # its max() of the four reaches past the edges, each finite here
+    limit = ROTATED_TOLERANCE_PX - _MARGIN
+    if not (
+        half_w - cx < limit
+        and cx + half_w - width < limit
+        and half_h - cy < limit
+        and cy + half_h - height < limit
+    ):
+        return None
+    w_pct, h_pct = w / width * 100.0, h / height * 100.0
+    if not (w_pct < 100.0 - _MARGIN and h_pct < 100.0 - _MARGIN):
+        return None
+    # min(max(v, 0.0), 100.0), spelled out: the same float, signed zero included
+    x_pct = (cx - half_w) / width * 100.0
+    x_pct = 0.0 if x_pct < 0.0 else x_pct
+    x_pct = 100.0 if x_pct > 100.0 else x_pct
+    y_pct = (cy - half_h) / height * 100.0
+    y_pct = 0.0 if y_pct < 0.0 else y_pct
+    y_pct = 100.0 if y_pct > 100.0 else y_pct
+    return x_pct, y_pct, w_pct, h_pct, 0.0
 
 
 _PY_BOXES = 64  # up to this many boxes, plain Python beats numpy's per-call costs
