@@ -21,6 +21,11 @@ What each case times (CPU seconds of this process, median of interleaved rounds,
   literal, ``{"data": ..., "predictions": [...]}``. prelabel also writes each box's score,
   ``original_width``, ``original_height`` and ``image_rotation``; the SDK's builder has no
   place for them.
+* **build, typed, keypoints / polygons** -- the same detections as keypoints (each box's
+  centre) and polygons (a hexagon inside each box), on a config with ``<KeyPointLabels>`` and
+  ``<PolygonLabels>``: the SDK's ``control.label(label=, x=, y=)`` / ``label(label=,
+  points=)`` with the percent computed in plain Python, against ``point(xy_px=)`` /
+  ``polygon(points_px=)``, one row per input form (Python floats, numpy rows and scores).
 * **build, numpy batch** -- the same SDK loop (it has no batch builder) against prelabel's
   dataset batch: one :class:`prelabel.batch.PredictionBatch` over all 10,000 images, with
   ``.boxes("label", xyxy_px=(200000, 4) array, counts=, image_wh=, class_ids=, class_names=,
@@ -80,6 +85,20 @@ CONFIG = """<View>
   <RectangleLabels name="label" toName="image">
     <Label value="Car"/><Label value="Person"/><Label value="Bicycle"/>
   </RectangleLabels>
+  <Choices name="scene" toName="image">
+    <Choice value="Day"/><Choice value="Night"/>
+  </Choices>
+</View>
+"""
+# Keypoints and polygons, on the same detections: each box's centre, and a hexagon inside it.
+SHAPES_CONFIG = """<View>
+  <Image name="image" value="$image"/>
+  <KeyPointLabels name="point" toName="image">
+    <Label value="Car"/><Label value="Person"/><Label value="Bicycle"/>
+  </KeyPointLabels>
+  <PolygonLabels name="outline" toName="image">
+    <Label value="Car"/><Label value="Person"/><Label value="Bicycle"/>
+  </PolygonLabels>
   <Choices name="scene" toName="image">
     <Choice value="Day"/><Choice value="Night"/>
   </Choices>
@@ -201,6 +220,40 @@ BOX_FORMS: dict[str, tuple[str, Callable[[Detections], list[list[Any]]], bool]] 
 }
 
 
+def centres(det: Detections) -> list[Any]:
+    """Each box's centre in pixels, ``(count, 20, 2)``: one keypoint per detection."""
+    return (det.xyxy[..., :2] + det.xyxy[..., 2:]) / 2.0
+
+
+def hexagons(det: Detections) -> list[Any]:
+    """A hexagon inside each box, in pixels, ``(count, 20, 6, 2)``: one polygon per detection
+    (its corners at 90% of the half-sides, so every point is strictly inside the image)."""
+    centre = centres(det)[..., None, :]
+    half = (det.xyxy[..., 2:] - det.xyxy[..., :2])[..., None, :] * 0.45
+    turn = np.linspace(0.0, 2.0 * np.pi, 6, endpoint=False)
+    unit = np.stack([np.cos(turn), np.sin(turn)], axis=1)  # (6, 2)
+    return centre + half * unit
+
+
+# One row per shape and input form: (control, method, keyword, peer, points of each image,
+# scores as numpy scalars). The peer is the SDK's control.label() with the same points in
+# percent, computed in plain Python.
+SHAPE_FORMS: dict[str, tuple[str, str, str, str, Callable[[Detections], list[Any]], bool]] = {
+    "keypoints, xy_px float lists": (
+        "point", "point", "xy_px", "keypoints", lambda det: centres(det).tolist(), False
+    ),
+    "keypoints, xy_px float64 rows": (
+        "point", "point", "xy_px", "keypoints", lambda det: [list(i) for i in centres(det)], True
+    ),
+    "polygons, points_px float lists": (
+        "outline", "polygon", "points_px", "polygons", lambda det: hexagons(det).tolist(), False
+    ),
+    "polygons, points_px (6, 2) arrays": (
+        "outline", "polygon", "points_px", "polygons", lambda det: list(hexagons(det)), True
+    ),
+}  # fmt: skip
+
+
 # --- the peer: Label Studio's SDK ----------------------------------------------------------
 
 
@@ -229,6 +282,32 @@ def sdk_build(det: Detections, interface: Any) -> list[dict[str, Any]]:
     return tasks
 
 
+def sdk_shapes_build(det: Detections, interface: Any, shape: str) -> list[dict[str, Any]]:
+    """Tasks of keypoints (``shape="keypoints"``) or polygons built with the SDK's
+    ``control.label()`` and ``PredictionValue``, the percent computed in plain Python."""
+    control = interface.get_control("point" if shape == "keypoints" else "outline")
+    scene = interface.get_control("scene")
+    points = (centres(det) if shape == "keypoints" else hexagons(det)).tolist()
+    tasks = []
+    for i in range(det.count):
+        width, height = det.sizes[i]
+        fx, fy = 100.0 / width, 100.0 / height
+        if shape == "keypoints":
+            result = [
+                control.label(label=[name], x=x * fx, y=y * fy)
+                for (x, y), name in zip(points[i], det.names[i], strict=True)
+            ]
+        else:
+            result = [
+                control.label(label=[name], points=[[x * fx, y * fy] for x, y in ring])
+                for ring, name in zip(points[i], det.names[i], strict=True)
+            ]
+        result.append(scene.label(label=[det.scenes[i]]))
+        prediction = PredictionValue(model_version=MODEL, score=0.9, result=result)
+        tasks.append({"data": {"image": det.images[i]}, "predictions": [prediction.model_dump()]})
+    return tasks
+
+
 def sdk_validate(tasks: list[dict[str, Any]], interface: Any) -> int:
     """How many predictions the SDK's ``validate_prediction`` refuses."""
     validate = interface.validate_prediction
@@ -239,13 +318,13 @@ def sdk_validate(tasks: list[dict[str, Any]], interface: Any) -> int:
 
 
 _TYPED_LOOP = """
-def build(det, boxes, scene, rows, scores):
-    box, choose = boxes.box, scene.choose
+def build(det, control, scene, rows, scores):
+    make, choose = control.{method}, scene.choose
     tasks = []
     for i in range(det.count):
         wh = det.sizes[i]
         result = [
-            box({keyword}=row, image_wh=wh, label=name, score=score)
+            make({keyword}=row, image_wh=wh, label=name, score=score)
             for row, name, score in zip(rows[i], det.names[i], scores[i], strict=True)
         ]
         result.append(choose(det.scenes[i], score=0.9))
@@ -253,7 +332,7 @@ def build(det, boxes, scene, rows, scores):
         tasks.append({{"data": {{"image": det.images[i]}}, "predictions": [prediction.to_dict()]}})
     return tasks
 """
-_typed_loops: dict[str, Callable[..., list[dict[str, Any]]]] = {}
+_typed_loops: dict[tuple[str, str], Callable[..., list[dict[str, Any]]]] = {}
 
 
 def typed_build(
@@ -262,21 +341,23 @@ def typed_build(
     keyword: str = "xyxy_px",
     rows: list[list[Any]] | None = None,
     scores: list[list[Any]] | None = None,
+    control: str = "label",
+    method: str = "box",
 ) -> list[dict[str, Any]]:
-    """Tasks built one box at a time with ``box(<keyword>=row)`` and ``choose()``; by default
-    xyxy_px rows of Python floats.
+    """Tasks built one region at a time with ``<control>.<method>(<keyword>=row)`` and
+    ``choose()``; by default ``box(xyxy_px=)`` with rows of Python floats.
 
     The loop is written out for each keyword (from ``_TYPED_LOOP``), as a user would write the
     call: passing the keyword through ``**{keyword: row}`` would time a dict per box too.
     """
-    loop = _typed_loops.get(keyword)
+    loop = _typed_loops.get((method, keyword))
     if loop is None:
         namespace: dict[str, Any] = {"Prediction": Prediction, "MODEL": MODEL}
-        exec(_TYPED_LOOP.format(keyword=keyword), namespace)
-        loop = _typed_loops[keyword] = namespace["build"]
+        exec(_TYPED_LOOP.format(method=method, keyword=keyword), namespace)
+        loop = _typed_loops[method, keyword] = namespace["build"]
     return loop(
         det,
-        config.control("label", RectangleLabels),
+        config.controls[control],
         config.control("scene", Choices),
         det.xyxy_rows if rows is None else rows,
         det.score_rows if scores is None else scores,
@@ -467,6 +548,8 @@ def run(*, quick: bool = False, count: int | None = None) -> list[Row]:
             )
         )
 
+    rows.extend(_shape_rows(det, numpy_scores, rounds, peer_rounds))
+
     # Validated as read from a file (and as they reach the server): after a JSON round trip.
     loaded = json.loads(json.dumps(tasks))
     checks: dict[str, Callable[[], object]] = {
@@ -536,6 +619,74 @@ def run(*, quick: bool = False, count: int | None = None) -> list[Row]:
                 )
             )
     return rows
+
+
+def _shape_rows(
+    det: Detections, numpy_scores: list[list[Any]], rounds: int, peer_rounds: int
+) -> list[Row]:
+    """The typed-build rows of keypoints and polygons, each shape against its own SDK build."""
+    config = LabelConfig.parse(SHAPES_CONFIG)
+    interface = LabelInterface(SHAPES_CONFIG)
+    rows: list[Row] = []
+    for shape in ("keypoints", "polygons"):
+        peer = sdk_shapes_build(det, interface, shape)
+        builds: dict[str, Callable[[], object]] = {
+            "peer": partial(sdk_shapes_build, det, interface, shape)
+        }
+        forms = {form: spec for form, spec in SHAPE_FORMS.items() if spec[3] == shape}
+        for form, (control, method, keyword, _, make_rows, numpy_score) in forms.items():
+            build = partial(
+                typed_build,
+                det,
+                config,
+                keyword,
+                make_rows(det),
+                numpy_scores if numpy_score else det.score_rows,
+                control,
+                method,
+            )
+            _same_shapes(peer, build(), shape)
+            builds[form] = build
+        del peer
+        times = interleaved(builds, rounds, only={"peer": peer_rounds})
+        for form, (_, method, keyword, _, _, numpy_score) in forms.items():
+            rows.append(
+                ratio_row(
+                    f"build, typed, {form}",
+                    "control.label() + PredictionValue.model_dump()",
+                    times["peer"],
+                    times[form],
+                    target=TARGETS["build, typed"],
+                    items=det.results,
+                    note=f"{method}({keyword}=)" + (", numpy scores" if numpy_score else ""),
+                )
+            )
+    return rows
+
+
+def _same_shapes(sdk_tasks: list[dict[str, Any]], tasks: list[dict[str, Any]], shape: str) -> None:
+    """Both sides made the same keypoints or polygons, labels and choices (prelabel adds the
+    keypoint's width, the polygon's ``closed``, scores and sizes)."""
+    keys = ("x", "y") if shape == "keypoints" else ("points",)
+    for theirs, ours in zip(sdk_tasks, tasks, strict=True):
+        a, b = theirs["predictions"][0]["result"], ours["predictions"][0]["result"]
+        if len(a) != len(b) or len(a) != BOXES + 1:
+            raise AssertionError("different result counts")
+        for ra, rb in zip(a, b, strict=True):
+            va, vb = ra["value"], rb["value"]
+            if ra["type"] != rb["type"]:
+                raise AssertionError(f"different results: {ra} / {rb}")
+            if ra["type"] == "choices":
+                if va != vb:
+                    raise AssertionError(f"different choices: {va} / {vb}")
+                continue
+            label_key = ra["type"]
+            if va[label_key] != vb[label_key]:
+                raise AssertionError(f"different labels: {va} / {vb}")
+            numbers_a = np.array([va[key] for key in keys], dtype=np.float64)
+            numbers_b = np.array([vb[key] for key in keys], dtype=np.float64)
+            if not np.allclose(numbers_a, numbers_b, rtol=0.0, atol=1e-9):
+                raise AssertionError(f"different {shape}: {va} / {vb}")
 
 
 def _same_boxes(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ... import ids as _ids
 from ...results import Region
 from ...tags.base import ControlTag
-from .._common import check_id, check_score
+from .._common import check_id, plain_score
 from ._calls import _batch_ids, _batch_labels, _batch_scores
 from ._inputs import Label
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 _fresh_id = _ids.new_id
 _new_region = object.__new__
+_pool_pop, _id_factory, _secure_id = _ids._pool.pop, _ids._factory.get, _ids._secure_id
 
 
 class _ImageTool(ControlTag):
@@ -76,12 +77,39 @@ def _emit(
 ) -> Region:
     """One region from its geometry: a copy of the call's result template, filled in."""
     value = dict(geometry) if labels is None else {**geometry, cast(str, control.value_key): labels}
+    return _one_region(template, value, id, score, geometry)
+
+
+def _one_region(
+    template: dict[str, Any],
+    value: dict[str, Any],
+    id: str | None,
+    score: Any,
+    geometry: dict[str, Any] | tuple[str, ...],
+) -> Region:
+    """A one-result region: a copy of the call's result template with its id, ``value`` and
+    score (checked here, after the geometry); ``geometry`` is the geometry dict, or the keys
+    of ``value`` it is read from when asked for (:meth:`Region._lazy`, inlined)."""
     result = template.copy()
-    result["id"] = _fresh_id() if id is None else check_id(id)
+    if id is None:
+        try:  # new_id(), inlined
+            region_id = _pool_pop() if _id_factory() is _secure_id else _fresh_id()
+        except IndexError:
+            region_id = _fresh_id()
+    else:
+        region_id = check_id(id)
+    result["id"] = region_id
     result["value"] = value
     if score is not None:
-        result["score"] = check_score(score)
-    return Region._trusted(result, geometry)  # type: ignore[arg-type]
+        if type(score) is not float or not 0.0 <= score <= 1.0:
+            score = plain_score(score)
+        result["score"] = score
+    region = _new_region(Region)
+    region.results = [result]  # type: ignore[list-item]
+    region.id = region_id
+    region.to_name = template["to_name"]
+    region._geometry = geometry
+    return region
 
 
 class _Batch:

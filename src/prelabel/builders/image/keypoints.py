@@ -9,14 +9,15 @@ from ..._lazy import lazy_module
 from ...errors import BuildError
 from ...results import Region
 from ._boxmath import _real_scalars
-from ._calls import _resolve, _start
+from ._calls import _lane, _memo, _memos, _resolve_memo, _start
 from ._inputs import ImageWH, Label, _floats, _per_row, _pick_units, _quiet
 from ._points import _keypoints_pct
-from ._regions import _Batch, _emit, _ImageTool
+from ._regions import _Batch, _ImageTool, _one_region
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from ... import units as _u
     from ._inputs import ArrayLike
 else:
     np = lazy_module("numpy")
@@ -25,6 +26,8 @@ __all__ = ["KEYPOINT_WIDTH_PCT", "KeyPointBuilder"]
 
 KEYPOINT_WIDTH_PCT = 0.5
 """Default keypoint ``width`` (the drawn radius), in percent of the image width."""
+
+_POINT_GEOMETRY = ("x", "y", "width")
 
 
 @_quiet
@@ -60,15 +63,17 @@ def _fast_point(value: Any, units: str, wh: tuple[int, int]) -> tuple[float, flo
     in its order), or None for the numpy path to decide and explain: anything but two real
     numbers, a point on or outside an edge, a px point within 1 px of the corner."""
     kind = type(value)
-    if kind is np.ndarray:
+    if kind is list or kind is tuple:
+        try:
+            a, b = value
+        except ValueError:  # not two numbers
+            return None
+    elif kind is np.ndarray:
         if value.shape != (2,) or value.dtype.kind not in "fiu":
             return None
-        value = value.tolist()
-    elif kind is not list and kind is not tuple:
+        a, b = value.tolist()
+    else:
         return None
-    if len(value) != 2:
-        return None
-    a, b = value
     if not (type(a) is float and type(b) is float):
         if not _real_scalars((a, b)):
             return None
@@ -135,11 +140,33 @@ class KeyPointBuilder(_ImageTool):
         ...     xy_px=(300, 100), image_wh=(600, 400), label="Nose").result["value"]
         {'x': 50.0, 'y': 25.0, 'width': 0.5, 'keypointlabels': ['Nose']}
         """
-        arg, value, units = _pick_units("point", "xy", (xy_px, xy_norm, xy_pct))
-        wh, template = _start(
-            self, image_wh, to_name, item_index, score is not None, readonly, hidden
-        )
-        labels = _resolve(self, label)
+        if xy_px is not None and xy_norm is None and xy_pct is None:  # the usual call
+            arg, value = "xy_px", xy_px
+            units: _u.Units = "px"
+        else:
+            arg, value, units = _pick_units("point", "xy", (xy_px, xy_norm, xy_pct))
+        memo = _memos.get(self)  # as box() reads them
+        if memo is None:
+            memo = _memo(self)
+        lane = None
+        if (
+            type(image_wh) is tuple
+            and to_name is None
+            and item_index is None
+            and readonly is None
+            and hidden is None
+        ):
+            try:
+                lane = memo.lanes[score is None].get(image_wh)
+            except TypeError:  # unhashable: _start refuses it
+                lane = None
+        if lane is None:
+            lane = _lane(
+                self, image_wh, to_name, item_index, score is not None, readonly, hidden, memo
+            )
+        wh, template = lane[0], lane[1]
+        found = memo.labels.get(label) if type(label) is str else None
+        labels = list(found) if found is not None else _resolve_memo(self, label, memo)
         fast = _fast_point(value, units, wh) if width_px is None and width_pct is None else None
         if fast is not None:
             x, y = fast
@@ -149,7 +176,10 @@ class KeyPointBuilder(_ImageTool):
             pct = _keypoints_pct(raw, name=arg, units=units, wh=wh, clip=clip, single=True)
             width = _keypoint_widths(width_px, width_pct, 1, wh, single=True)[0]
             x, y = pct[0].tolist()
-        return _emit(self, {"x": x, "y": y, "width": width}, labels, template, id, score)
+        shape: dict[str, Any] = {"x": x, "y": y, "width": width}
+        if labels is not None:
+            shape[cast(str, self.value_key)] = labels
+        return _one_region(template, shape, id, score, _POINT_GEOMETRY)
 
     def points(
         self,

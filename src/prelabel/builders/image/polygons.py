@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ... import units as _u
 from ..._lazy import lazy_module
 from ...results import Region
 from ._boxmath import _real_scalars
-from ._calls import _resolve, _start
+from ._calls import _lane, _memo, _memos, _resolve_memo, _start
 from ._inputs import ImageWH, Label, _pick_units
 from ._points import _points_pct
-from ._regions import _Batch, _emit, _ImageTool
+from ._regions import _Batch, _ImageTool, _one_region
 
 if TYPE_CHECKING:
     import numpy as np
@@ -22,6 +22,8 @@ else:
     np = lazy_module("numpy")
 
 __all__ = ["PolygonBuilder"]
+
+_RING_GEOMETRY = ("points", "closed")
 
 
 class PolygonBuilder(_ImageTool):
@@ -68,15 +70,42 @@ class PolygonBuilder(_ImageTool):
         >>> poly.result["value"]
         {'points': [[0.0, 0.0], [50.0, 0.0], [50.0, 50.0]], 'closed': True}
         """
-        arg, value, units = _pick_units("polygon", "points", (points_px, points_norm, points_pct))
-        wh, template = _start(
-            self, image_wh, to_name, item_index, score is not None, readonly, hidden
-        )
-        labels = _resolve(self, label)
+        if points_px is not None and points_norm is None and points_pct is None:  # usual call
+            arg, value = "points_px", points_px
+            units: _u.Units = "px"
+        else:
+            arg, value, units = _pick_units(
+                "polygon", "points", (points_px, points_norm, points_pct)
+            )
+        memo = _memos.get(self)  # as box() reads them
+        if memo is None:
+            memo = _memo(self)
+        lane = None
+        if (
+            type(image_wh) is tuple
+            and to_name is None
+            and item_index is None
+            and readonly is None
+            and hidden is None
+        ):
+            try:
+                lane = memo.lanes[score is None].get(image_wh)
+            except TypeError:  # unhashable: _start refuses it
+                lane = None
+        if lane is None:
+            lane = _lane(
+                self, image_wh, to_name, item_index, score is not None, readonly, hidden, memo
+            )
+        wh, template = lane[0], lane[1]
+        found = memo.labels.get(label) if type(label) is str else None
+        labels = list(found) if found is not None else _resolve_memo(self, label, memo)
         points = _fast_ring(value, units, wh)
         if points is None:
             points = _rings(value, arg, units, wh, clip, single=True)[0]
-        return _emit(self, {"points": points, "closed": True}, labels, template, id, score)
+        shape: dict[str, Any] = {"points": points, "closed": True}
+        if labels is not None:
+            shape[cast(str, self.value_key)] = labels
+        return _one_region(template, shape, id, score, _RING_GEOMETRY)
 
     def polygons(
         self,
@@ -138,6 +167,7 @@ def _fast_ring(value: Any, units: str, wh: tuple[int, int]) -> list[list[float]]
     elif type(value) is not list and type(value) is not tuple:
         return None
     points: list[tuple[float, float]] = []
+    append = points.append
     for point in value:
         kind = type(point)
         if (kind is not list and kind is not tuple) or len(point) != 2:
@@ -147,27 +177,44 @@ def _fast_ring(value: Any, units: str, wh: tuple[int, int]) -> list[list[float]]
             if not _real_scalars((a, b)):
                 return None
             a, b = float(a), float(b)
-        points.append((a, b))
+        append((a, b))
     if len(points) > 3 and points[0] == points[-1]:
         points.pop()  # Label Studio closes the ring itself
     if len(points) < 3:
         return None
     width, height = wh
+    rows: list[list[float]] = []
+    add = rows.append
+    # strictly inside: the edges (where numpy's clip decides the sign of zero) and NaN go there
     if units == "px":
-        if max(max(abs(a), abs(b)) for a, b in points) <= 1.0:
+        big = 0.0  # 0-1 fractions in px: every coordinate within 1 (a NaN is refused below)
+        for a, b in points:
+            x, y = a / width * 100.0, b / height * 100.0
+            if not (0.0 < x < 100.0 and 0.0 < y < 100.0):
+                return None
+            big = max(big, abs(a), abs(b))
+            add([x, y])
+        if big <= 1.0:
             return None
-        rows = [[a / width * 100.0, b / height * 100.0] for a, b in points]
     else:
         scale = 100.0 if units == "norm" else 1.0
-        rows = [[a * scale, b * scale] for a, b in points]
-    # strictly inside: the edges (where numpy's clip decides the sign of zero) and NaN go there
-    if not all(0.0 < x < 100.0 and 0.0 < y < 100.0 for x, y in rows):
-        return None
-    # twice the area (shoelace) in pixels; a ring near zero area is the numpy path's to judge
-    ring = [(x * width / 100.0, y * height / 100.0) for x, y in rows]
+        for a, b in points:
+            x, y = a * scale, b * scale
+            if not (0.0 < x < 100.0 and 0.0 < y < 100.0):
+                return None
+            add([x, y])
+    # twice the area (shoelace) in pixels, summed in the ring's order from its first point;
+    # a ring near zero area is the numpy path's to judge
+    x, y = rows[0]
+    first_x, first_y = x * width / 100.0, y * height / 100.0
+    last_x, last_y = first_x, first_y
     twice = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
-        twice += x0 * y1 - x1 * y0
+    for index in range(1, len(rows)):
+        x, y = rows[index]
+        next_x, next_y = x * width / 100.0, y * height / 100.0
+        twice += last_x * next_y - next_x * last_y
+        last_x, last_y = next_x, next_y
+    twice += last_x * first_y - first_x * last_y
     if not abs(twice) / 2.0 > 1e-6:
         return None
     return rows
