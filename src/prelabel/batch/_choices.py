@@ -15,6 +15,7 @@ from ..errors import BuildError, LabelError
 from ..ids import new_ids
 from ..tags.controls import Choices
 from ._labels import ClassNames, row_labels
+from ._rows import per_task_scores
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,7 +53,7 @@ class ChoicePart:
                 "choices= (a choice, a list of choices, or None for no result) or class_ids= "
                 "with class_names="
             )
-        self.scores = _task_scores(scores, tasks)
+        self.scores = per_task_scores(scores, tasks, "scores")
         self.templates: list[dict[str, Any]] = []
         if choices is not None:
             self.slot = self._from_choices(choices, tasks, to_name)
@@ -142,20 +143,3 @@ class ChoicePart:
                 result["score"] = scores[offset]
             out.append([result])
         return out
-
-
-def _task_scores(scores: ArrayLike | None, tasks: int) -> NDArray[np.float64] | None:
-    if scores is None:
-        return None
-    array = np.asarray(scores, dtype=np.float64)
-    if array.shape == ():
-        array = np.broadcast_to(array, (tasks,))
-    if array.shape != (tasks,):
-        raise BuildError(
-            f"scores must be one number or have shape ({tasks},), one per task, got {array.shape}"
-        )
-    bad = ~((array >= 0.0) & (array <= 1.0))
-    if bad.any():
-        task = int(np.flatnonzero(bad)[0])
-        raise BuildError(f"scores[{task}] must be between 0 and 1, got {float(array[task])}")
-    return array

@@ -19,7 +19,7 @@ from ..tags.controls import Ellipse, EllipseLabels
 from ..units import _ls_rotation
 from ._labels import ClassNames
 from ._part import ImagePart, ImageTemplates, RowOptions
-from ._rows import float_rows, image_sizes, part_labels
+from ._rows import float_rows, image_sizes, one_or_per_row, part_labels
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,7 +67,7 @@ class EllipsePart(ImagePart):
         count = center.shape[0]
         if radius.shape[0] != count:
             raise BuildError(f"{center_arg} has {count} rows but {radii_arg} has {radius.shape[0]}")
-        angles = _angle_rows(angle_deg, count)
+        angles = one_or_per_row(angle_deg, "angle_deg", count, "ellipse")
         self.angle_given = angle_deg if np.ndim(angle_deg) == 0 else None
         found = part_labels(
             control,
@@ -179,21 +179,3 @@ class EllipsePart(ImagePart):
             {"x": x, "y": y, "radiusX": rx, "radiusY": ry, "rotation": turn, key: names}
             for x, y, rx, ry, turn, names in zip(*columns, labels, strict=True)
         ]
-
-
-def _angle_rows(angle_deg: ArrayLike, rows: int) -> NDArray[np.float64]:
-    """The angles as ``(rows,)`` floats: one number for every ellipse, or one each."""
-    try:
-        array = np.asarray(angle_deg, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise BuildError(f"angle_deg must be numbers, got {type(angle_deg).__name__}") from None
-    if array.ndim == 0:
-        return np.full(rows, float(array))
-    if array.size == 0:
-        array = array.reshape(0)
-    if array.shape != (rows,):
-        raise BuildError(
-            f"angle_deg must be one number or have shape ({rows},), one per ellipse, got shape "
-            f"{array.shape}"
-        )
-    return array

@@ -19,7 +19,7 @@ from ..errors import BuildError
 from ..tags.controls import KeyPoint, KeyPointLabels
 from ._labels import ClassNames
 from ._part import ImagePart, ImageTemplates, RowOptions
-from ._rows import float_rows, image_sizes, part_labels
+from ._rows import float_rows, image_sizes, one_or_per_row, part_labels
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,7 +67,7 @@ class KeyPointPart(ImagePart):
             raise BuildError("give the keypoint width once, as width_px= or width_pct=")
         self.width_name = "width_px" if width_px is not None else "width_pct"
         given = width_px if width_px is not None else width_pct
-        widths = None if given is None else _width_rows(given, self.width_name, count)
+        widths = None if given is None else one_or_per_row(given, self.width_name, count, "point")
         self.width_given = given if given is not None and np.ndim(given) == 0 else None
         found = part_labels(
             control,
@@ -166,21 +166,3 @@ class KeyPointPart(ImagePart):
             {"x": x, "y": y, "width": width, key: names}
             for x, y, width, names in zip(xs, ys, widths, labels, strict=True)
         ]
-
-
-def _width_rows(given: ArrayLike, name: str, rows: int) -> NDArray[np.float64]:
-    """The keypoint widths as ``(rows,)`` floats: one number for every point, or one each."""
-    try:
-        array = np.asarray(given, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise BuildError(f"{name} must be numbers, got {type(given).__name__}") from None
-    if array.ndim == 0:
-        return np.full(rows, float(array))
-    if array.size == 0:
-        array = array.reshape(0)
-    if array.shape != (rows,):
-        raise BuildError(
-            f"{name} must be one number or have shape ({rows},), one per point, got shape "
-            f"{array.shape}"
-        )
-    return array

@@ -31,7 +31,9 @@ __all__ = [
     "kept",
     "kept_counts",
     "label_lists",
+    "one_or_per_row",
     "part_labels",
+    "per_task_scores",
     "row_scores",
 ]
 
@@ -209,3 +211,49 @@ def image_sizes(image_wh: ArrayLike, tasks: int) -> NDArray[np.int64]:
             "of pixels"
         )
     return sizes.astype(np.int64)
+
+
+def one_or_per_row(values: ArrayLike, name: str, rows: int, what: str) -> NDArray[np.float64]:
+    """``values`` as ``(rows,)`` floats: one number for every ``what``, or one each.
+
+    Raises:
+        BuildError: not numbers, or another shape.
+    """
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise BuildError(f"{name} must be numbers, got {type(values).__name__}") from None
+    if array.ndim == 0:
+        return np.full(rows, float(array))
+    if array.size == 0:
+        array = array.reshape(0)
+    if array.shape != (rows,):
+        raise BuildError(
+            f"{name} must be one number or have shape ({rows},), one per {what}, got shape "
+            f"{array.shape}"
+        )
+    return array
+
+
+def per_task_scores(
+    values: float | ArrayLike | None, tasks: int, name: str
+) -> NDArray[np.float64] | None:
+    """``(tasks,)`` confidences in [0, 1] from one number or one per task, or None.
+
+    Raises:
+        BuildError: another shape, or a score outside [0, 1] (NaN included).
+    """
+    if values is None:
+        return None
+    array = np.asarray(values, dtype=np.float64)
+    if array.shape == ():
+        array = np.broadcast_to(array, (tasks,))
+    if array.shape != (tasks,):
+        raise BuildError(
+            f"{name} must be one number or have shape ({tasks},), one per task, got {array.shape}"
+        )
+    bad = ~((array >= 0.0) & (array <= 1.0))
+    if bad.any():
+        task = int(np.flatnonzero(bad)[0])
+        raise BuildError(f"{name}[{task}] must be between 0 and 1, got {float(array[task])}")
+    return array

@@ -41,12 +41,13 @@ from ._labels import ClassNames
 from ._masks import MaskPart
 from ._part import RowOptions
 from ._polygons import POLYGON_ARGS, PolygonPart
+from ._rows import per_task_scores
 from ._segments import SegmentPart
 from ._spans import SpanLabel, SpanPart
 
 if TYPE_CHECKING:
     import numpy as np
-    from numpy.typing import ArrayLike, NDArray
+    from numpy.typing import ArrayLike
 else:
     np = lazy_module("numpy")
 
@@ -109,7 +110,7 @@ class PredictionBatch(Sequence[dict[str, Any]]):
         if model_version is not None and not isinstance(model_version, str):
             raise BuildError(f"model_version must be a string, got {type(model_version).__name__}")
         self.model_version = model_version
-        self._score = _prediction_scores(score, self._tasks)
+        self._score = per_task_scores(score, self._tasks, "score")
         self._parts: list[_Part] = []
 
     # --- adding results ----------------------------------------------------------------------
@@ -237,9 +238,7 @@ class PredictionBatch(Sequence[dict[str, Any]]):
                 percent of the image width, as :meth:`KeyPointLabels.points`.
             label, labels, class_ids, class_names: as in :meth:`boxes`.
             scores: ``(M,)`` confidences in [0, 1].
-            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
-            readonly: make every result read-only.
-            hidden: start every result hidden.
+            ids, readonly, hidden: as in :meth:`boxes`.
             to_name: the image, when the control points at several.
             clip: move points outside the image onto its edge, as the builder does.
 
@@ -311,9 +310,7 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             counts: ``(tasks,)`` polygons per task, the polygons given task by task.
             label, labels, class_ids, class_names: one per polygon, as in :meth:`boxes`.
             scores: ``(M,)`` confidences in [0, 1].
-            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
-            readonly: make every result read-only.
-            hidden: start every result hidden.
+            ids, readonly, hidden: as in :meth:`boxes`.
             to_name: the image, when the control points at several.
             clip: move vertices outside the image onto its edge, as the builder does.
 
@@ -385,9 +382,7 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             counts: ``(tasks,)`` ellipses per task, the ellipses given task by task.
             label, labels, class_ids, class_names: as in :meth:`boxes`.
             scores: ``(M,)`` confidences in [0, 1].
-            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
-            readonly: make every result read-only.
-            hidden: start every result hidden.
+            ids, readonly, hidden: as in :meth:`boxes`.
             to_name: the image, when the control points at several.
 
         Returns:
@@ -456,9 +451,7 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             counts: ``(tasks,)`` masks per task, the masks given task by task.
             label, labels, class_ids, class_names: as in :meth:`boxes`.
             scores: ``(M,)`` confidences in [0, 1].
-            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
-            readonly: make every result read-only.
-            hidden: start every result hidden.
+            ids, readonly, hidden: as in :meth:`boxes`.
             values: how integer masks are read: ``"auto"``, ``"binary"`` or ``"alpha"``, see
                 :func:`prelabel.rle.encode`.
             to_name: the image, when the control points at several.
@@ -531,9 +524,7 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             label_map: for ``label``/``labels``: model class name -> config label, or a
                 ``LabelMap`` (``unmapped="drop"`` drops the spans of unmapped classes).
             scores: ``(M,)`` confidences in [0, 1].
-            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
-            readonly: make every result read-only.
-            hidden: start every result hidden.
+            ids, readonly, hidden: as in :meth:`boxes`.
             unit: what the offsets count: ``"codepoint"`` (Python ``str`` indices, what Label
                 Studio stores), ``"utf16"`` (JavaScript) or ``"utf8"`` (bytes).
             to_name: the ``<Text>``, when the control points at several.
@@ -598,9 +589,7 @@ class PredictionBatch(Sequence[dict[str, Any]]):
             channels: ``(M,)`` 0-based channels (other than 0 only with
                 ``splitchannels="true"``); all 0 by default.
             scores: ``(M,)`` confidences in [0, 1].
-            ids: ``(M,)`` the region ids, in the rows' order; fresh ones by default.
-            readonly: make every result read-only.
-            hidden: start every result hidden.
+            ids, readonly, hidden: as in :meth:`boxes`.
             original_length_s: each audio's duration, one number or one per task; checked
                 and written as ``original_length``, as :meth:`Labels.segments` does.
             to_name: the ``<Audio>``, when the control points at several.
@@ -814,20 +803,3 @@ def _column_length(columns: dict[str, Sequence[Any]]) -> int:
             + ", ".join(f"{key}: {n}" for key, n in lengths.items())
         )
     return next(iter(lengths.values()), 0)
-
-
-def _prediction_scores(score: float | ArrayLike | None, tasks: int) -> NDArray[np.float64] | None:
-    if score is None:
-        return None
-    array = np.asarray(score, dtype=np.float64)
-    if array.shape == ():
-        array = np.broadcast_to(array, (tasks,))
-    if array.shape != (tasks,):
-        raise BuildError(
-            f"score must be one number or have shape ({tasks},), one per task, got {array.shape}"
-        )
-    bad = ~((array >= 0.0) & (array <= 1.0))
-    if bad.any():
-        task = int(np.flatnonzero(bad)[0])
-        raise BuildError(f"score[{task}] must be between 0 and 1, got {float(array[task])}")
-    return array
