@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from prelabel import rle
 from prelabel.rle import RLEError, RLEHeader, RLEStats
-from prelabel.rle._tokens import PAIR_BYTES, SCALAR_BYTES
+from prelabel.rle._tokens import STRETCH_BYTES
 
 GOLDEN = sorted((Path(__file__).parent / "data" / "rle-golden" / "cases").glob("*.json"))
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -342,9 +342,9 @@ def test_official_decoder_reads_the_test_streams_the_same(
     assert np.array_equal(brush.decode_rle(stream), words)
 
 
-@pytest.mark.parametrize("n_tokens", [3_000, 8_000], ids=["byte-machine", "pair-machine"])
+@pytest.mark.parametrize("n_tokens", [1_500, 8_000], ids=["one-stretch", "stretches"])
 def test_literal_chunks_in_long_streams(n_tokens: int) -> None:
-    """Literal chunks between blocks of the token walk, in streams long enough for each path."""
+    """Literal chunks anywhere in the token walk, also across the stretches it reads at once."""
     rng = np.random.default_rng(n_tokens)
     tokens: list[Token] = []
     words: list[int] = []
@@ -361,10 +361,26 @@ def test_literal_chunks_in_long_streams(n_tokens: int) -> None:
     words += [0] * fill
     stream = write_stream(tokens)
     body = len(stream) - 6
-    assert (body >= PAIR_BYTES) == (n_tokens > 5_000)
-    assert body > SCALAR_BYTES
+    assert (body > STRETCH_BYTES) == (n_tokens > 5_000)
     got = rle.decode_rgba(stream, 1, len(words) // 4)
     assert np.array_equal(got.ravel(), np.array(words, np.uint8))
+
+
+def test_a_literal_chunk_longer_than_a_stretch() -> None:
+    """The walk jumps over whole stretches inside one literal chunk and resumes after it."""
+    rng = np.random.default_rng(3)
+    literal = rng.integers(0, 256, 65_532).tolist()  # 64 KiB of stream: several stretches
+    tokens: list[Token] = [
+        ("rep", 1, [7] * 12),
+        ("lit", 3, literal),
+        *[("rep", 0, [int(v)] * 4) for v in rng.integers(0, 256, 5_000)],
+    ]
+    words = [w for token in tokens for w in token[2]]
+    stream = write_stream(tokens)
+    assert len(stream) > 3 * STRETCH_BYTES
+    got = rle.decode_rgba(stream, 1, len(words) // 4)
+    assert np.array_equal(got.ravel(), np.array(words, np.uint8))
+    assert np.array_equal(brush.decode_rle(stream), np.array(words, np.uint8))
 
 
 def test_stream_that_overshoots_the_word_count_is_clipped_as_label_studio_does() -> None:

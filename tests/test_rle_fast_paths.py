@@ -97,7 +97,7 @@ def test_wide_integer_masks(mask: NDArray[np.uint8], dtype: type[np.integer]) ->
 
 
 def test_a_mask_over_one_pass_of_pixels() -> None:
-    h, w = 1080, 1920  # 2,073,600 pixels: four passes
+    h, w = 1500, 1500  # 2,250,000 pixels: two passes
     mask = np.zeros((h, w), np.uint8)
     mask[500:600, 900:1000] = 255
     mask[(_encode._SCAN_PX - 3) // w, (_encode._SCAN_PX - 3) % w :] = 255  # across a pass edge

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_module
 from ..errors import RLEError
 from ._header import RLEHeader, RLEStats, as_bytes, check_size_args, parse_header, size_message
-from ._tokens import token_end, token_starts
+from ._tokens import PAD_BYTES, token_end, token_starts
 
 if TYPE_CHECKING:
     import numpy as np
@@ -150,6 +150,7 @@ class Stream:
         top: NDArray[np.uint64],
         width: NDArray[np.uint64],
         count: NDArray[np.int64],
+        done: NDArray[np.int64],
     ) -> None:
         self.data = data
         self.window = window
@@ -158,11 +159,12 @@ class Stream:
         self.top = top
         self.width = width
         self.count = count
+        self.done = done  # words decoded after each token
 
     @classmethod
     def parse(cls, data: bytes, head: RLEHeader) -> Stream:
         n_bits = 8 * len(data)
-        buf = np.zeros(len(data) + 16, dtype=np.uint8)
+        buf = np.zeros(len(data) + max(16, PAD_BYTES), dtype=np.uint8)
         buf[: len(data)] = np.frombuffer(data, dtype=np.uint8)
         # window[i]: the 8 bytes from byte i as one big-endian integer (a view, not a copy)
         window: NDArray[np.uint64] = np.ndarray(
@@ -194,6 +196,7 @@ class Stream:
             top[:n_tok],
             width[:n_tok],
             count[:n_tok],
+            done[:n_tok],
         )
 
     def expand(self, *, stride: int, phase: int) -> NDArray[np.uint8]:
@@ -225,11 +228,14 @@ class Stream:
         self, stride: int, phase: int
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
         """Per token: first word, first output index, and number of output words."""
-        end = np.cumsum(self.count)
-        begin = end - self.count
-        np.minimum(end, self.words, out=end)  # the last token may overshoot: ignored, as LS does
-        first = (begin - phase + stride - 1) // stride
-        n_out = (end - phase + stride - 1) // stride - first
+        shift = stride.bit_length() - 1  # stride is 1 or 4: shifts, not divisions
+        begin = self.done - self.count
+        end = np.minimum(self.done, self.words)  # the last token may overshoot: ignored, as LS
+        first = begin + (stride - 1 - phase)
+        first >>= shift
+        n_out = end + (stride - 1 - phase)
+        n_out >>= shift
+        n_out -= first
         return begin, first, n_out
 
     def _repeat_values(self) -> NDArray[np.uint8]:
