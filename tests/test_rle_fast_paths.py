@@ -1,7 +1,8 @@
 """prelabel.rle's fast paths, pinned to Label Studio's own codec on masks of every shape.
 
-The encoder finds run boundaries 8 pixels at a time in passes of ``_SCAN_PX`` pixels, and
-falls back to a byte-wise scan for small or noisy stretches; these tests draw masks that hit
+The encoder finds run boundaries 8 pixels at a time in passes of ``_SCAN_PX`` pixels on
+masks of ``_SPARSE_MIN_PX`` pixels or more, and falls back to a byte-wise scan for small
+masks and noisy stretches; these tests draw masks that hit
 every branch (1xN, Nx1, odd sizes, all-zero, all-one, alternating, isolated changes next to
 8-pixel word edges and pass edges) and compare with ``mask2rle`` and ``decode_rle``.
 """
@@ -83,10 +84,21 @@ def test_encode_and_decode_equal_the_official_codec(mask: NDArray[np.uint8]) -> 
 
 
 @EXAMPLES
-@given(masks(), st.integers(4096, 9000))
+@given(masks())
+def test_the_word_scan_on_masks_of_any_size(mask: NDArray[np.uint8]) -> None:
+    """The 8-pixel word scan (used from ``_SPARSE_MIN_PX`` pixels) on every drawn mask."""
+    with mock.patch.object(_encode, "_SPARSE_MIN_PX", 0):
+        _same_as_official(mask)
+
+
+@EXAMPLES
+@given(masks(), st.integers(64, 9000))
 def test_passes_of_any_length_give_the_same_stream(mask: NDArray[np.uint8], scan: int) -> None:
     """Run boundaries found in several passes, cut anywhere, equal those of one pass."""
-    with mock.patch.object(_encode, "_SCAN_PX", scan):
+    with (
+        mock.patch.object(_encode, "_SPARSE_MIN_PX", 0),
+        mock.patch.object(_encode, "_SCAN_PX", scan),
+    ):
         _same_as_official(mask)
 
 
