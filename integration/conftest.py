@@ -32,8 +32,18 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
+def timings() -> dict[str, float]:
+    """The run's timing rows (name: seconds), printed at the end and written to timing.json."""
+    return _TIMINGS
+
+
+@pytest.fixture(scope="session")
 def ls_server(artifacts: Path) -> Iterator[LabelStudioServer]:
-    """A strict Label Studio on 127.0.0.1 with a throw-away data dir, stopped at the end."""
+    """A strict Label Studio on 127.0.0.1 with a throw-away data dir, stopped at the end.
+
+    It keeps Label Studio's shipped security defaults (SSRF protection on, loopback ML backends
+    refused); the ML backend test starts its own server for the loopback backend it serves.
+    """
     server = LabelStudioServer()
     try:
         server.start()

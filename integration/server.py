@@ -10,7 +10,9 @@ Lifecycle guarantees:
   that exact port, so a server answering elsewhere is never mistaken for ours;
 * the environment is built from scratch (Label Studio reads ``LABEL_STUDIO_X``, ``HEARTEX_X``
   and bare ``X``, so an inherited ``HOST``, ``PORT``, ``DEBUG`` or ``CI`` would leak in), with
-  ``HOME`` inside the temporary data dir;
+  ``HOME`` inside the temporary data dir; Label Studio's security defaults stay as it ships
+  them (SSRF protection on, loopback ML backends refused) unless a server asks otherwise
+  (``allow_loopback_ml``, for the ML backend test alone);
 * the process is stopped by its PID (SIGTERM, then SIGKILL) from ``stop()``, from an ``atexit``
   hook and from the pytest fixture finalizer, whichever comes first;
 * stdout and stderr go to ``server.log`` in the data dir, which the tests grep.
@@ -43,6 +45,10 @@ _CREDENTIALS = "prelabel-credentials.json"
 LOOPBACK = "127.0.0.1"
 STRICT_FLAG = "fflag_feat_utc_210_prediction_validation_15082025"
 
+# What lets Label Studio connect an ML backend on 127.0.0.1 (see clean_env): both are on by
+# default, and only the ML backend test's own server turns them off.
+LOOPBACK_ML_ENV = {"ML_BLOCK_LOCAL_IP": "false", "SSRF_PROTECTION_ENABLED": "false"}
+
 # The log lines Label Studio writes when a prediction does not validate (lenient and strict).
 VALIDATION_LOG_MARKERS = ("Prediction validation failed", "Error validating prediction")
 
@@ -70,13 +76,23 @@ def port_is_free(port: int) -> bool:
 
 
 def clean_env(
-    data_dir: Path, *, strict: bool = True, local_files_root: Path | None = None
+    data_dir: Path,
+    *,
+    strict: bool = True,
+    local_files_root: Path | None = None,
+    allow_loopback_ml: bool = False,
 ) -> dict[str, str]:
     """The whole environment of the server process: nothing inherited but a minimal PATH.
 
     With ``local_files_root``, the server serves ``/data/local-files/?d=...`` from that
     document root; without, it refuses to (Label Studio's default: its auto-detection looks for
     a ``mydata`` directory in the working directory, the fresh data dir, which has none).
+
+    With ``allow_loopback_ml``, the server connects an ML backend on 127.0.0.1, which Label
+    Studio refuses twice by default: the ML URL check (``ML_BLOCK_LOCAL_IP``) and the URL check
+    of the webhook ``<url>/webhook`` it makes for every new backend
+    (``SSRF_PROTECTION_ENABLED``, which also guards storages). Both go off, so only a server
+    that serves the ML backend test asks for it; every other server keeps the shipped defaults.
     """
     home = data_dir / "home"
     home.mkdir(parents=True, exist_ok=True)
@@ -98,15 +114,11 @@ def clean_env(
         "LABEL_STUDIO_CONVERTER_DOWNLOAD_RESOURCES": "false",
         "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
         "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
-        # The ML backend test (test_ml_backend.py) serves its backend on 127.0.0.1. Label Studio
-        # refuses a loopback backend twice by default: the ML URL check (ML_BLOCK_LOCAL_IP) and
-        # the webhook <url>/webhook it makes for every new backend (SSRF_PROTECTION_ENABLED;
-        # its refusal answers POST /api/ml with 403). This server is loopback-only.
-        "ML_BLOCK_LOCAL_IP": "false",
-        "SSRF_PROTECTION_ENABLED": "false",
     }
     if strict:
         env[STRICT_FLAG] = "true"
+    if allow_loopback_ml:
+        env |= LOOPBACK_ML_ENV
     if local_files_root is not None:
         env["LABEL_STUDIO_LOCAL_FILES_SERVING_ENABLED"] = "true"
         env["LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT"] = str(local_files_root)
@@ -136,7 +148,9 @@ class LabelStudioServer:
     """One Label Studio process on 127.0.0.1 with a throw-away SQLite data dir.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop` (stop is idempotent and
-    also registered with ``atexit``).
+    also registered with ``atexit``). It keeps Label Studio's shipped security defaults;
+    ``allow_loopback_ml=True`` turns off the two checks that refuse an ML backend on 127.0.0.1
+    (:data:`LOOPBACK_ML_ENV`), for the server of the ML backend test only.
     """
 
     def __init__(
@@ -148,10 +162,12 @@ class LabelStudioServer:
         startup_timeout_s: float = 300.0,
         keep_data: bool = False,
         local_files_root: Path | None = None,
+        allow_loopback_ml: bool = False,
         extra_env: dict[str, str] | None = None,
     ) -> None:
         self.binary = binary
         self.local_files_root = local_files_root
+        self.allow_loopback_ml = allow_loopback_ml  # SSRF protection off: see clean_env
         self.extra_env = dict(extra_env or {})  # e.g. S3_ENDPOINT for an S3-compatible server
         self.template = template
         self.strict = strict
@@ -280,13 +296,23 @@ class LabelStudioServer:
         self.process = subprocess.Popen(
             command,
             cwd=self.data_dir,
-            env=clean_env(self.data_dir, strict=self.strict, local_files_root=self.local_files_root)
-            | self.extra_env,
+            env=self.environment(),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: a stop reaches any child too
         )
+
+    def environment(self) -> dict[str, str]:
+        """The whole environment the server process gets (:func:`clean_env`, then ``extra_env``)."""
+        assert self.data_dir is not None
+        env = clean_env(
+            self.data_dir,
+            strict=self.strict,
+            local_files_root=self.local_files_root,
+            allow_loopback_ml=self.allow_loopback_ml,
+        )
+        return env | self.extra_env
 
     def _wait_healthy(self) -> None:
         assert self.process is not None

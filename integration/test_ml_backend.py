@@ -15,17 +15,24 @@ Each time the test proves: what the server stored equals what the backend answer
 backend logs every /predict exchange), ``model_version`` is the model's, a task whose input the
 model could not use got an empty prediction while the others of the same request kept theirs,
 and the editor draws the stored predictions as sent.
+
+Label Studio refuses an ML backend on a loopback address by default (a test pins that on the
+session's server, which keeps the shipped defaults), so this module starts a Label Studio of
+its own with those two checks off (``LabelStudioServer(allow_loopback_ml=True)``), from the
+same warm template, with its own client and browser; all three are stopped at the module's end.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -59,8 +66,16 @@ TASKS: list[dict[str, Any]] = [
 UNUSABLE = {"data": {"text": ["Ada Lovelace met Charles Babbage."]}}
 
 
+class APIError(AssertionError):
+    """The API answered with an HTTP error (a test failure, unless a test expects it)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def api(server: LabelStudioServer, method: str, path: str, body: Any = None) -> Any:
-    """One call to the server's API with the session's token; the decoded JSON answer."""
+    """One call to the server's API with its token; the decoded JSON answer."""
     request = urllib.request.Request(
         server.url + path,
         data=None if body is None else json.dumps(body).encode(),
@@ -73,7 +88,8 @@ def api(server: LabelStudioServer, method: str, path: str, body: Any = None) -> 
             raw = answer.read()
     except urllib.error.HTTPError as error:
         detail = error.read().decode("utf-8", "replace")[:1000]
-        raise AssertionError(f"{method} {path} answered HTTP {error.code}: {detail}") from None
+        message = f"{method} {path} answered HTTP {error.code}: {detail}"
+        raise APIError(message, error.code) from None
     return json.loads(raw) if raw else None
 
 
@@ -84,6 +100,45 @@ def backend() -> Iterator[MLBackend]:
         yield process.start()
     finally:
         process.stop()
+
+
+@pytest.fixture(scope="module")
+def ml_server(artifacts: Path, timings: dict[str, float]) -> Iterator[LabelStudioServer]:
+    """A strict Label Studio that may connect the loopback backend, stopped by PID at the end."""
+    server = LabelStudioServer(allow_loopback_ml=True)
+    try:
+        server.start()
+        timings["ml server start"] = server.startup_s or 0.0
+        yield server
+    finally:
+        if server.data_dir is not None and server.log_path.exists():
+            shutil.copyfile(server.log_path, artifacts / "server-ml.log")
+        stopping = time.perf_counter()
+        server.stop()
+        timings["ml server stop"] = time.perf_counter() - stopping
+
+
+@pytest.fixture(scope="module")
+def ml_client(ml_server: LabelStudioServer) -> Client:
+    return Client(ml_server.url, ml_server.token)
+
+
+@pytest.fixture(scope="module")
+def ml_editor(
+    ml_server: LabelStudioServer, editor: Editor, timings: dict[str, float]
+) -> Iterator[Editor]:
+    """A browser logged in to this module's server, on the session editor's playwright (one
+    sync playwright per process); closed, and its leftovers killed by PID, at the end."""
+    browser = Editor(
+        ml_server.url, ml_server.username, ml_server.password, playwright=editor.playwright
+    )
+    try:
+        started = time.perf_counter()
+        browser.start()
+        timings["ml browser start"] = time.perf_counter() - started
+        yield browser
+    finally:
+        browser.stop()
 
 
 # The annotator's first label, for the editor's interactive request: imported as a prediction of
@@ -99,17 +154,17 @@ def _seeded() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def connected(
-    ls_server: LabelStudioServer, ls_client: Client, backend: MLBackend
+    ml_server: LabelStudioServer, ml_client: Client, backend: MLBackend
 ) -> dict[str, Any]:
     """A project with the tasks (no predictions) and the backend connected, interactive."""
-    project = ls_client.create_project(
+    project = ml_client.create_project(
         "ml backend loop", ML.CONFIG, evaluate_predictions_automatically=True
     )
     seeded = _seeded()
-    report = ls_client.import_tasks(project, [*TASKS, UNUSABLE, seeded])
+    report = ml_client.import_tasks(project, [*TASKS, UNUSABLE, seeded])
     assert report.ok, report.summary()
     ml = api(
-        ls_server,
+        ml_server,
         "POST",
         "/api/ml",
         {"project": project, "url": backend.url, "title": "gazetteer", "is_interactive": True},
@@ -137,35 +192,47 @@ def answered(backend: MLBackend, task_id: int) -> dict[str, Any]:
     raise AssertionError(f"the backend was never asked about task {task_id}")
 
 
-def test_connecting_sets_the_model_version(
-    ls_server: LabelStudioServer, connected: dict[str, Any]
+def test_the_shipped_defaults_refuse_a_loopback_backend(
+    ls_server: LabelStudioServer, ls_client: Client, backend: MLBackend
 ) -> None:
-    ml = api(ls_server, "GET", f"/api/ml/{connected['ml']['id']}")
+    """The session's server keeps Label Studio's defaults: it will not connect the backend on
+    127.0.0.1, which is why this module has a server of its own."""
+    project = ls_client.create_project("ml backend refused", ML.CONFIG)
+    with pytest.raises(APIError) as refused:
+        api(ls_server, "POST", "/api/ml", {"project": project, "url": backend.url, "title": "x"})
+    assert refused.value.code == 403
+    assert "URL resolves to a reserved network address (block: 127.0.0.0/8)" in str(refused.value)
+
+
+def test_connecting_sets_the_model_version(
+    ml_server: LabelStudioServer, connected: dict[str, Any]
+) -> None:
+    ml = api(ml_server, "GET", f"/api/ml/{connected['ml']['id']}")
     assert ml["readable_state"] == "Connected", ml.get("error_message")
     assert ml["model_version"] == MODEL_VERSION
 
 
 def test_opening_a_task_asks_the_backend_and_the_editor_draws_the_answer(
-    connected: dict[str, Any], backend: MLBackend, ls_client: Client, editor: Editor
+    connected: dict[str, Any], backend: MLBackend, ml_client: Client, ml_editor: Editor
 ) -> None:
     task_id = connected["task_ids"][0]
-    view = editor.open_task(connected["project"], task_id, predictions=1)
+    view = ml_editor.open_task(connected["project"], task_id, predictions=1)
     sent = answered(backend, task_id)
     assert sent["model_version"] == MODEL_VERSION
     assert sent["result"], "the model finds spans and a topic in the first task"
-    stored = ls_client.read_task(task_id)
+    stored = ml_client.read_task(task_id)
     assert stored_differences({"data": TASKS[0]["data"], "predictions": [sent]}, stored) == []
     assert stored["predictions"][0]["model_version"] == MODEL_VERSION
     assert differences(CONFIG, TASKS[0]["data"], sent["result"], view) == []
 
 
 def test_retrieve_predictions_stores_each_answer_and_empties_only_the_bad_task(
-    connected: dict[str, Any], backend: MLBackend, ls_server: LabelStudioServer, ls_client: Client
+    connected: dict[str, Any], backend: MLBackend, ml_server: LabelStudioServer, ml_client: Client
 ) -> None:
     project = connected["project"]
     query = urllib.parse.urlencode({"id": "retrieve_tasks_predictions", "project": project})
-    api(ls_server, "POST", f"/api/dm/actions?{query}", {"selectedItems": {"all": True}})
-    stored = {task["id"]: task for task in ls_client.read_tasks(project)}
+    api(ml_server, "POST", f"/api/dm/actions?{query}", {"selectedItems": {"all": True}})
+    stored = {task["id"]: task for task in ml_client.read_tasks(project)}
     for index, task_id in enumerate(connected["task_ids"]):
         sent = answered(backend, task_id)
         assert sent["model_version"] == MODEL_VERSION
@@ -180,29 +247,28 @@ def test_retrieve_predictions_stores_each_answer_and_empties_only_the_bad_task(
     assert "prediction left empty" in backend.log_text()
     # Asked again, the server finds every task predicted by this version and asks nothing.
     before = len(backend.answers())
-    api(ls_server, "POST", f"/api/dm/actions?{query}", {"selectedItems": {"all": True}})
+    api(ml_server, "POST", f"/api/dm/actions?{query}", {"selectedItems": {"all": True}})
     assert all(not e["task_ids"] for e in backend.answers()[before:])
 
 
 def test_the_editor_draws_every_stored_prediction_as_sent(
-    connected: dict[str, Any], backend: MLBackend, editor: Editor
+    connected: dict[str, Any], backend: MLBackend, ml_editor: Editor
 ) -> None:
     # The first task was opened (and checked) by the test that opened it first.
     for index, task_id in list(enumerate(connected["task_ids"]))[1 : len(TASKS)]:
         sent = answered(backend, task_id)
-        view = editor.open_task(connected["project"], task_id, predictions=1)
+        view = ml_editor.open_task(connected["project"], task_id, predictions=1)
         assert differences(CONFIG, TASKS[index]["data"], sent["result"], view) == [], task_id
 
 
 def test_interactive_suggestions_from_a_labeled_span(
-    connected: dict[str, Any], backend: MLBackend, ls_server: LabelStudioServer
+    connected: dict[str, Any], backend: MLBackend, ml_server: LabelStudioServer, ml_client: Client
 ) -> None:
     """The annotator labels "Ada Lovelace" in a task that names her twice: the backend
     proposes the other mention, and the server hands its answer to the editor unchanged."""
     text = "Ada Lovelace wrote notes; Babbage read what Ada Lovelace wrote."
     project = connected["project"]
-    client = Client(ls_server.url, ls_server.token)
-    report = client.import_tasks(project, [{"data": {"text": text}}])
+    report = ml_client.import_tasks(project, [{"data": {"text": text}}])
     task_id = report.task_ids[0]
     labeled = {
         "id": "a1",
@@ -214,7 +280,7 @@ def test_interactive_suggestions_from_a_labeled_span(
     }
     started = time.perf_counter()
     reply = api(
-        ls_server,
+        ml_server,
         "POST",
         f"/api/ml/{connected['ml']['id']}/interactive-annotating",
         {"task": task_id, "context": {"result": [labeled]}},
@@ -259,21 +325,21 @@ SUGGEST_JS = """async ([words, timeoutMs]) => {
 
 
 def test_the_editor_asks_about_a_labeled_span_and_shows_the_suggestion(
-    connected: dict[str, Any], backend: MLBackend, editor: Editor
+    connected: dict[str, Any], backend: MLBackend, ml_editor: Editor
 ) -> None:
     """In the editor, the annotator's "Darcy" span asks the backend; the other "Darcy"
     appears in the annotation, highlighted, as the backend sent it."""
     task_id, seeded = connected["seeded"]
-    editor.open_task(connected["project"], task_id, predictions=1)
+    ml_editor.open_task(connected["project"], task_id, predictions=1)
     asked = len(backend.answers())
-    shown = editor.page.evaluate(SUGGEST_JS, ["Darcy", 30_000])
+    shown = ml_editor.page.evaluate(SUGGEST_JS, ["Darcy", 30_000])
     (exchange,) = backend.answers()[asked:]
     assert exchange["task_ids"] == [task_id]
     assert exchange["context"] == {"result": [shown["context"]]}
     (suggested,) = exchange["answer"]["results"][0]["result"]
     assert suggested["value"]["start"] == 30
     assert _without_origin(shown["gained"]) == [suggested]
-    view = editor.read()
+    view = ml_editor.read()
     sent = [*seeded["predictions"][0]["result"], suggested]
     assert differences(CONFIG, seeded["data"], sent, view) == []
 

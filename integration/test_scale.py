@@ -99,10 +99,9 @@ def storage_server(s3: S3Server, local_root: Path, artifacts: Path) -> Iterator[
     (SSRF protection); the operator's ``S3_ENDPOINT`` setting is trusted, so that is how a
     self-hosted S3-compatible store is reached.
     """
-    # SSRF protection on, as Label Studio ships it (the session server turns it off for the
-    # ML backend test), so the refusal of a loopback s3_endpoint below is the real default.
-    env = {"S3_ENDPOINT": s3.url, "SSRF_PROTECTION_ENABLED": "true"}
-    server = LabelStudioServer(local_files_root=local_root, extra_env=env)
+    # SSRF protection is left as Label Studio ships it (on), so the refusal of a loopback
+    # s3_endpoint below is the real default.
+    server = LabelStudioServer(local_files_root=local_root, extra_env={"S3_ENDPOINT": s3.url})
     try:
         server.start()
         yield server

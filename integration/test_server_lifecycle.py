@@ -10,6 +10,7 @@ import pytest
 
 from integration.server import (
     LOOPBACK,
+    LOOPBACK_ML_ENV,
     STRICT_FLAG,
     LabelStudioServer,
     clean_env,
@@ -38,6 +39,42 @@ def test_clean_env_inherits_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert env["HOME"] == str(tmp_path / "home")
     assert env["LABEL_STUDIO_BASE_DATA_DIR"] == str(tmp_path)
     assert STRICT_FLAG not in clean_env(tmp_path, strict=False)
+
+
+def _security_settings(env: dict[str, str]) -> dict[str, str]:
+    """What ``env`` sets of the two checks that refuse a loopback ML backend, under any of the
+    names Label Studio reads them by (``LABEL_STUDIO_X``, ``HEARTEX_X``, bare ``X``)."""
+    names = {
+        prefix + name for prefix in ("LABEL_STUDIO_", "HEARTEX_", "") for name in LOOPBACK_ML_ENV
+    }
+    return {key: value for key, value in env.items() if key in names}
+
+
+def test_a_default_server_keeps_the_shipped_security_defaults(tmp_path: Path) -> None:
+    """SSRF protection and the loopback ML check stay on (unset: Label Studio's default)
+    everywhere but the ML backend test's own server."""
+    assert _security_settings(clean_env(tmp_path)) == {}
+    assert _security_settings(clean_env(tmp_path, local_files_root=tmp_path)) == {}
+    assert _security_settings(clean_env(tmp_path, allow_loopback_ml=True)) == {
+        "ML_BLOCK_LOCAL_IP": "false",
+        "SSRF_PROTECTION_ENABLED": "false",
+    }
+    widened = clean_env(tmp_path, allow_loopback_ml=True)
+    assert set(widened) - set(clean_env(tmp_path)) == set(LOOPBACK_ML_ENV)
+
+
+def test_the_session_server_runs_with_the_shipped_security_defaults(
+    ls_server: LabelStudioServer,
+) -> None:
+    """What the running process got, read back from /proc (not what the builder meant)."""
+    assert ls_server.process is not None
+    environ = Path(f"/proc/{ls_server.process.pid}/environ")
+    if not environ.exists():
+        pytest.skip("needs /proc/PID/environ (Linux)")
+    entries = environ.read_bytes().decode("utf-8", "replace").split("\0")
+    env = dict(entry.split("=", 1) for entry in entries if "=" in entry)
+    assert env["LABEL_STUDIO_BASE_DATA_DIR"] == str(ls_server.data_dir)
+    assert _security_settings(env) == {}
 
 
 def test_a_busy_port_is_seen() -> None:
