@@ -154,23 +154,55 @@ def _lane(
     readonly: bool | None,
     hidden: bool | None,
     memo: _Memo,
+    usual: bool,
 ) -> Lane:
     """:func:`_start` and the pixel-to-percent factors ``100 / width``, ``100 / height`` (as
-    ``_margins`` has them), kept for the usual call by image size (:attr:`_Memo.lanes`)."""
+    ``_margins`` has them), kept for the ``usual`` call (image size as a tuple, no to_name,
+    item_index, readonly or hidden) by image size (:attr:`_Memo.lanes`)."""
     wh, template = _start(control, image_wh, to_name, item_index, scored, readonly, hidden, memo)
     lane = (wh, template, 100.0 / wh[0], 100.0 / wh[1])
-    if (
-        type(image_wh) is tuple
-        and to_name is None
-        and item_index is None
-        and readonly is None
-        and hidden is None
-    ):
+    if usual:
         lanes = memo.lanes[not scored]
         if len(lanes) > 256:
             lanes.clear()
         lanes[image_wh] = lane
     return lane
+
+
+def _image_call(
+    control: ControlTag,
+    image_wh: Any,
+    label: Label | None,
+    scored: bool,
+    to_name: str | None,
+    item_index: int | None,
+    readonly: bool | None,
+    hidden: bool | None,
+) -> tuple[tuple[int, int], dict[str, Any], list[str] | None]:
+    """The checked image size, result template and labels of one region-making call, in
+    that order of checks; the usual call (image size, label, score) is two lookups. box()
+    has this inlined."""
+    memo = _memos.get(control)
+    if memo is None:
+        memo = _memo(control)
+    lane = None
+    usual = (
+        type(image_wh) is tuple
+        and to_name is None
+        and item_index is None
+        and readonly is None
+        and hidden is None
+    )
+    if usual:
+        try:
+            lane = memo.lanes[not scored].get(image_wh)
+        except TypeError:  # unhashable: _start refuses it
+            lane = None
+    if lane is None:
+        lane = _lane(control, image_wh, to_name, item_index, scored, readonly, hidden, memo, usual)
+    found = memo.labels.get(label) if type(label) is str else None
+    labels = list(found) if found is not None else _resolve_memo(control, label, memo)
+    return lane[0], lane[1], labels
 
 
 def _resolve(control: ControlTag, label: Label | None) -> list[str] | None:

@@ -151,25 +151,26 @@ class RectangleBuilder(_ImageTool):
             if index < 0:
                 _pick("box", tuple(zip(_BOX_KEYWORDS, given, strict=True)))  # raises
             arg, value = _BOX_KEYWORDS[index], given[index]
+        # _image_call(), inlined: the usual call is two lookups
         memo = _memos.get(self)  # keyed by the control itself (tags hash by identity)
         if memo is None:
             memo = _memo(self)
         lane = None
-        if (
+        usual = (
             type(image_wh) is tuple
             and to_name is None
             and item_index is None
             and readonly is None
             and hidden is None
-        ):
+        )
+        if usual:
             try:
                 lane = memo.lanes[score is None].get(image_wh)  # as _lane keeps them
             except TypeError:  # unhashable: _start refuses it
                 lane = None
         if lane is None:
-            lane = _lane(
-                self, image_wh, to_name, item_index, score is not None, readonly, hidden, memo
-            )
+            scored = score is not None
+            lane = _lane(self, image_wh, to_name, item_index, scored, readonly, hidden, memo, usual)
         wh, template, fx, fy = lane
         found = memo.labels.get(label) if type(label) is str else None
         labels = list(found) if found is not None else _resolve_memo(self, label, memo)
@@ -260,7 +261,7 @@ class RectangleBuilder(_ImageTool):
             row = _boxes_pct(arg, value, angle_deg, wh=wh, clip=clip, single=True)[0].tolist()
             x, y, w, h = row[:4]
             rotation = row[4] if len(row) == 5 else 0.0
-        result = template.copy()
+        result = template.copy()  # _one_region(), inlined
         if id is None:
             try:  # new_id(), inlined
                 region_id = _pool_pop() if _id_factory() is _secure_id else _fresh_id()

@@ -9,7 +9,7 @@ from ..._lazy import lazy_module
 from ...errors import BuildError
 from ...results import Region
 from ._boxmath import _real_scalars
-from ._calls import _lane, _memo, _memos, _resolve_memo, _start
+from ._calls import _image_call, _start
 from ._inputs import ImageWH, Label, _floats, _per_row, _pick_units, _quiet
 from ._points import _keypoints_pct
 from ._regions import _Batch, _ImageTool, _one_region
@@ -145,28 +145,9 @@ class KeyPointBuilder(_ImageTool):
             units: _u.Units = "px"
         else:
             arg, value, units = _pick_units("point", "xy", (xy_px, xy_norm, xy_pct))
-        memo = _memos.get(self)  # as box() reads them
-        if memo is None:
-            memo = _memo(self)
-        lane = None
-        if (
-            type(image_wh) is tuple
-            and to_name is None
-            and item_index is None
-            and readonly is None
-            and hidden is None
-        ):
-            try:
-                lane = memo.lanes[score is None].get(image_wh)
-            except TypeError:  # unhashable: _start refuses it
-                lane = None
-        if lane is None:
-            lane = _lane(
-                self, image_wh, to_name, item_index, score is not None, readonly, hidden, memo
-            )
-        wh, template = lane[0], lane[1]
-        found = memo.labels.get(label) if type(label) is str else None
-        labels = list(found) if found is not None else _resolve_memo(self, label, memo)
+        wh, template, labels = _image_call(
+            self, image_wh, label, score is not None, to_name, item_index, readonly, hidden
+        )
         fast = _fast_point(value, units, wh) if width_px is None and width_pct is None else None
         if fast is not None:
             x, y = fast

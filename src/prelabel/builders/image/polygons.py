@@ -9,7 +9,7 @@ from ... import units as _u
 from ..._lazy import lazy_module
 from ...results import Region
 from ._boxmath import _real_scalars
-from ._calls import _lane, _memo, _memos, _resolve_memo, _start
+from ._calls import _image_call, _start
 from ._inputs import ImageWH, Label, _pick_units
 from ._points import _points_pct
 from ._regions import _Batch, _ImageTool, _one_region
@@ -77,28 +77,9 @@ class PolygonBuilder(_ImageTool):
             arg, value, units = _pick_units(
                 "polygon", "points", (points_px, points_norm, points_pct)
             )
-        memo = _memos.get(self)  # as box() reads them
-        if memo is None:
-            memo = _memo(self)
-        lane = None
-        if (
-            type(image_wh) is tuple
-            and to_name is None
-            and item_index is None
-            and readonly is None
-            and hidden is None
-        ):
-            try:
-                lane = memo.lanes[score is None].get(image_wh)
-            except TypeError:  # unhashable: _start refuses it
-                lane = None
-        if lane is None:
-            lane = _lane(
-                self, image_wh, to_name, item_index, score is not None, readonly, hidden, memo
-            )
-        wh, template = lane[0], lane[1]
-        found = memo.labels.get(label) if type(label) is str else None
-        labels = list(found) if found is not None else _resolve_memo(self, label, memo)
+        wh, template, labels = _image_call(
+            self, image_wh, label, score is not None, to_name, item_index, readonly, hidden
+        )
         points = _fast_ring(value, units, wh)
         if points is None:
             points = _rings(value, arg, units, wh, clip, single=True)[0]
@@ -166,43 +147,43 @@ def _fast_ring(value: Any, units: str, wh: tuple[int, int]) -> list[list[float]]
         value = value.tolist()
     elif type(value) is not list and type(value) is not tuple:
         return None
-    points: list[tuple[float, float]] = []
-    append = points.append
+    width, height = wh
+    px = units == "px"
+    scale = 100.0 if units == "norm" else 1.0
+    rows: list[list[float]] = []
+    add = rows.append
+    first: tuple[float, float] | None = None
+    a = b = 0.0
+    tiny = True  # px numbers that all fit in 1: 0-1 fractions (a NaN is refused below)
     for point in value:
         kind = type(point)
-        if (kind is not list and kind is not tuple) or len(point) != 2:
+        if kind is not list and kind is not tuple:
             return None
-        a, b = point
+        try:
+            a, b = point
+        except ValueError:  # not a pair
+            return None
         if not (type(a) is float and type(b) is float):
             if not _real_scalars((a, b)):
                 return None
             a, b = float(a), float(b)
-        append((a, b))
-    if len(points) > 3 and points[0] == points[-1]:
-        points.pop()  # Label Studio closes the ring itself
-    if len(points) < 3:
-        return None
-    width, height = wh
-    rows: list[list[float]] = []
-    add = rows.append
-    # strictly inside: the edges (where numpy's clip decides the sign of zero) and NaN go there
-    if units == "px":
-        big = 0.0  # 0-1 fractions in px: every coordinate within 1 (a NaN is refused below)
-        for a, b in points:
+        if px:
             x, y = a / width * 100.0, b / height * 100.0
-            if not (0.0 < x < 100.0 and 0.0 < y < 100.0):
-                return None
-            big = max(big, abs(a), abs(b))
-            add([x, y])
-        if big <= 1.0:
-            return None
-    else:
-        scale = 100.0 if units == "norm" else 1.0
-        for a, b in points:
+            if tiny and not (-1.0 <= a <= 1.0 and -1.0 <= b <= 1.0):
+                tiny = False
+        else:
             x, y = a * scale, b * scale
-            if not (0.0 < x < 100.0 and 0.0 < y < 100.0):
-                return None
-            add([x, y])
+        # strictly inside: the edges (where numpy's clip decides the sign of zero) and NaN
+        # go there
+        if not (0.0 < x < 100.0 and 0.0 < y < 100.0):
+            return None
+        if first is None:
+            first = (a, b)
+        add([x, y])
+    if len(rows) > 3 and first == (a, b):
+        rows.pop()  # Label Studio closes the ring itself
+    if len(rows) < 3 or (px and tiny):
+        return None
     # twice the area (shoelace) in pixels, summed in the ring's order from its first point;
     # a ring near zero area is the numpy path's to judge
     x, y = rows[0]
