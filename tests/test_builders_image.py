@@ -1469,7 +1469,9 @@ def test_masked_and_complex_messages() -> None:
 @given(
     xy=st.tuples(edgy, edgy),
     unit=st.sampled_from(["px", "norm", "pct"]),
-    form=st.sampled_from(["list", "tuple", "float64 row", "float32 row", "int row", "scalars"]),
+    form=st.sampled_from(
+        ["list", "tuple", "float64 row", "float32 row", "int row", "object row", "scalars"]
+    ),
     clip=st.booleans(),
 )
 def test_point_fast_path_matches_the_batch_path(
@@ -1483,6 +1485,7 @@ def test_point_fast_path_matches_the_batch_path(
         "float64 row": lambda v: np.array(v),
         "float32 row": lambda v: np.array(v, dtype=np.float32),
         "int row": lambda v: np.array(np.nan_to_num(v)).clip(-1e9, 1e9).astype(np.int64),
+        "object row": lambda v: np.array(v, dtype=object),
         "scalars": lambda v: [np.float64(x) for x in v],
     }[form](xy)
     arg = f"xy_{unit}"

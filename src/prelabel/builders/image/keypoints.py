@@ -69,9 +69,12 @@ def _fast_point(value: Any, units: str, wh: tuple[int, int]) -> tuple[float, flo
         except ValueError:  # not two numbers
             return None
     elif kind is np.ndarray:
-        if value.shape != (2,) or value.dtype.kind not in "fiu":
+        try:  # a model's row: one C call gives Python numbers
+            a, b = value.tolist()
+        except (TypeError, ValueError):  # not two numbers
             return None
-        a, b = value.tolist()
+        if not (type(a) is float and type(b) is float) and value.dtype.kind not in "fiu":
+            return None
     else:
         return None
     if not (type(a) is float and type(b) is float):
