@@ -393,3 +393,45 @@ def test_rotations_and_keypoint_sizes_agree_with_the_editor(
     wrong, _ = _compare(config, task, shown, view, editor)
     caught = sorted({p.split()[1] for p in wrong})
     assert caught == ["rot200", "rot30", "rot315", "rot90"], wrong
+
+
+# Labels without background (and one with the editor's default, which it replaces too), in
+# scripts whose UTF-16 code units differ from their bytes; one with its own colour.
+COLOUR_VALUES = ["Car", "Person", "PER", "traffic light", "Ünïcode", "猫", "😀 emoji", "a"]
+COLOUR_CONFIG = (
+    '<View><Image name="image" value="$image"/><RectangleLabels name="label" toName="image">'
+    + "".join(f'<Label value="{value}"/>' for value in COLOUR_VALUES)
+    + '<Label value="Default" background="#DA935D"/><Label value="Own" background="#123456"/>'
+    + "</RectangleLabels></View>"
+)
+_LABEL_COLOURS_JS = """() => {
+  const tag = window.Htx.annotationStore.names.get("label");
+  return Object.fromEntries(tag.children.map(l => [l.value, l.background]));
+}"""
+
+
+def test_labels_without_background_get_the_editors_colours(
+    ls_client: Client, editor: Editor
+) -> None:
+    """The preview's colour of a label without ``background`` is the one the editor draws."""
+    from prelabel.preview._colors import Palette
+
+    config = LabelConfig.parse(COLOUR_CONFIG)
+    image = "data:image/png;base64," + base64.b64encode(_png_1x1()).decode("ascii")
+    project = ls_client.create_project("preview colours", COLOUR_CONFIG)
+    imported = ls_client.import_tasks(project, [{"data": {"image": image}}])
+    assert imported.ok, imported.summary()
+    editor.open_task(project, imported.task_ids[0], predictions=0, stand_ins={})
+    shown = editor.page.evaluate(_LABEL_COLOURS_JS)
+    assert len(shown) == len(COLOUR_VALUES) + 2
+    palette = Palette(config)
+    ours = {value: palette.colour("label", value) for value in shown}
+    assert {v: c.lower() for v, c in shown.items()} == ours
+    assert ours["Own"] == "#123456"
+    assert ours["Default"] != "#DA935D"
+
+
+def _png_1x1() -> bytes:
+    return base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )

@@ -1,15 +1,17 @@
 """Region colours as Label Studio picks them: the label's ``background`` from the config.
 
-The editor strokes and fills a region in its first label's ``background``; a label without one
-gets a colour seeded by its value (pleasejs in the editor). That generator is not reproduced
-here: such labels get a colour from a fixed palette, seeded by the value too, so one label
-keeps one colour across a report.
+The editor strokes and fills a region in its first label's ``background``. A label without
+one (or with the default, ``#DA935D``) gets a colour seeded by its value: the editor asks
+pleasejs for one colour with the value as seed (an RC4 key schedule over the value's UTF-16
+code units draws a hue; saturation 0.4 and value 0.75 are fixed). :func:`editor_colour` draws
+the same colour, so a preview shows each label as the editor does
+(``integration/test_preview.py`` reads the editor's colours back).
 """
 
 from __future__ import annotations
 
+import math
 import re
-import zlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,30 +21,61 @@ from ..tags.controls import LabelingControl
 if TYPE_CHECKING:
     from ..config import LabelConfig
 
-__all__ = ["NO_LABEL", "Palette", "first_label", "labels_of", "rgb"]
+__all__ = ["NO_LABEL", "Palette", "editor_colour", "first_label", "labels_of", "rgb"]
 
-# Readable on light and dark pages alike (mid lightness, saturated).
-_PALETTE = (
-    "#e6194b",
-    "#3cb44b",
-    "#4363d8",
-    "#f58231",
-    "#911eb4",
-    "#42d4f4",
-    "#f032e6",
-    "#9a6324",
-    "#469990",
-    "#d4a017",
-    "#800000",
-    "#808000",
-)
+EDITOR_DEFAULT = "#DA935D"
+"""The editor's default ``background``; a label that has it gets a seeded colour instead."""
+_GOLDEN = 0.618033988749895
 NO_LABEL = "#f5a623"  # a region with no label (a bare Rectangle, a per-region result)
 _HEX = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _NAMED = re.compile(r"[a-zA-Z]{3,20}")
 
 
+def editor_colour(value: str) -> str:
+    """The colour the editor gives a label without ``background``, seeded by its value.
+
+    >>> editor_colour("Car") == editor_colour("Car")
+    True
+    """
+    units = list(memoryview(value.encode("utf-16-le")).cast("H")) or [0]
+    state = list(range(256))
+    j = 0
+    for i in range(256):  # the key schedule
+        j = (j + state[i] + units[i % len(units)]) % 256
+        state[i], state[j] = state[j], state[i]
+    i = j = 0
+    drawn = 0.0
+    weight = 1.0
+    for _ in range(8):  # one random number in [0, 1): 8 output bytes, in double arithmetic
+        i = (i + 1) % 256
+        j = (j + state[i]) % 256
+        state[i], state[j] = state[j], state[i]
+        drawn += state[(state[i] + state[j]) % 256] * weight
+        weight *= 256.0
+    start = math.floor(drawn / 2.0**64 * 361)
+    return _hsv_hex(math.fmod(start + start / _GOLDEN, 360.0), 0.4, 0.75)
+
+
+def _hsv_hex(hue: float, saturation: float, value: float) -> str:
+    sector = hue / 60.0
+    whole = math.floor(sector)
+    part = sector - whole
+    low = value * (1 - saturation)
+    falling = value * (1 - saturation * part)
+    rising = value * (1 - saturation * (1 - part))
+    red, green, blue = {
+        0: (value, rising, low),
+        1: (falling, value, low),
+        2: (low, value, rising),
+        3: (low, falling, value),
+        4: (rising, low, value),
+        5: (value, low, falling),
+    }[whole]
+    return "#" + "".join(f"{math.floor(255 * c):02x}" for c in (red, green, blue))
+
+
 def _seeded(value: str) -> str:
-    return _PALETTE[zlib.crc32(value.encode("utf-8")) % len(_PALETTE)]
+    return editor_colour(value)
 
 
 def _safe(colour: str | None) -> str | None:
@@ -91,7 +124,9 @@ class Palette:
 
 
 def _colour_of(node: LabelDef) -> str:
-    return _safe(node.background) or _seeded(node.result_value)
+    if node.background is None or node.background == EDITOR_DEFAULT:
+        return editor_colour(node.value)  # the editor seeds with the value, not the alias
+    return _safe(node.background) or editor_colour(node.value)
 
 
 def first_label(result: Mapping[str, Any]) -> str | None:
