@@ -142,7 +142,7 @@ def _start(
     return start
 
 
-Lane: TypeAlias = "tuple[tuple[int, int], dict[str, Any], float, float]"
+Lane: TypeAlias = "tuple[tuple[int, int], dict[str, Any], float, float, str]"
 
 
 def _lane(
@@ -156,11 +156,12 @@ def _lane(
     memo: _Memo,
     usual: bool,
 ) -> Lane:
-    """:func:`_start` and the pixel-to-percent factors ``100 / width``, ``100 / height`` (as
-    ``_margins`` has them), kept for the ``usual`` call (image size as a tuple, no to_name,
-    item_index, readonly or hidden) by image size (:attr:`_Memo.lanes`)."""
+    """:func:`_start`, the pixel-to-percent factors ``100 / width``, ``100 / height`` (as
+    ``_margins`` has them) and the labels' value key; kept for the ``usual`` call (image size
+    as a tuple, no to_name, item_index, readonly or hidden) by image size
+    (:attr:`_Memo.lanes`)."""
     wh, template = _start(control, image_wh, to_name, item_index, scored, readonly, hidden, memo)
-    lane = (wh, template, 100.0 / wh[0], 100.0 / wh[1])
+    lane = (wh, template, 100.0 / wh[0], 100.0 / wh[1], cast(str, control.value_key))
     if usual:
         lanes = memo.lanes[not scored]
         if len(lanes) > 256:
@@ -201,7 +202,7 @@ def _image_call(
     if lane is None:
         lane = _lane(control, image_wh, to_name, item_index, scored, readonly, hidden, memo, usual)
     found = memo.labels.get(label) if type(label) is str else None
-    labels = list(found) if found is not None else _resolve_memo(control, label, memo)
+    labels = [*found] if found is not None else _resolve_memo(control, label, memo)
     return lane[0], lane[1], labels
 
 

@@ -171,9 +171,9 @@ class RectangleBuilder(_ImageTool):
         if lane is None:
             scored = score is not None
             lane = _lane(self, image_wh, to_name, item_index, scored, readonly, hidden, memo, usual)
-        wh, template, fx, fy = lane
+        wh, template, fx, fy, key = lane
         found = memo.labels.get(label) if type(label) is str else None
-        labels = list(found) if found is not None else _resolve_memo(self, label, memo)
+        labels = [*found] if found is not None else _resolve_memo(self, label, memo)
         fast = False
         if angle_deg is None and index < _AXIS_ARGS:
             # Every natural form of one box, in plain Python: the numpy path's arithmetic and
@@ -279,7 +279,7 @@ class RectangleBuilder(_ImageTool):
                 "width": w,
                 "height": h,
                 "rotation": rotation,
-                self.value_key: labels,
+                key: labels,
             }
         if score is not None:
             if type(score) is not float or not 0.0 <= score <= 1.0:
