@@ -25,7 +25,7 @@ import pytest
 
 from integration.s3 import REGION, S3Server
 from integration.server import ROOT, LabelStudioServer
-from prelabel.io import Manifest, Store, read_manifest, read_tasks
+from prelabel.io import Manifest, Store, read_manifest, read_tasks, write_chunks
 from prelabel.labelstudio import Client, LabelStudioError, stored_differences
 
 # Ray warns about its own deprecated settings as it builds its contexts; not ours to fix.
@@ -230,3 +230,30 @@ def test_local_files_shards_sync_as_sent(
     second = client.sync_import_storage("localfiles", storage)
     assert second["last_sync_count"] == 0
     assert len(client.read_tasks(project)) == manifest.tasks
+
+
+def test_chunks_sync_from_local_files_with_the_default_settings(
+    local_root: Path, client: Client
+) -> None:
+    """A local-files storage reads every file of its folder as tasks (no regex filter by
+    default) and fails the whole sync on a file that is not JSON: chunks written by
+    ``write_chunks`` keep their run marker in a hidden folder, which the sync skips."""
+    folder = local_root / "chunks"
+    folder.mkdir()
+    tasks = [{"data": {"image": f"https://example.com/{i}.jpg"}} for i in range(5)]
+    written = write_chunks(folder / "preds.json", tasks, max_tasks_per_file=2)
+    assert sorted(p for p in folder.iterdir() if p.is_file()) == written
+    project = client.create_project("scale: chunks", job.CONFIG)
+    storage = client.add_import_storage(
+        project, "localfiles", path=str(folder), use_blob_urls=False
+    )
+    assert client.sync_import_storage("localfiles", storage)["last_sync_count"] == len(tasks)
+    stored = sorted(t["data"]["image"] for t in client.read_tasks(project))
+    assert stored == sorted(t["data"]["image"] for t in tasks)
+
+    # the negative control: a file beside the chunks that is not JSON fails the sync
+    (folder / ".preds.json.prelabel-run").write_text("{}", encoding="utf-8")
+    other = client.create_project("scale: chunks, a stray file", job.CONFIG)
+    storage = client.add_import_storage(other, "localfiles", path=str(folder), use_blob_urls=False)
+    with pytest.raises(LabelStudioError, match="is not a JSON/JSONL/Parquet file"):
+        client.sync_import_storage("localfiles", storage)

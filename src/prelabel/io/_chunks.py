@@ -51,7 +51,8 @@ def write_chunks(
         overwrite: replace existing chunks of that name (those this run does not write again
             are removed at the end) instead of refusing.
 
-    The run is marked beside the chunks (``.NAME.prelabel-run``) as writing until the last
+    The run is marked in a hidden folder beside the chunks (``.prelabel/NAME.prelabel-run``,
+    out of sight of a Label Studio storage sync of the folder) as writing until the last
     chunk is written, so the readers refuse chunks of a run that did not finish, and chunks
     an older run left behind.
 
@@ -79,7 +80,7 @@ def write_chunks(
     sweep_stale_temps(path.parent)
     written: list[Path] = []
     index = 0
-    with output_run(path, replacing=existing) as marker:
+    with output_run(path, replacing=existing, chunks=True) as marker:
         for number, run in enumerate(chunked(tasks, max_tasks_per_file), start=1):
             target = chunk_path(path, number)
             start = index

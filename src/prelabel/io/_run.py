@@ -2,9 +2,11 @@
 
 Each file is atomic (:mod:`._atomic`), but a directory of task files or a set of chunks is not:
 a run stopped by a full disk or a signal leaves some files, each complete, that look like a
-whole output. So a run that writes several files keeps a small JSON marker *beside* its output
-(``.out.prelabel-run`` next to directory ``out``, ``.preds.json.prelabel-run`` next to chunks
-``preds-00001.json``, ...; never inside a directory Label Studio may sync). The marker says
+whole output. So a run that writes several files keeps a small JSON marker where a Label Studio
+storage sync of the output does not see it: ``.out.prelabel-run`` beside directory ``out``, and
+``.prelabel/preds.json.prelabel-run`` in a hidden folder beside chunks ``preds-00001.json``
+(a local-files sync reads every *file* of its folder, and fails on one that is not JSON; it
+skips folders). The marker says
 "writing" from the first file on and lists every file with its task count and size once the
 run is done. The readers (:func:`check_complete`) refuse an output whose marker is not complete,
 a listed file that is missing or changed, and a chunk the run did not write (a stale chunk of
@@ -31,9 +33,16 @@ _CHUNK = re.compile(r"^(?P<stem>.+)-\d{5,}(?P<suffix>\.[A-Za-z]+)$")
 _MAX_MARKER_BYTES = 64 * 2**20
 
 
-def marker_path(output: Path) -> Path:
-    """The marker of an output directory, or of the chunks named after ``output``."""
+MARKER_FOLDER = ".prelabel"
+"""Where the markers of chunks are kept, beside the chunks."""
+
+
+def marker_path(output: Path, *, chunks: bool = False) -> Path:
+    """The marker of an output directory, or (``chunks``) of the chunks named after
+    ``output``."""
     output = Path(output)
+    if chunks:
+        return output.parent / MARKER_FOLDER / f"{output.name}.prelabel-run"
     return output.parent / f".{output.name}.prelabel-run"
 
 
@@ -46,13 +55,14 @@ def chunk_base(file: Path) -> Path | None:
 class OutputRun:
     """The files one run has written so far; the marker is rewritten at the start and end."""
 
-    def __init__(self, marker: Path) -> None:
+    def __init__(self, marker: Path, folder: Path) -> None:
         self.marker = marker
+        self.folder = folder  # file names are recorded relative to it
         self.files: list[dict[str, Any]] = []
 
     def add(self, path: Path, tasks: int) -> None:
-        """Record a finished file (its name relative to the marker's folder)."""
-        name = os.path.relpath(path, self.marker.parent)
+        """Record a finished file (its name relative to the output's folder)."""
+        name = os.path.relpath(path, self.folder)
         self.files.append({"name": name, "tasks": tasks, "bytes": os.stat(path).st_size})
 
     def _write(self, complete: bool, error: str | None = None) -> None:
@@ -66,26 +76,44 @@ class OutputRun:
 
 
 @contextlib.contextmanager
-def output_run(output: Path, *, replacing: Sequence[Path] = ()) -> Iterator[OutputRun]:
-    """Mark ``output`` as being written for the duration of the block, complete after it.
+def output_run(
+    output: Path, *, replacing: Sequence[Path] = (), chunks: bool = False
+) -> Iterator[OutputRun]:
+    """Mark ``output`` (a directory, or with ``chunks`` the name chunks derive from) as being
+    written for the duration of the block, complete after it.
 
     ``replacing`` are the files of an earlier run: those this run did not write again are
     removed before the marker says complete. On an exception (or SIGTERM raised as one) the
     marker stays incomplete and names the cause, and nothing is removed.
     """
-    run = OutputRun(marker_path(output))
+    output = Path(output)
+    run = OutputRun(marker_path(output, chunks=chunks), output.parent)
+    if chunks:
+        run.marker.parent.mkdir(exist_ok=True)
+        _remove_old_marker(output.parent / f".{output.name}.prelabel-run")
     run._write(False)
     try:
         yield run
         written = {f["name"] for f in run.files}
         for old in replacing:
-            if os.path.relpath(old, run.marker.parent) not in written:
+            if os.path.relpath(old, run.folder) not in written:
                 old.unlink()
     except BaseException as exc:
         with contextlib.suppress(OSError):
             run._write(False, f"{type(exc).__name__}: {exc}"[:500])
         raise
     run._write(True)
+
+
+def _remove_old_marker(path: Path) -> None:
+    """Remove the marker earlier versions kept beside the chunks, where a local-files sync of
+    the folder fails on it (only a prelabel marker: anything else is left alone)."""
+    try:
+        _load(path, path)
+    except TaskFileError:
+        return
+    with contextlib.suppress(OSError):
+        path.unlink()
 
 
 def _load(marker: Path, shown: Path) -> dict[str, Any]:
@@ -123,7 +151,7 @@ def check_complete(path: Path, *, directory: bool = False) -> None:
     base = path if directory else chunk_base(path)
     if base is None:
         return
-    marker = marker_path(base)
+    marker = marker_path(base, chunks=not directory)
     if not os.path.isfile(marker):
         return
     state = _load(marker, path)
@@ -134,7 +162,7 @@ def check_complete(path: Path, *, directory: bool = False) -> None:
             f"{marker.name} marks it incomplete. Rerun that command with --overwrite"
         )
     listed = {f["name"]: f for f in state["files"]}
-    folder = marker.parent
+    folder = base.parent
     wanted = list(listed) if directory else [os.path.relpath(path, folder)]
     for name in wanted:
         entry = listed.get(name)
