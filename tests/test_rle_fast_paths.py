@@ -115,3 +115,19 @@ def test_a_mask_over_one_pass_of_pixels() -> None:
     mask[(_encode._SCAN_PX - 3) // w, (_encode._SCAN_PX - 3) % w :] = 255  # across a pass edge
     mask[-1, -1] = 255
     _same_as_official(mask)
+
+
+@EXAMPLES
+@given(masks(), st.sampled_from([0, 10**9]))
+def test_both_token_packers_equal_the_official_encoder(mask: NDArray[np.uint8], few: int) -> None:
+    """Tokens OR-ed per 64-bit word (few tokens) and added per 32-bit word (many)."""
+    with mock.patch.object(_encode, "_FEW_TOKENS", few):
+        assert rle.encode(mask) == brush.mask2rle(mask)
+
+
+def test_long_runs_among_many_tokens() -> None:
+    """Runs over 65536 words, split the official way, in a stream packed by np.bincount."""
+    mask = np.zeros((40, 4000), np.uint8)
+    mask[::9, ::3] = 255  # short runs on every ninth row, long empty runs between them
+    mask[20:, :] = 255 - mask[20:, :]
+    assert rle.encode(mask) == brush.mask2rle(mask)

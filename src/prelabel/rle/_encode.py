@@ -186,8 +186,11 @@ _FORCED = 1 << 17
 
 
 @functools.cache
-def _class_tables() -> tuple[NDArray[np.int64], NDArray[np.uint64], NDArray[np.uint64]]:
-    """The largest word count of count classes 0-2, and per class: head bits, token width.
+def _class_tables() -> tuple[
+    NDArray[np.int64], NDArray[np.uint64], NDArray[np.uint64], NDArray[np.uint64]
+]:
+    """The largest word count of count classes 0-2, and per class: head bits, token width,
+    and the shift that top-aligns a token in 64 bits.
 
     A repeat token is flag 1, the count class (the smallest of widths 3/4/8/16 bits that
     holds words - 1), words - 1, then the 8-bit value. The head here is flag and class,
@@ -196,7 +199,8 @@ def _class_tables() -> tuple[NDArray[np.int64], NDArray[np.uint64], NDArray[np.u
     widths = np.array(WIDTHS, dtype=np.uint64)
     classes = np.arange(4, dtype=np.uint64)
     head = (np.uint64(0b100) | classes) << widths
-    return 1 << np.array(WIDTHS[:3], dtype=np.int64), head, widths + np.uint64(11)
+    bits = widths + np.uint64(11)
+    return 1 << np.array(WIDTHS[:3], dtype=np.int64), head, bits, np.uint64(64) - bits
 
 
 def _token_words(
@@ -208,10 +212,10 @@ def _token_words(
     official encoder always writes in class 3, even when it is short: its count gets
     ``_FORCED`` added, which the class lookup sees and the count field masks off.
     """
-    long_runs = px > MAX_RUN_PX
-    if not long_runs.any():
+    if px.max() <= MAX_RUN_PX:
         px <<= 2  # in place: the caller's run lengths are not used again
         return px, fg
+    long_runs = px > MAX_RUN_PX
     n_tok = px - 1
     n_tok //= MAX_RUN_PX
     n_tok += 1
@@ -237,34 +241,79 @@ def _pack(px: NDArray[np.int64], fg: NDArray[np.uint8], n_px: int) -> list[int]:
     would be hundreds of KiB, read at random, and out of cache whenever other code ran
     between two encodes.
     """
-    edges, head_tab, bits_tab = _class_tables()
     words, fg = _token_words(px, fg)
+    if words.size <= _FEW_TOKENS:
+        top, bits = _tokens(words, fg, words is not px)
+        start = np.cumsum(bits)
+        end = HEADER_BITS + int(start[-1])
+        start -= bits
+        start += HEADER_BITS
+        out = np.zeros(end // 64 + 2, dtype=np.uint64)
+        _or_in(out, top, start)
+        out[0] |= np.uint64(((4 * n_px) << 21 | HEADER_TAIL) << 11)
+        return _stream_bytes(out[: (end // 8 + 8) // 8].astype(">u8"), end)
     # The stream as 32-bit words, summed in float64 (exact: every sum stays below 2**32).
     stream = np.zeros((HEADER_BITS + 27 * words.size) // 32 + 3)
     at = HEADER_BITS  # where the next chunk's first token starts
     for first in range(0, words.size, _CHUNK_RUNS):
-        count = words[first : first + _CHUNK_RUNS]
-        cls = np.searchsorted(edges, count)  # _FORCED counts are above every edge: class 3
-        count = count - 1
-        count &= 0xFFFF
-        token = count.astype(np.uint64)
-        token |= head_tab[cls]
-        token <<= np.uint64(8)
-        token |= fg[first : first + _CHUNK_RUNS]
-        bits = bits_tab[cls]
-        token <<= np.uint64(64) - bits  # top-aligned
+        stop = first + _CHUNK_RUNS
+        top, bits = _tokens(words[first:stop], fg[first:stop], words is not px)
         start = np.cumsum(bits)
         end = at + int(start[-1])
         start -= bits
         start += np.uint64(at)
-        _place(stream, token, start, at >> 5, end >> 5)
+        _place(stream, top, start, at >> 5, end >> 5)
         at = end
     stream[0] = 4 * n_px  # the header: 32-bit word count, then 21 bits of sizes
     stream[1] += HEADER_TAIL << 11
-    # The official encoder always appends 8 - (bits % 8) zero bits: a whole zero byte when
-    # the stream already ends on a byte boundary.
-    n_bytes = at // 8 + 1
-    return list(stream[: (n_bytes + 3) // 4].astype(">u4").tobytes()[:n_bytes])
+    return _stream_bytes(stream[: (at // 8 + 4) // 4].astype(">u4"), at)
+
+
+_FEW_TOKENS = 1024
+"""Up to this many tokens, OR-ing them per 64-bit word (``np.bitwise_or.reduceat``) takes
+fewer numpy calls than adding them per 32-bit word with ``np.bincount``; more, and the
+bincount is faster."""
+
+
+def _tokens(
+    count: NDArray[np.int64], fg: NDArray[np.uint8], forced: bool
+) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """Each token, top-aligned in 64 bits, and its width in bits."""
+    edges, head_tab, bits_tab, shift_tab = _class_tables()
+    cls = np.searchsorted(edges, count)  # _FORCED counts are above every edge: class 3
+    token = count.astype(np.uint64)
+    token -= 1
+    if forced:
+        token &= 0xFFFF
+    token |= head_tab[cls]
+    token <<= 8
+    token |= fg
+    token <<= shift_tab[cls]
+    return token, bits_tab[cls]
+
+
+def _stream_bytes(words: NDArray[np.generic], n_bits: int) -> list[int]:
+    """The first bytes of big-endian ``words``: the official encoder always appends
+    8 - (bits % 8) zero bits, a whole zero byte when the stream already ends on a byte."""
+    return list(words.tobytes()[: n_bits // 8 + 1])
+
+
+def _or_in(words: NDArray[np.uint64], top: NDArray[np.uint64], start: NDArray[np.uint64]) -> None:
+    """OR tokens (top-aligned in 64 bits) into ``words`` at their bit offsets ``start``.
+
+    A token lands in the 64-bit word holding its first bit and may spill into the next one;
+    numpy defines a shift by 64 as 0, so ``second`` is 0 when it fits. Tokens start at most
+    27 bits apart, so every word from the first token's to the last one's holds a start.
+    """
+    offset = start & np.uint64(63)
+    first = top >> offset
+    second = top << (np.uint64(64) - offset)
+    low = int(start[0]) // 64
+    high = int(start[-1]) // 64 + 1
+    heads = np.searchsorted(start, np.arange(low, high, dtype=np.uint64) << np.uint64(6))
+    heads[0] = 0
+    words[low:high] |= np.bitwise_or.reduceat(first, heads)
+    words[low + 1 : high + 1] |= np.bitwise_or.reduceat(second, heads)
 
 
 def _place(
