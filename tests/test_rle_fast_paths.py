@@ -118,11 +118,18 @@ def test_a_mask_over_one_pass_of_pixels() -> None:
 
 
 @EXAMPLES
-@given(masks(), st.sampled_from([0, 10**9]))
-def test_both_token_packers_equal_the_official_encoder(mask: NDArray[np.uint8], few: int) -> None:
-    """Tokens OR-ed per 64-bit word (few tokens) and added per 32-bit word (many)."""
-    with mock.patch.object(_encode, "_FEW_TOKENS", few):
+@given(masks(), st.sampled_from([0, 10**9]), st.sampled_from([0, 10**9]))
+def test_both_token_packers_equal_the_official_encoder(
+    mask: NDArray[np.uint8], few: int, rows: int
+) -> None:
+    """Tokens OR-ed per 64-bit word (few tokens) or added per 32-bit word (many), their
+    heads from the class edges (few) or from the 65-row tables (many)."""
+    with (
+        mock.patch.object(_encode, "_FEW_TOKENS", few),
+        mock.patch.object(_encode, "_ROW_TOKENS_FROM", rows),
+    ):
         assert rle.encode(mask) == brush.mask2rle(mask)
+        assert rle.encode(mask.astype(bool)) == brush.mask2rle(mask)
 
 
 def test_long_runs_among_many_tokens() -> None:
