@@ -7,7 +7,7 @@ result's ``original_height``/``original_width``. The format is described, with i
 ``docs/brush-rle.md``.
 
 * :func:`encode` turns a ``(height, width)`` mask into that list, byte for byte what Label
-  Studio's own ``mask2rle`` writes for a 0/255 mask, and 15-80x faster.
+  Studio's own ``mask2rle`` writes for a 0/255 mask, and 12-80x faster (``docs/brush-rle.md``).
 * :func:`decode`, :func:`decode_bool` and :func:`decode_rgba` read any valid stream (the Python
   converter's, the web editor's, literal chunks, custom count widths) back into arrays.
 * :func:`header` reads the 7-byte header; :func:`check` validates a stream against an image
