@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 else:
     np = lazy_module("numpy")
 
-__all__ = ["ClassNames", "class_id_array", "class_labels", "one_way_to_label"]
+__all__ = ["ClassNames", "class_id_array", "class_labels", "item_list", "one_way_to_label"]
 
 ClassNames: TypeAlias = "Sequence[str] | Mapping[int, str]"
 """The model's class names: a list indexed by class id, or a dict ``{class_id: name}``."""
@@ -52,6 +52,28 @@ def one_way_to_label(
             f"for every {what}), labels= (one per {what}) or class_ids= with class_names="
             + (f"; got {', '.join(given)}" if given else "")
         )
+
+
+def item_list(value: object, what: str) -> list[Any]:
+    """``value`` as a list of items: one ``str`` is one item; a list, a tuple or a 1-d array
+    is its items. Anything else (a number, None, bytes, a dict, a 0-d or 2-d array) is
+    refused here, by name, instead of failing later as "not iterable".
+
+    Raises:
+        BuildError: ``value`` is not one item or a flat sequence of them.
+
+    >>> item_list("Cat", "choices"), item_list(("Cat", "Dog"), "choices")
+    (['Cat'], ['Cat', 'Dog'])
+    """
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 1:
+        return list(value.tolist())  # type: ignore[attr-defined]
+    shape = getattr(value, "shape", None)
+    kind = type(value).__name__ + (f" of shape {shape}" if shape is not None else "")
+    raise BuildError(f"{what} must be one string or a list of them, got {kind}")
 
 
 def class_id_array(class_ids: npt.ArrayLike, count: int, what: str = "region") -> npt.NDArray[Any]:

@@ -134,7 +134,13 @@ def boxes_pct(
         return boxes, name
     if frame_wh is None:
         raise BuildError(f"{name} needs frame_wh=(width, height) of the video in pixels")
-    width, height = (integer(v, "frame_wh") for v in frame_wh)
+    try:
+        first, second = frame_wh
+    except (TypeError, ValueError):
+        raise BuildError(
+            f"frame_wh must be (width, height) of the video in pixels, got {frame_wh!r}"
+        ) from None
+    width, height = integer(first, "frame_wh"), integer(second, "frame_wh")
     if width <= 0 or height <= 0:
         raise BuildError(f"frame_wh must be positive (width, height) in pixels, got {frame_wh}")
     scale = 100.0 / np.array([width, height, width, height], dtype=np.float64)

@@ -9,7 +9,7 @@ from ..._lazy import lazy_module
 from ...errors import BuildError
 from ...tags.base import ControlTag, ObjectTag
 from ...tags.labeling import LabelingControl
-from .._classes import ClassNames, class_labels, one_way_to_label
+from .._classes import ClassNames, class_labels, item_list, one_way_to_label
 from .._common import finite, pick_target
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def labels_per_item(
     if isinstance(labels, str):
         one = labels_of(control, labels)
         return [one] * n
-    items = list(labels)
+    items = item_list(labels, what)
     if len(items) != n:
         raise BuildError(f"{what} has {len(items)} items but there are {n} segments")
     cache: dict[Any, list[str]] = {}
@@ -102,6 +102,9 @@ def labels_per_item(
     for index, item in enumerate(items):
         if item is None:
             raise BuildError(f"{what}[{index}] is None: give every segment a label, or drop it")
+        if not isinstance(item, (str, list, tuple)) or not all(isinstance(x, str) for x in item):
+            out.append(labels_of(control, item))  # it says what a label must be
+            continue
         key = item if isinstance(item, str) else tuple(item)
         if key not in cache:
             cache[key] = labels_of(control, item)

@@ -9,6 +9,7 @@ from ...errors import LabelError
 from ...ids import new_id
 from ...results import Region, Result
 from ...tags.base import ControlTag
+from .._classes import item_list
 from .._common import check_id, check_score
 from ._base import Options, name_of, whole
 from ._region import PerRegionBuilder, attach
@@ -53,7 +54,7 @@ class ChoicesBuilder(PerRegionBuilder):
 
     def _choices(self, choices: str | Sequence[str]) -> list[str]:
         control: LabelingControl = self  # type: ignore[assignment]
-        given = [choices] if isinstance(choices, str) else list(choices)
+        given = item_list(choices, f"the choices for {name_of(self)}")
         duplicates = [c for i, c in enumerate(given) if c in given[:i]]
         if duplicates:
             raise LabelError(f"{duplicates[0]!r} is given twice to {name_of(self)}")

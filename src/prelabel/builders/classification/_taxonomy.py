@@ -9,6 +9,7 @@ from ..._suggest import did_you_mean, quote_list
 from ...errors import BuildError, LabelError
 from ...results import Region, Result
 from ...tags.base import LabelDef
+from .._classes import item_list
 from ._base import Options, name_of, whole
 from ._region import PerRegionBuilder, attach
 
@@ -60,10 +61,7 @@ class TaxonomyBuilder(PerRegionBuilder):
                 f'{name_of(self)} has labeling="true" (span labeling), whose result format is not '
                 "pinned; prelabel builds only classification taxonomies"
             )
-        if isinstance(paths, str):
-            given: list[TaxonomyPath] = [paths]
-        else:
-            given = list(paths)
+        given: list[TaxonomyPath] = item_list(paths, f"the paths for {name_of(self)}")
         if not given:
             raise LabelError(f"{name_of(self)} needs at least one path")
         dynamic = control.api_url is not None or control.dynamic_labels is not None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..._lazy import lazy_module
 from ...errors import BuildError
 from ...results import Region, Result
+from .._classes import item_list
 from .._common import finite
 from ._base import Options, name_of, whole
 from ._region import PerRegionBuilder, attach
@@ -359,7 +360,7 @@ class TextAreaBuilder(PerRegionBuilder):
 
     def _texts(self, texts: str | Sequence[str]) -> list[str]:
         control: TextArea = self  # type: ignore[assignment]
-        given = [texts] if isinstance(texts, str) else list(texts)
+        given = item_list(texts, f"the texts for {name_of(self)}")
         if not given:
             raise BuildError(f"{name_of(self)} needs at least one text")
         for index, text in enumerate(given):

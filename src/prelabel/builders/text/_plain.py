@@ -14,7 +14,7 @@ from ...errors import BuildError, LabelError
 from ...offsets import OffsetMap, OffsetUnit
 from ...results import Region
 from ...tags.base import ControlTag, ObjectTag
-from .._classes import ClassNames, class_labels, one_way_to_label
+from .._classes import ClassNames, class_labels, item_list, one_way_to_label
 from .._common import pick_target
 from .._labeled_region import ManyOptions, Options
 from ..image._calls import _batch_ids
@@ -339,7 +339,9 @@ class TextSpanBuilder(ControlTag):
         if label is not None:
             return [label] * count
         if labels is not None:
-            return labels
+            if isinstance(labels, str):  # one label for every span, as segments read it
+                return [labels] * count
+            return item_list(labels, "labels")
         if label_map is not None:
             raise LabelError(
                 "label_map= maps the names in label= or labels=; with class_ids= the model's "

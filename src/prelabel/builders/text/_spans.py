@@ -11,7 +11,7 @@ from ...labelmap import LabelMap
 from ...offsets import OffsetMap, OffsetUnit
 from ...results import Region
 from ...tags.base import ControlTag, ObjectTag
-from .._common import pick_target
+from .._common import pick_target, real_array
 from .._labeled_region import Options, labeled_region
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ def offset_pairs(offsets: Any, what: str) -> npt.NDArray[Any]:
 def score_list(scores: Any, count: int, what: str) -> list[float | None]:
     if scores is None:
         return [None] * count
-    array = np.asarray(scores, dtype=float)
+    array = real_array(scores, what)
     if array.shape != (count,):
         raise BuildError(f"{what} must have shape ({count},), got {array.shape}")
     return [float(x) for x in array]
