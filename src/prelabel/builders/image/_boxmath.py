@@ -496,9 +496,14 @@ def _fast_corners(
         return None
     # the edge that points most to the right (the first of equals) is the box's top side
     k, best = 0, e0x / l0
-    for index, rightward in ((1, e1x / l1), (2, e2x / l2), (3, e3x / l3)):
-        if rightward > best:
-            k, best = index, rightward
+    rightward = e1x / l1
+    if rightward > best:
+        k, best = 1, rightward
+    rightward = e2x / l2
+    if rightward > best:
+        k, best = 2, rightward
+    if e3x / l3 > best:
+        k = 3
     edges = ((e0x, e0y), (e1x, e1y), (e2x, e2y), (e3x, e3y))
     lengths = (l0, l1, l2, l3)
     ax, ay = edges[k]
@@ -519,12 +524,25 @@ def _fast_corners(
     cos, sin = math.cos(rad), math.sin(rad)
     half_w, half_h = w / 2.0, h / 2.0
     # How far the worst given corner is from the fitted rectangle's nearest corner: in the
-    # box's own frame that corner is (+-half_w, +-half_h) by the signs of the point.
+    # box's own frame that corner is (+-half_w, +-half_h) by the signs of the point. The
+    # hypot of the two misses is at most their sum: when every sum is clearly below the
+    # tolerance the hypots are not needed.
+    u, v = x0 - cx, y0 - cy
+    p0, q0 = abs(u * cos + v * sin) - half_w, abs(v * cos - u * sin) - half_h
+    u, v = x1 - cx, y1 - cy
+    p1, q1 = abs(u * cos + v * sin) - half_w, abs(v * cos - u * sin) - half_h
+    u, v = x2 - cx, y2 - cy
+    p2, q2 = abs(u * cos + v * sin) - half_w, abs(v * cos - u * sin) - half_h
+    u, v = x3 - cx, y3 - cy
+    p3, q3 = abs(u * cos + v * sin) - half_w, abs(v * cos - u * sin) - half_h
     residual = 0.0
-    for px, py in ((x0, y0), (x1, y1), (x2, y2), (x3, y3)):
-        u, v = px - cx, py - cy
-        along, across = u * cos + v * sin, v * cos - u * sin
-        residual = max(residual, hypot(abs(along) - half_w, abs(across) - half_h))
+    if not (
+        abs(p0) + abs(q0) < 0.5
+        and abs(p1) + abs(q1) < 0.5
+        and abs(p2) + abs(q2) < 0.5
+        and abs(p3) + abs(q3) < 0.5
+    ):
+        residual = max(0.0, hypot(p0, q0), hypot(p1, q1), hypot(p2, q2), hypot(p3, q3))
     dx, dy = half_w * cos - half_h * sin, half_w * sin + half_h * cos  # to the top-left corner
     ex, ey = half_w * cos + half_h * sin, half_w * sin - half_h * cos  # to the top-right one
     reach_x, reach_y = max(abs(dx), abs(ex)), max(abs(dy), abs(ey))
@@ -534,8 +552,13 @@ def _fast_corners(
     w_pct, h_pct = w / width * 100.0, h / height * 100.0
     if not (w_pct < 100.0 - _MARGIN and h_pct < 100.0 - _MARGIN):
         return None
-    x_pct = min(max((cx - dx) / width * 100.0, 0.0), 100.0)
-    y_pct = min(max((cy - dy) / height * 100.0, 0.0), 100.0)
+    # min(max(v, 0.0), 100.0), spelled out: the same float, signed zero included
+    x_pct = (cx - dx) / width * 100.0
+    x_pct = 0.0 if x_pct < 0.0 else x_pct
+    x_pct = 100.0 if x_pct > 100.0 else x_pct
+    y_pct = (cy - dy) / height * 100.0
+    y_pct = 0.0 if y_pct < 0.0 else y_pct
+    y_pct = 100.0 if y_pct > 100.0 else y_pct
     rotation = angle % 360.0
     if rotation >= 360.0:  # -1e-17 % 360 rounds to 360.0
         rotation = 0.0
