@@ -8,7 +8,6 @@ and the findings tables are written to ``build/integration/`` at the end of the 
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,15 +43,10 @@ def ls_server(artifacts: Path) -> Iterator[LabelStudioServer]:
     It keeps Label Studio's shipped security defaults (SSRF protection on, loopback ML backends
     refused); the ML backend test starts its own server for the loopback backend it serves.
     """
-    server = LabelStudioServer()
-    try:
-        server.start()
+    # stopped by PID at the end; also registered with atexit in case this never runs
+    with LabelStudioServer().serving(artifacts / "server.log") as server:
         _TIMINGS["server start"] = server.startup_s or 0.0
         yield server
-    finally:
-        if server.data_dir is not None and server.log_path.exists():
-            shutil.copyfile(server.log_path, artifacts / "server.log")
-        server.stop()  # by PID; also registered with atexit in case this never runs
 
 
 @pytest.fixture(scope="session")

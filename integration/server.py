@@ -33,6 +33,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,6 +181,7 @@ class LabelStudioServer:
         self.port: int | None = None
         self.process: subprocess.Popen[bytes] | None = None
         self.startup_s: float | None = None
+        self.stop_s: float | None = None
         self._log_handle: object | None = None
 
     # --- properties -------------------------------------------------------------------------
@@ -346,6 +348,20 @@ class LabelStudioServer:
             return "\n".join(self.log_text().splitlines()[-lines:])
         except OSError:
             return "(no log)"
+
+    @contextlib.contextmanager
+    def serving(self, log_copy: Path) -> Iterator[LabelStudioServer]:
+        """Start the server for the block; at its end, also on failure, copy the server's log
+        to ``log_copy`` (``build/integration/...``) and stop it by PID (:attr:`stop_s` says
+        how long stopping took)."""
+        try:
+            yield self.start()
+        finally:
+            if self.data_dir is not None and self.log_path.exists():
+                shutil.copyfile(self.log_path, log_copy)
+            stopping = time.perf_counter()
+            self.stop()
+            self.stop_s = time.perf_counter() - stopping
 
     def stop(self) -> None:
         """Stop the server by its PID (SIGTERM, then SIGKILL after 15 s); remove the data dir."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,13 +56,8 @@ _MEDIA_JS = """() => {
 def lf_server(artifacts: Path) -> Iterator[LabelStudioServer]:
     """Label Studio serving local files below ``examples/data``, stopped at the end."""
     server = LabelStudioServer(local_files_root=DOCUMENT_ROOT)
-    try:
-        server.start()
+    with server.serving(artifacts / "server-local-files.log"):
         yield server
-    finally:
-        if server.data_dir is not None and server.log_path.exists():
-            shutil.copyfile(server.log_path, artifacts / "server-local-files.log")
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import time
 import urllib.error
 import urllib.parse
@@ -107,15 +106,11 @@ def ml_server(artifacts: Path, timings: dict[str, float]) -> Iterator[LabelStudi
     """A strict Label Studio that may connect the loopback backend, stopped by PID at the end."""
     server = LabelStudioServer(allow_loopback_ml=True)
     try:
-        server.start()
-        timings["ml server start"] = server.startup_s or 0.0
-        yield server
+        with server.serving(artifacts / "server-ml.log"):
+            timings["ml server start"] = server.startup_s or 0.0
+            yield server
     finally:
-        if server.data_dir is not None and server.log_path.exists():
-            shutil.copyfile(server.log_path, artifacts / "server-ml.log")
-        stopping = time.perf_counter()
-        server.stop()
-        timings["ml server stop"] = time.perf_counter() - stopping
+        timings["ml server stop"] = server.stop_s or 0.0
 
 
 @pytest.fixture(scope="module")

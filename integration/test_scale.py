@@ -102,13 +102,8 @@ def storage_server(s3: S3Server, local_root: Path, artifacts: Path) -> Iterator[
     # SSRF protection is left as Label Studio ships it (on), so the refusal of a loopback
     # s3_endpoint below is the real default.
     server = LabelStudioServer(local_files_root=local_root, extra_env={"S3_ENDPOINT": s3.url})
-    try:
-        server.start()
+    with server.serving(artifacts / "server-scale.log"):
         yield server
-    finally:
-        if server.data_dir is not None and server.log_path.exists():
-            shutil.copyfile(server.log_path, artifacts / "server-scale.log")
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -314,7 +314,8 @@ def _run_parallel(
             with open(result.spool, encoding="utf-8") as spooled:
                 if progress.active and isatty(out):
                     progress.clear()
-                printer.spooled(_first_reports(spooled, result, reported))
+                repeats = _drop_repeats(result, reported)
+                printer.spooled(_without_lines(spooled, repeats))
         _add(stats, result.stats)
         per_source[number] += result.stats.tasks
         for failure in result.failures:
@@ -329,21 +330,27 @@ def _run_parallel(
     return 1 if stats.error_count else 0
 
 
-def _first_reports(
-    lines: Iterable[str], result: UnitResult, reported: set[tuple[str, str | None]]
-) -> Iterator[str]:
-    """The spooled lines without the once-per-validator records an earlier file reported
-    (one process reports them once per run); the file's counts drop them too."""
-    skip: list[tuple[int, int]] = []
+def _drop_repeats(
+    result: UnitResult, reported: set[tuple[str, str | None]]
+) -> list[tuple[int, int]]:
+    """The spool line ranges of the once-per-validator records an earlier file reported (one
+    process reports them once per run), taken out of the file's counts too; the others are
+    added to ``reported``."""
+    repeats: list[tuple[int, int]] = []
     for once in result.once:
-        if once.key in reported:
-            skip.append((once.start, once.end))
-            counts = result.stats.errors if once.severity == "error" else result.stats.warnings
-            counts[once.key[0]] -= 1
-            if counts[once.key[0]] <= 0:
-                del counts[once.key[0]]
-        else:
+        if once.key not in reported:
             reported.add(once.key)
+            continue
+        repeats.append((once.start, once.end))
+        counts = result.stats.errors if once.severity == "error" else result.stats.warnings
+        counts[once.key[0]] -= 1
+        if counts[once.key[0]] <= 0:
+            del counts[once.key[0]]
+    return repeats
+
+
+def _without_lines(lines: Iterable[str], skip: list[tuple[int, int]]) -> Iterator[str]:
+    """``lines`` without those in the sorted, disjoint ranges ``[start, end)`` of ``skip``."""
     ranges = iter(skip)
     start, end = next(ranges, (-1, -1))
     for number, line in enumerate(lines):

@@ -74,10 +74,6 @@ def _hsv_hex(hue: float, saturation: float, value: float) -> str:
     return "#" + "".join(f"{math.floor(255 * c):02x}" for c in (red, green, blue))
 
 
-def _seeded(value: str) -> str:
-    return editor_colour(value)
-
-
 def _safe(colour: str | None) -> str | None:
     """A colour string that is safe in an SVG attribute and CSS (hex or a plain name)."""
     if colour is None:
@@ -115,7 +111,7 @@ class Palette:
         if label is None:
             return NO_LABEL
         found = self._by_control.get(control, {}).get(label) or self._any.get(label)
-        return found or _seeded(label)
+        return found or editor_colour(label)
 
     def result_colour(self, result: Mapping[str, Any]) -> str:
         """The colour of a result's first label (``value[<type>]`` or ``value.labels``)."""

@@ -119,9 +119,10 @@ class MediaChecker:
             if obj.tag == "Image":
                 self._data_image_size(value, obj, t, item)
         elif kind == "local_files":
-            if self.local_files_root is not None and obj.tag == "Image":
-                self._local_image_size(value, obj, t, where, item)
-            if local_files_param(value) is None:
+            relative = local_files_param(value)
+            if relative is not None and self.local_files_root is not None and obj.tag == "Image":
+                self._local_image_size(relative, value, obj, t, where, item)
+            if relative is None:
                 sink.add(
                     "media.local_files_no_path",
                     where,
@@ -189,14 +190,18 @@ class MediaChecker:
         t.cache[media_size_key(obj.name, item)] = (width, height, "the data: image")
 
     def _local_image_size(
-        self, value: str, obj: ObjectTag, t: TaskCtx, where: tuple[Any, ...], item: int | None
+        self,
+        relative: str,
+        value: str,
+        obj: ObjectTag,
+        t: TaskCtx,
+        where: tuple[Any, ...],
+        item: int | None,
     ) -> None:
-        """The local file under the document root: missing is an error (the server answers
-        404); its size is remembered for the results."""
+        """The local file ``relative`` (``value``'s ``?d=``) under the document root: missing
+        is an error (the server answers 404); its size is remembered for the results."""
         root = self.local_files_root
-        relative = local_files_param(value)
-        if root is None or relative is None:
-            return
+        assert root is not None
         path = FilePath(os.path.normpath(root / relative.lstrip("/")))
         inside = path == root or root in path.parents
         if not inside or not path.is_file():

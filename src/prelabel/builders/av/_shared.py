@@ -102,10 +102,13 @@ def labels_per_item(
     for index, item in enumerate(items):
         if item is None:
             raise BuildError(f"{what}[{index}] is None: give every segment a label, or drop it")
-        if not isinstance(item, (str, list, tuple)) or not all(isinstance(x, str) for x in item):
+        if isinstance(item, str):
+            key: Any = item
+        elif isinstance(item, (list, tuple)) and all(isinstance(x, str) for x in item):
+            key = tuple(item)
+        else:
             out.append(labels_of(control, item))  # it says what a label must be
             continue
-        key = item if isinstance(item, str) else tuple(item)
         if key not in cache:
             cache[key] = labels_of(control, item)
         out.append(cache[key])
