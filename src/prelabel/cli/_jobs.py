@@ -133,7 +133,10 @@ def check_unit(unit: Unit) -> UnitResult:
     handle, spool = tempfile.mkstemp(suffix=".txt", dir=unit.spool_dir)
     with open(handle, "w", encoding="utf-8") as out:
         try:
-            for where, task in read_tasks_located(unit.path, on_error=failures.append):
+            tasks = read_tasks_located(
+                unit.path, on_error=failures.append, line_decoder=validator.decode_line
+            )
+            for where, task in tasks:
                 try:
                     records = validator.check_task(task, where.index)
                 except Exception as exc:  # a bug in prelabel: say where, check the rest

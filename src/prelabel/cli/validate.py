@@ -185,7 +185,12 @@ def run(args: argparse.Namespace) -> int:
                     unreadable.add(number)
 
                 try:
-                    tasks = read_tasks_located(source, on_bytes=progress.advance, on_error=report)
+                    tasks = read_tasks_located(
+                        source,
+                        on_bytes=progress.advance,
+                        on_error=report,
+                        line_decoder=validator.decode_line,
+                    )
                     for where, task in tasks:
                         try:
                             records = validator.check_task(task, where.index)

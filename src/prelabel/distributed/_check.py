@@ -77,8 +77,10 @@ def check_shard(
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:  # as prelabel validate reads a file: orjson where it reads as json does
-            value: Any = fast_line(line, loads) if json_lines else None
+        try:  # as prelabel validate reads a file: msgspec where it reads as json does
+            value: Any = validator.decode_line(line) if json_lines else None
+            if value is None and json_lines:
+                value = fast_line(line, loads)
             if value is None:
                 value = (
                     read_line(line, file, number, decode)

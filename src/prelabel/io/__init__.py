@@ -38,7 +38,7 @@ from ._common import (
 )
 from ._dir import iter_dir, task_files, write_dir
 from ._json import iter_json, write_json
-from ._jsonl import iter_jsonl, write_jsonl
+from ._jsonl import LineDecoder, iter_jsonl, write_jsonl
 from ._manifest import MANIFEST, Manifest, build_manifest, read_manifest, write_manifest
 from ._run import check_complete
 from ._shards import TASKS_DIR, ShardInfo, ShardLayout, ShardWriter, task_key
@@ -81,7 +81,8 @@ def read_tasks_located(
     layout: Layout | None = None,
     on_bytes: ByteCounter | None = None,
     on_error: ErrorSink | None = None,
-) -> Iterator[tuple[TaskLocation, dict[str, Any]]]:
+    line_decoder: LineDecoder | None = None,
+) -> Iterator[tuple[TaskLocation, Any]]:
     """Yield ``(location, task)`` for every task under ``path``, one at a time.
 
     Args:
@@ -92,6 +93,9 @@ def read_tasks_located(
             :class:`~prelabel.errors.TaskFileError`), after which reading goes on with the
             next one; without it the first such problem is raised. ``path`` itself that
             cannot be opened is always raised.
+        line_decoder: tried first on each line of a ``.jsonl`` file (a validator's
+            :meth:`~prelabel.validate.Validator.decode_line`); what it returns, unless None,
+            is yielded as the task instead of the dict.
 
     Raises:
         OSError: a file cannot be opened (``FileNotFoundError`` for a missing path).
@@ -99,10 +103,10 @@ def read_tasks_located(
     """
     layout = layout or detect_layout(path)
     if layout == "dir":
-        return iter_dir(path, on_bytes=on_bytes, on_error=on_error)
+        return iter_dir(path, on_bytes=on_bytes, on_error=on_error, line_decoder=line_decoder)
     check_complete(Path(path))
     if layout == "jsonl":
-        return iter_jsonl(path, on_bytes=on_bytes, on_error=on_error)
+        return iter_jsonl(path, on_bytes=on_bytes, on_error=on_error, line_decoder=line_decoder)
     return iter_json(path, on_bytes=on_bytes, on_error=on_error)
 
 

@@ -27,7 +27,7 @@ from ._common import (
     natural_key,
 )
 from ._json import iter_json, write_json_stream
-from ._jsonl import iter_jsonl
+from ._jsonl import LineDecoder, iter_jsonl
 from ._run import check_complete, output_run
 
 __all__ = ["iter_dir", "task_files", "write_dir"]
@@ -78,8 +78,12 @@ def _not_regular(entry: os.DirEntry[str]) -> str | None:
 
 
 def iter_dir(
-    path: PathLike, *, on_bytes: ByteCounter | None = None, on_error: ErrorSink | None = None
-) -> Iterator[tuple[TaskLocation, dict[str, Any]]]:
+    path: PathLike,
+    *,
+    on_bytes: ByteCounter | None = None,
+    on_error: ErrorSink | None = None,
+    line_decoder: LineDecoder | None = None,
+) -> Iterator[tuple[TaskLocation, Any]]:
     """Yield each task of every task file in a directory, file by file in name order.
 
     Locations name the file the task came from (index and line within that file).
@@ -87,6 +91,8 @@ def iter_dir(
     Args:
         on_error: given, a file or line that cannot be read is reported to it and reading
             goes on with the next one; without it, the first such problem is raised.
+        line_decoder: tried first on each line of the ``.jsonl`` files (see
+            :func:`~prelabel.io.iter_jsonl`).
 
     Raises:
         OSError: the directory or a file cannot be read.
@@ -100,7 +106,9 @@ def iter_dir(
             if file.suffix.lower() == ".json":
                 yield from iter_json(file, on_bytes=on_bytes, on_error=on_error)
             else:
-                yield from iter_jsonl(file, on_bytes=on_bytes, on_error=on_error)
+                yield from iter_jsonl(
+                    file, on_bytes=on_bytes, on_error=on_error, line_decoder=line_decoder
+                )
         except (OSError, TaskFileError) as exc:
             if on_error is None:
                 raise

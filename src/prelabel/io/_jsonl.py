@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -19,7 +19,6 @@ from ._common import (
 )
 from ._json import (
     MAX_TASK_CHARS,
-    NUMBER_MARKS,
     _kind,
     _NonFiniteError,
     decode_failure,
@@ -41,14 +40,21 @@ the file with a located error instead of filling memory."""
 
 
 def iter_jsonl(
-    path: PathLike, *, on_bytes: ByteCounter | None = None, on_error: ErrorSink | None = None
-) -> Iterator[tuple[TaskLocation, dict[str, Any]]]:
+    path: PathLike,
+    *,
+    on_bytes: ByteCounter | None = None,
+    on_error: ErrorSink | None = None,
+    line_decoder: LineDecoder | None = None,
+) -> Iterator[tuple[TaskLocation, Any]]:
     """Yield each task of a ``.jsonl`` file with its location; blank lines are skipped.
 
     Args:
         on_error: given, a line that is not a task is reported to it and reading goes on
             with the next line (a line over :data:`MAX_LINE_BYTES` ends the file); without
             it, the first problem is raised.
+        line_decoder: tried first on each line (a validator's
+            :meth:`~prelabel.validate.Validator.decode_line`); what it returns, unless None,
+            is yielded as the task.
 
     Raises:
         OSError: the file cannot be opened.
@@ -78,7 +84,9 @@ def iter_jsonl(
                 on_error(problem)
                 return
             try:
-                value = fast_line(raw, fast)
+                value = None if line_decoder is None else line_decoder(raw)
+                if value is None:
+                    value = fast_line(raw, fast)
                 if value is None:
                     value = read_line(raw, name, number, decode)
             except TaskFileError as problem:
@@ -92,31 +100,28 @@ def iter_jsonl(
             index += 1
 
 
-# orjson parses a line about 2.5x faster than the json module and refuses everything json
-# refuses here (NaN, Infinity, a float beyond the float range, lone surrogates, bad UTF-8, a BOM,
-# deep nesting), with other messages. Where the two would read a line differently, the line
-# goes to the json path (:func:`read_line`), which keeps today's values and messages:
-# * any line orjson refuses (the json path then says what is wrong, or reads it: a blank line,
-#   a first line with a BOM, a lone surrogate in a string);
-# * a line with a run of 19 or more digits: orjson reads an integer beyond 64 bits as a float,
-#   json as the exact int (a long digit run inside a string only costs the slower path);
-# * a line whose value is not an object (the json path says what it is).
-_LONG_DIGITS = b"0" * 19
+# msgspec parses a line faster than the json module and, where it reads a line at all, reads
+# the value json reads (integers of any size exactly, floats correctly rounded, the last of
+# repeated keys). It refuses more: NaN, Infinity, a float beyond the float range, a lone
+# surrogate, bad UTF-8, a BOM, deep nesting. A line it refuses, or whose value is not an
+# object, goes to the json path (:func:`read_line`), which keeps the values and messages the
+# reader has always given: it reads the line (a blank line, a BOM, a lone surrogate) or says
+# what is wrong with it. ``tests/test_jsonl_fast_path.py`` pins this with hypothesis.
+LineDecoder = Callable[[bytes], Any]
+"""Reads one line to a task, or returns None to leave it to the reader's own path."""
 
 
 def fast_loads() -> Any:
-    import orjson  # imported when reading starts, not by ``import prelabel``
+    import msgspec  # imported when reading starts, not by ``import prelabel``
 
-    return orjson.loads
+    return msgspec.json.Decoder().decode
 
 
 def fast_line(raw: bytes, loads: Any) -> dict[str, Any] | None:
-    """The task on one line read by orjson, or None when the json path must read it."""
-    if _LONG_DIGITS in raw.translate(NUMBER_MARKS):
-        return None
+    """The task on one line read by msgspec, or None when the json path must read it."""
     try:
         value = loads(raw)
-    except ValueError:  # orjson.JSONDecodeError
+    except (ValueError, RecursionError):  # msgspec.DecodeError, ValidationError; deep nesting
         return None
     return value if type(value) is dict else None
 

@@ -57,6 +57,8 @@ def reference_kind(value: str) -> RefKind:
     if scheme:
         name = scheme.group(1).lower()
         if name in ("http", "https"):
+            if LOCAL_FILES_PATH not in text:  # the common case, without parsing the URL
+                return "url"
             return "local_files" if _is_local_files(urllib.parse.urlsplit(text).path) else "url"
         if name == "data":
             return "data"

@@ -305,7 +305,7 @@ def _valid_size(w: Any, h: Any) -> bool:
 
 
 def _pixels_count(x: Any) -> bool:
-    if type(x) is int:
+    if type(x) is int or (isinstance(x, int) and not isinstance(x, bool)):  # an IntEnum too
         return x > 0
     return type(x) is float and x.is_integer() and 0 < x < _INF
 

@@ -213,7 +213,7 @@ class ResultChecker:
             return None
         bad = False
         for key in ("from_name", "to_name", "type"):
-            if type(r[key]) is not str:
+            if not isinstance(r[key], str):  # a str subclass (a StrEnum) is written as a string
                 p.add(
                     "result.key_type",
                     (i, key),
@@ -436,6 +436,8 @@ class ResultChecker:
         )
 
     def odd_id(self, rid: Any, ck: ControlChecker, i: int, p: PredCtx) -> str | None:
+        if isinstance(rid, str) and rid and "#" not in rid:
+            return str(rid)  # a str subclass (a StrEnum): JSON writes it as its string
         if isinstance(rid, str):
             p.add(
                 "result.id_format",
