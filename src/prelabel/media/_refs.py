@@ -33,6 +33,7 @@ RefKind = Literal[
 
 # The schemes Label Studio Community 1.23.2's import storages resolve (url_scheme of each).
 CLOUD_SCHEMES = frozenset({"s3", "gs", "azure-blob"})
+_CLOUD_PREFIXES = tuple(f"{scheme}://" for scheme in sorted(CLOUD_SCHEMES))
 LOCAL_FILES_PATH = "/data/local-files"
 # Server paths that serve media: uploads, its own static files (the samples its templates use),
 # cloud-file-storage downloads, storage presign proxies.
@@ -51,6 +52,8 @@ def reference_kind(value: str) -> RefKind:
     text = value.strip()
     if not text:
         return "empty"
+    if text.startswith(_CLOUD_PREFIXES):  # the common cases, without the patterns below
+        return "cloud"
     if _WINDOWS.match(text):
         return "windows_path"
     scheme = _SCHEME.match(text)
