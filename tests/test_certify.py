@@ -455,3 +455,21 @@ def test_two_sizes_for_the_one_image_are_left_to_the_walk() -> None:
     assert [r.code for r in records] == ["result.image_size_inconsistent"]
     assert fast.decode_line(json.dumps(one).encode()) is None
     assert fast.check_task(one, 0) == records
+
+
+def test_a_config_with_visibility_conditions_is_left_to_the_walk() -> None:
+    """A condition reads other results of the prediction (is the parent choice selected?):
+    the certifier does not know them and stands aside for the whole config."""
+    config = LabelConfig.parse(
+        '<View><Image name="image" value="$image"/>'
+        '<Choices name="kind" toName="image"><Choice value="Car"/></Choices>'
+        '<Choices name="make" toName="image" visibleWhen="choice-selected" whenTagName="kind"'
+        ' whenChoiceValue="Car"><Choice value="VW"/></Choices></View>'
+    )
+    validator = Validator(config)
+    assert validator._certifier is None
+    task = {"data": {"image": "https://e.com/a.jpg"}, "predictions": [{"model_version": "m",
+            "result": [{"id": "a", "type": "choices", "from_name": "make", "to_name": "image",
+                        "value": {"choices": ["VW"]}}]}]}  # fmt: skip
+    assert validator.decode_line(json.dumps(task).encode()) is None
+    assert [r.code for r in validator.check_task(task, 0)] == ["condition.unmet"]

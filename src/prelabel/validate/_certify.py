@@ -8,8 +8,8 @@ Python loop checks what spans results (region ids unique, one image size per ima
 inside the image and not in its top-left 1%).
 
 The certificate is one-sided. It holds only where every check of the walk passes silently;
-anything else (an unknown key, an int where a float goes, a relation, a second label where
-the walk would look closer) fails it, and the full walk runs and reports. So it can only
+anything else (an unknown key, a string where a number goes, a relation, a second label
+where the walk would look closer) fails it, and the full walk runs and reports. So it can only
 skip work, never change a report (``tests/test_certify.py`` pins this with hypothesis).
 """
 
