@@ -8,9 +8,9 @@ task, 210,000 results, about 60 MB), written with :func:`prelabel.io.write_jsonl
 a fresh interpreter, so both pay their start: ``python -m prelabel.cli validate --no-progress``
 against ``python -c "for line in file: orjson.loads(line)"``. Both start from bytecode, as after
 an install: the package is compiled first (``compileall``; the standard library and orjson
-already are), so ``PYTHONDONTWRITEBYTECODE=1`` does not make prelabel compile its source. Times are CPU seconds of the
-child (``RUSAGE_CHILDREN``), interleaved rounds, median; the target is ``prelabel validate``
-within ``MAX_OVER_FLOOR`` (2x) of the floor.
+already are), so ``PYTHONDONTWRITEBYTECODE=1`` does not make prelabel compile its source.
+Times are CPU seconds of the child (``RUSAGE_CHILDREN``), interleaved rounds, median; the
+target is ``prelabel validate`` within ``MAX_OVER_FLOOR`` (2x) of the floor.
 
 Another script can call :func:`run`, which returns one row (``_timing.ratio_row`` keys).
 """

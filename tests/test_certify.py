@@ -473,3 +473,14 @@ def test_a_config_with_visibility_conditions_is_left_to_the_walk() -> None:
                         "value": {"choices": ["VW"]}}]}]}  # fmt: skip
     assert validator.decode_line(json.dumps(task).encode()) is None
     assert [r.code for r in validator.check_task(task, 0)] == ["condition.unmet"]
+
+
+def test_an_object_the_types_cannot_read_goes_to_the_walk() -> None:
+    """msgspec indexes a numpy array where a value object goes by key (IndexError, once a
+    crash of the validator): the walk then says what is wrong."""
+    import numpy as np
+
+    task = _line()
+    task["predictions"][0]["result"][1]["value"] = np.array([[1.5, 2.0]])
+    fast, walk = _with_and_without(CONFIGS["narrow"])
+    assert fast.check_task(task, 0) == walk.check_task(task, 0)

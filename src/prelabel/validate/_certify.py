@@ -183,8 +183,8 @@ class Certifier:
             return -1  # the task's image was measured: the walk compares sizes
         try:
             items = msgspec.convert(pred, self._prediction).result
-        except (ValueError, TypeError, RecursionError):  # ValidationError, a lone surrogate...
-            return -1
+        except Exception:  # msgspec reads the user's objects (a numpy array
+            return -1  # indexed by a key raises IndexError): the walk then says what is wrong
         return len(items) if self.clean_items(items) else -1
 
     def measured(self, cache: Mapping[str, Any]) -> bool:
