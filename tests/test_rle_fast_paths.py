@@ -12,13 +12,15 @@ from __future__ import annotations
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from label_studio_sdk.converter import brush
 from numpy.typing import NDArray
 
-from prelabel import rle
+from prelabel import RLEError, rle
 from prelabel.rle import _encode
+from prelabel.rle._header import MAX_RUN_PX
 
 EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -138,3 +140,97 @@ def test_long_runs_among_many_tokens() -> None:
     mask[::9, ::3] = 255  # short runs on every ninth row, long empty runs between them
     mask[20:, :] = 255 - mask[20:, :]
     assert rle.encode(mask) == brush.mask2rle(mask)
+
+
+@st.composite
+def constant_masks(draw: st.DrawFn) -> NDArray[np.generic]:
+    """A mask of one value everywhere, of a drawn shape, dtype and value."""
+    h, w = draw(shapes() | st.sampled_from([(1080, 1920), (1, 65536 * 3), (4, 16384)]))
+    dtype = draw(st.sampled_from([np.uint8, np.bool_, np.int8, np.int32, np.int64, np.uint16]))
+    if dtype is np.bool_:
+        value: int | bool = draw(st.booleans())
+    else:
+        value = draw(st.sampled_from([0, 255]) | st.integers(0, 127))
+        if dtype is np.int8:
+            value = min(value, 127)
+    return np.full((h, w), value, dtype)
+
+
+def _alpha_mask(mask: NDArray[np.generic]) -> NDArray[np.uint8]:
+    return mask.astype(np.uint8) * 255 if mask.dtype == np.bool_ else mask.astype(np.uint8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(constant_masks(), st.sampled_from([0, 1 << 19]))
+def test_constant_masks_are_written_from_the_one_run_formula(
+    mask: NDArray[np.generic], check_from: int
+) -> None:
+    """A mask of one value (the min/max check, or one run found by the scan) gives the
+    stream the run packer writes, and that stream decodes back to the mask."""
+    alpha = _alpha_mask(mask)
+    if int(alpha.max()) == 1:
+        mask, alpha = mask.astype(np.uint8) * 2, alpha * 2  # 1 alone is refused in "auto"
+    with mock.patch.object(_encode, "_CONSTANT_CHECK_PX", check_from):
+        stream = rle.encode(mask)
+    packed = _encode._pack(np.array([alpha.size]), alpha.ravel()[:1], alpha.size)
+    assert stream == packed
+    h, w = mask.shape
+    assert np.array_equal(rle.decode(stream, h, w), alpha)
+    if alpha.size <= 70_000:
+        assert stream == brush.mask2rle(alpha)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 3 * 2**20)
+    | st.integers(1, 8).map(lambda k: k * MAX_RUN_PX + 1)
+    | st.integers(1, 8).map(lambda k: k * MAX_RUN_PX)
+    | st.sampled_from([1, 2, 3, 4, 5, 64, 65]),
+    st.integers(0, 255),
+)
+def test_one_run_equals_the_run_packer(n_px: int, alpha: int) -> None:
+    """The formula for one run, byte for byte the packer's stream, across every count class
+    and the splits of runs over 65536 words (exact multiples and one pixel more)."""
+    packed = _encode._pack(np.array([n_px]), np.array([alpha], np.uint8), n_px)
+    assert _encode._one_run(n_px, alpha) == packed
+
+
+@settings(max_examples=60, deadline=None)
+@given(constant_masks(), st.data())
+def test_one_pixel_off_a_constant_mask_is_not_constant(
+    mask: NDArray[np.generic], data: st.DataObject
+) -> None:
+    """The sample of the constant check can miss the pixel that differs: the pass over all
+    pixels must still find it (first, last, sampled and unsampled pixels)."""
+    if mask.dtype == np.bool_:
+        mask = mask.astype(np.uint8) * 255
+    mask = mask.copy()
+    flat = mask.reshape(-1)
+    at = data.draw(st.sampled_from([0, flat.size - 1]) | st.integers(0, flat.size - 1))
+    flat[at] = 100 if int(flat[at]) == 0 else 0
+    alpha = _alpha_mask(mask)
+    if int(alpha.max()) == 1:
+        return
+    with mock.patch.object(_encode, "_CONSTANT_CHECK_PX", 0):
+        stream = rle.encode(mask)
+    h, w = mask.shape
+    assert np.array_equal(rle.decode(stream, h, w), alpha)
+    if alpha.size <= 70_000:
+        assert stream == brush.mask2rle(alpha)
+
+
+def test_constant_masks_keep_the_value_checks() -> None:
+    """A mask of one value goes through the same value checks as any other."""
+    big = (1080, 1920)
+    with pytest.raises(RLEError, match="only 0 and 1"):
+        rle.encode(np.ones(big, np.uint8))
+    with pytest.raises(RLEError, match="min 256 and max 256"):
+        rle.encode(np.full(big, 256, np.int32))
+    with pytest.raises(RLEError, match="min -1 and max -1"):
+        rle.encode(np.full(big, -1, np.int8))
+    assert rle.encode(np.ones(big, np.uint8), values="binary") == rle.encode(np.ones(big, bool))
+    n_px = big[0] * big[1]
+    assert rle.encode(np.ones(big, np.uint8), values="alpha") == _encode._one_run(n_px, 1)
+    assert rle.encode(np.full(big, 7, np.int64), values="binary") == rle.encode(
+        np.full(big, 255, np.uint8)
+    )

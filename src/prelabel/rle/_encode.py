@@ -73,8 +73,17 @@ def encode(mask: ArrayLike, *, values: MaskValues = "auto") -> list[int]:
     flat = arr.ravel()  # C order: row 0 first, as Label Studio reads the pixels
     if kind != "b" and values == "binary":
         flat = flat != 0
+    if _is_constant(flat, arr.shape[1]):
+        return _one_run(flat.size, int(_alphas(flat[:1], values)[0]))
     px, run_values = _runs(flat)
     del flat
+    if px.size == 1:
+        return _one_run(int(px[0]), int(_alphas(run_values, values)[0]))
+    return _pack(px, _alphas(run_values, values), arr.size)
+
+
+def _alphas(run_values: NDArray[np.generic], values: MaskValues) -> NDArray[np.uint8]:
+    """Each run's alpha (what ``mask2rle`` writes in every channel), after the value checks."""
     if run_values.dtype == np.bool_:
         fg = run_values.view(np.uint8) * np.uint8(255)
     else:
@@ -88,8 +97,80 @@ def encode(mask: ArrayLike, *, values: MaskValues = "auto") -> list[int]:
                 "or values='alpha' to keep alpha 1"
             )
         fg = run_values.astype(np.uint8)
-    del run_values
-    return _pack(px, fg, arr.size)
+    return fg
+
+
+_CONSTANT_CHECK_PX = 1 << 19
+"""From this many pixels, a mask is first checked for one value everywhere (a class absent
+from an image): a min and a max over the pixels cost a fraction of the run scan. Smaller
+masks find their one run in the scan as fast."""
+
+
+_PROBES = ((2, 2), (1, 1), (3, 3), (1, 3), (3, 1))
+"""Where the constant check looks first, in quarters of the height and width: the centre
+and the centres of the four quadrants."""
+
+
+def _is_constant(flat: NDArray[np.generic], width: int) -> bool:
+    """Whether a large mask (its pixels row by row, ``width`` a row) holds one value everywhere.
+
+    The first and last pixels and a grid of about 16 x 16 more are looked at first, so a mask
+    with anything drawn on it seldom pays for a pass over its pixels (a strided sample of the
+    flat pixels would be a line across the image, and miss shapes beside it). A mask starting
+    with its dtype's smallest value (0, False) is constant when its max is that value, one
+    starting with the largest (255 in uint8, True) when its min is: one pass, where reading
+    the mask from memory is most of the cost.
+    """
+    if flat.size < _CONSTANT_CHECK_PX:
+        return False
+    first = flat[0]
+    pixel = flat.item
+    height = flat.size // width
+    for y, x in _PROBES:  # a few pixels first: one Python call each, not a numpy call
+        if pixel(height * y // 4 * width + width * x // 4) != first:
+            return False
+    grid = flat.reshape(height, width)[:: (height >> 4) + 1, :: (width >> 4) + 1]
+    if flat[-1] != first or np.count_nonzero(grid != first):
+        return False
+    if first == 0 and flat.dtype.kind in "bu":
+        return bool(flat.max() == first)
+    if flat.dtype.kind == "b" or (first == 255 and flat.dtype == np.uint8):
+        return bool(flat.min() == first)
+    return bool(flat.min() == first and flat.max() == first)
+
+
+_FULL_TOKEN_WORDS = 4 * MAX_RUN_PX
+_CLASS3_BITS = 11 + WIDTHS[3]
+
+
+def _one_run(n_px: int, alpha: int) -> list[int]:
+    """The stream of ``n_px`` pixels of one value, written from the official encoder's rule
+    for one run, with Python integers instead of numpy calls.
+
+    A run of up to 65536 words is one token of the smallest count class that holds it; a
+    longer one is 65536-word tokens (class 3, count field 0xFFFF), all alike, then the
+    remainder in class 3. The alike tokens are one token times the repunit
+    ``(2**(27k) - 1) / (2**27 - 1)``, which repeats it k times.
+    """
+    stream = (4 * n_px) << 21 | HEADER_TAIL  # the header
+    n_bits = HEADER_BITS
+    words = 4 * n_px
+    if words <= _FULL_TOKEN_WORDS:
+        cls = next(c for c, width in enumerate(WIDTHS) if words <= 1 << width)
+        width = WIDTHS[cls]
+    else:
+        full = (n_px - 1) // MAX_RUN_PX
+        token = ((0b111 << 16 | 0xFFFF) << 8) | alpha
+        run_bits = _CLASS3_BITS * full
+        repunit = ((1 << run_bits) - 1) // ((1 << _CLASS3_BITS) - 1)
+        stream = stream << run_bits | token * repunit
+        n_bits += run_bits
+        words -= full * _FULL_TOKEN_WORDS
+        cls, width = 3, WIDTHS[3]
+    stream = ((stream << 3 | 0b100 | cls) << width | (words - 1)) << 8 | alpha
+    n_bits += 11 + width
+    pad = 8 - n_bits % 8  # a whole zero byte when the stream ends on one, as mask2rle writes
+    return list((stream << pad).to_bytes((n_bits + pad) // 8, "big"))
 
 
 def _check_mask_shape(arr: NDArray[np.generic]) -> None:
