@@ -8,6 +8,7 @@ from .._lazy import lazy_module
 from ..errors import RLEError
 from ._header import RLEHeader, RLEStats, as_bytes, check_size_args, parse_header, size_message
 from ._tokens import PAD_BYTES, token_end, token_starts
+from ._uniform import Uniform, uniform_value
 
 if TYPE_CHECKING:
     import numpy as np
@@ -69,8 +70,11 @@ def decode_bool(rle: RLEInput, height: int, width: int) -> NDArray[np.bool_]:
     array([[False,  True, False],
            [False, False, False]])
     """
-    alpha = decode(rle, height, width)
-    return np.not_equal(alpha, 0)
+    stream = read(rle, height, width)
+    if isinstance(stream, Uniform):  # one fill, not a second pass over the image
+        fill = np.ones if stream.value else np.zeros
+        return fill((height, width), dtype=np.bool_)
+    return np.not_equal(stream.expand(stride=4, phase=3).reshape(height, width), 0)
 
 
 def decode_rgba(rle: RLEInput, height: int, width: int) -> NDArray[np.uint8]:
@@ -128,13 +132,16 @@ def check(rle: RLEInput, height: int, width: int) -> RLEStats:
     return read(rle, height, width).stats(height, width)
 
 
-def read(rle: RLEInput, height: int, width: int) -> Stream:
+def read(rle: RLEInput, height: int, width: int) -> Stream | Uniform:
     data = as_bytes(rle)
     h, w = check_size_args(height, width)
     head = parse_header(data)
     need = 4 * h * w
     if head.words != need:  # before anything of the claimed size is allocated
         raise RLEError(size_message(head.words, h, w))
+    value = uniform_value(data, head)  # an empty or full mask: one fill, no token walk
+    if value is not None:
+        return Uniform(value, head.words)
     return Stream.parse(data, head)
 
 
