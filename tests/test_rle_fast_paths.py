@@ -234,3 +234,32 @@ def test_constant_masks_keep_the_value_checks() -> None:
     assert rle.encode(np.full(big, 7, np.int64), values="binary") == rle.encode(
         np.full(big, 255, np.uint8)
     )
+
+
+@EXAMPLES
+@given(masks(), st.sampled_from([0, 10**9]))
+def test_both_long_run_splits_equal_the_official_encoder(
+    mask: NDArray[np.uint8], few_long: int
+) -> None:
+    """Runs over 65536 words split one by one (a few) or all at once (many)."""
+    with mock.patch.object(_encode, "_FEW_LONG_RUNS", few_long):
+        assert rle.encode(mask) == brush.mask2rle(mask)
+        assert rle.encode(mask.astype(bool)) == brush.mask2rle(mask)
+
+
+@pytest.mark.parametrize("few_long", [0, 10**9])
+def test_many_long_runs_in_one_mask(few_long: int) -> None:
+    """Long runs with short remainders (forced to class 3), long runs of exactly 65536 words
+    and more, next to short ones and at both ends, both splits."""
+    flat = np.zeros(12 * 20_000, np.uint8)
+    at = 2 * MAX_RUN_PX + 3  # a long run whose remainder is 3 pixels
+    flat[at] = 255
+    at += 1 + MAX_RUN_PX  # exactly one full token
+    flat[at : at + 1] = 255
+    at += 1 + 3 * MAX_RUN_PX + 64  # remainder 64 pixels: 256 words, class 2 unless forced
+    flat[at : at + 2] = 7
+    at += 2 + MAX_RUN_PX + 1
+    flat[at:] = 255  # a long run at the end
+    mask = flat.reshape(12, 20_000)
+    with mock.patch.object(_encode, "_FEW_LONG_RUNS", few_long):
+        assert rle.encode(mask) == brush.mask2rle(mask)

@@ -85,19 +85,19 @@ def encode(mask: ArrayLike, *, values: MaskValues = "auto") -> list[int]:
 def _alphas(run_values: NDArray[np.generic], values: MaskValues) -> NDArray[np.uint8]:
     """Each run's alpha (what ``mask2rle`` writes in every channel), after the value checks."""
     if run_values.dtype == np.bool_:
-        fg = run_values.view(np.uint8) * np.uint8(255)
-    else:
-        lo, hi = int(run_values.min()), int(run_values.max())
-        if lo < 0 or hi > 255:
-            raise RLEError(f"mask values must be in 0..255, got min {lo} and max {hi}")
-        if hi == 1 and values == "auto":
-            raise RLEError(
-                "mask holds only 0 and 1, which Label Studio draws at alpha 1/255 (invisible); "
-                "use encode(mask, values='binary') to draw nonzero pixels at 255, "
-                "or values='alpha' to keep alpha 1"
-            )
-        fg = run_values.astype(np.uint8)
-    return fg
+        return run_values.view(np.uint8) * np.uint8(255)
+    is_u8 = run_values.dtype == np.uint8  # in range already: no min, no copy
+    hi = int(run_values.max())
+    lo = 0 if is_u8 else int(run_values.min())
+    if lo < 0 or hi > 255:
+        raise RLEError(f"mask values must be in 0..255, got min {lo} and max {hi}")
+    if hi == 1 and values == "auto":
+        raise RLEError(
+            "mask holds only 0 and 1, which Label Studio draws at alpha 1/255 (invisible); "
+            "use encode(mask, values='binary') to draw nonzero pixels at 255, "
+            "or values='alpha' to keep alpha 1"
+        )
+    return run_values.astype(np.uint8, copy=False)
 
 
 _CONSTANT_CHECK_PX = 1 << 19
@@ -297,6 +297,9 @@ def _token_words(
     if px.max() <= MAX_RUN_PX:
         px <<= 2  # in place: the caller's run lengths are not used again
         return px, fg
+    long_at = np.flatnonzero(px > MAX_RUN_PX)
+    if long_at.size <= _FEW_LONG_RUNS:
+        return _split_few(px, fg, long_at.tolist())
     long_runs = px > MAX_RUN_PX
     n_tok = px - 1
     n_tok //= MAX_RUN_PX
@@ -306,6 +309,30 @@ def _token_words(
     words = np.full(int(last[-1]) + 1, 4 * MAX_RUN_PX, dtype=np.int64)
     words[last] = 4 * (px - MAX_RUN_PX * (n_tok - 1)) + _FORCED * long_runs
     return words, np.repeat(fg, n_tok)
+
+
+_FEW_LONG_RUNS = 8
+"""Up to this many runs over 65536 words (a mask's empty top and bottom, most often) are split
+one by one, in fewer numpy calls than the vectorised split."""
+
+
+def _split_few(
+    px: NDArray[np.int64], fg: NDArray[np.uint8], long_at: list[int]
+) -> tuple[NDArray[np.int64], NDArray[np.uint8]]:
+    """:func:`_token_words` for a few long runs: the runs between them as they are, each
+    long one as its full tokens and its forced class-3 remainder."""
+    words = px << 2
+    word_parts, fg_parts = [], []
+    prev = 0
+    for at in long_at:
+        full = (int(px[at]) - 1) // MAX_RUN_PX
+        rest = 4 * (int(px[at]) - full * MAX_RUN_PX) + _FORCED
+        word_parts += [words[prev:at], np.array([_FULL_TOKEN_WORDS] * full + [rest])]
+        fg_parts += [fg[prev:at], fg[at : at + 1].repeat(full + 1)]
+        prev = at + 1
+    word_parts.append(words[prev:])
+    fg_parts.append(fg[prev:])
+    return np.concatenate(word_parts), np.concatenate(fg_parts)
 
 
 _CHUNK_RUNS = 1 << 16
