@@ -106,9 +106,9 @@ from an image): a min and a max over the pixels cost a fraction of the run scan.
 masks find their one run in the scan as fast."""
 
 
-_PROBES = ((2, 2), (1, 1), (3, 3), (1, 3), (3, 1))
-"""Where the constant check looks first, in quarters of the height and width: the centre
-and the centres of the four quadrants."""
+_PROBES = tuple((y, x) for y in (3, 5, 1, 7) for x in (3, 5, 1, 7))
+"""Where the constant check looks first, in eighths of the height and width: a 4 x 4 grid
+from the centre out (16 Python calls cost less than the numpy grid that comes next)."""
 
 
 def _is_constant(flat: NDArray[np.generic], width: int) -> bool:
@@ -127,7 +127,7 @@ def _is_constant(flat: NDArray[np.generic], width: int) -> bool:
     pixel = flat.item
     height = flat.size // width
     for y, x in _PROBES:  # a few pixels first: one Python call each, not a numpy call
-        if pixel(height * y // 4 * width + width * x // 4) != first:
+        if pixel(height * y // 8 * width + width * x // 8) != first:
             return False
     grid = flat.reshape(height, width)[:: (height >> 4) + 1, :: (width >> 4) + 1]
     if flat[-1] != first or np.count_nonzero(grid != first):
