@@ -341,3 +341,23 @@ def test_found_cases_refused_by_both(result: list[dict[str, Any]], code: str) ->
         {"data": {"image": "https://example.com/x.jpg"}, "predictions": [pred]}, 0
     )
     assert code in {r.code for r in records if r.severity == "error"}
+
+
+def test_split_labels_on_a_vector_need_string_vertex_ids() -> None:
+    """Split-format labels repeat the vector's vertices; the SDK reads them with the vector's
+    model, so a vertex id of ``true`` is refused there too (prelabel once flagged it only on
+    the vector). Found by test_agrees_with_sdk."""
+    vertices = [{"id": True, "x": 0.0, "y": 0.0}, {"id": "v1", "x": 0.0, "y": 0.0}]
+    pred = {
+        "model_version": "m1",
+        "result": [
+            {"id": "id4", "from_name": "vec", "to_name": "img", "type": "vector",
+             "original_width": 1, "original_height": 1,
+             "value": {"vertices": vertices, "closed": False}},
+            {"id": "id4", "from_name": "img_lab", "to_name": "img", "type": "labels",
+             "original_width": 1, "original_height": 1,
+             "value": {"vertices": vertices, "closed": False, "labels": ["Car"]}},
+        ],
+    }  # fmt: skip
+    assert_agrees("extra_image_tools", pred)
+    assert {r.loc[4] for r in ours(config_named("extra_image_tools"), pred)} == {0, 1}

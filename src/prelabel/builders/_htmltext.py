@@ -522,9 +522,11 @@ def _sanitize_fast(html: str) -> str | None:
             tag = names.get(name)
             if tag is None:
                 tag = name.lower()
-                if tag in _SPECIAL_TAGS and tag not in _PLAIN_END_TAGS:
-                    return None
-                names[name] = tag
+                if tag in _SPECIAL_TAGS:
+                    if tag not in _PLAIN_END_TAGS:
+                        return None
+                else:  # not remembered: a later start tag of this name must see the check
+                    names[name] = tag
             end_tag(tag)
         elif kind == 4:  # <style>: opened, its content written raw, closed
             attributes, content = match.group(3, 4)

@@ -408,13 +408,12 @@ def _partner_geometry(
                 found=show(v[key]),
             )
         elif ptype == "vector" and not (
-            isinstance(v[key], list)
-            and all(isinstance(x, dict) and _num(x.get("x")) and _num(x.get("y")) for x in v[key])
+            isinstance(v[key], list) and all(_vertex_ok(x) for x in v[key])
         ):
             p.add(
                 "value.type",
                 (i, "value", key),
-                "value.vertices must be objects with x and y",
+                "value.vertices must be objects with x and y (and string ids, as the vector's)",
                 ck=ck,
                 found=show(v[key]),
             )
@@ -431,6 +430,17 @@ def _partner_geometry(
         )
         return False
     return True
+
+
+def _vertex_ok(vertex: Any) -> bool:
+    """A vertex the SDK's vector model reads: numbers x and y, id and prevPointId absent or
+    strings (as the vector result's own check, ``_points.VectorChecker``)."""
+    return (
+        isinstance(vertex, dict)
+        and _num(vertex.get("x"))
+        and _num(vertex.get("y"))
+        and all(vertex.get(k) is None or type(vertex[k]) is str for k in ("id", "prevPointId"))
+    )
 
 
 def _num(x: Any) -> bool:
