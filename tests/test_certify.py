@@ -484,3 +484,27 @@ def test_an_object_the_types_cannot_read_goes_to_the_walk() -> None:
     task["predictions"][0]["result"][1]["value"] = np.array([[1.5, 2.0]])
     fast, walk = _with_and_without(CONFIGS["narrow"])
     assert fast.check_task(task, 0) == walk.check_task(task, 0)
+
+
+def test_the_certifier_mostly_stops_trying_where_little_certifies() -> None:
+    """A failed try costs a typed read on top of the walk: in a stretch of lines that do not
+    certify, only a sample is tried; once lines certify again, every line is."""
+    validator = Validator(CONFIGS["narrow"])
+    certifier = validator._certifier
+    assert certifier is not None
+    calls = 0
+    decode = certifier._decode_task
+
+    def counted(line: bytes) -> Any:
+        nonlocal calls
+        calls += 1
+        return decode(line)
+
+    certifier._decode_task = counted
+    odd = _line()
+    odd["predictions"][0]["result"][0]["meta"] = {"note": "a key the certifier leaves"}
+    odd_line, clean_line = json.dumps(odd).encode(), json.dumps(_line()).encode()
+    assert all(validator.decode_line(odd_line) is None for _ in range(2000))
+    assert calls < 32 + 2000 // 16 + 40  # the first tries, then one line in 16
+    got = [validator.decode_line(clean_line) for _ in range(3000)]
+    assert all(isinstance(one, CertifiedTask) for one in got[-1000:])
