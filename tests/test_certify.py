@@ -508,3 +508,14 @@ def test_the_certifier_mostly_stops_trying_where_little_certifies() -> None:
     assert calls < 32 + 2000 // 16 + 40  # the first tries, then one line in 16
     got = [validator.decode_line(clean_line) for _ in range(3000)]
     assert all(isinstance(one, CertifiedTask) for one in got[-1000:])
+
+
+def test_a_task_certified_by_another_validator_is_checked_against_this_config() -> None:
+    """A CertifiedTask carries the config it was certified for; another validator walks it."""
+    line = json.dumps(_line()).encode()
+    certified = Validator(CONFIGS["narrow"]).decode_line(line)
+    assert isinstance(certified, CertifiedTask)
+    other = Validator(CONFIGS["wide"])  # no control named "label" there
+    codes = [r.code for r in other.check_task(certified, 0)]
+    assert "result.from_name_unknown" in codes
+    assert codes == [r.code for r in Validator(CONFIGS["wide"]).check_task(_line(), 0)]

@@ -297,10 +297,10 @@ def _token_words(
     if px.max() <= MAX_RUN_PX:
         px <<= 2  # in place: the caller's run lengths are not used again
         return px, fg
-    long_at = np.flatnonzero(px > MAX_RUN_PX)
+    long_runs = px > MAX_RUN_PX
+    long_at = np.flatnonzero(long_runs)
     if long_at.size <= _FEW_LONG_RUNS:
         return _split_few(px, fg, long_at.tolist())
-    long_runs = px > MAX_RUN_PX
     n_tok = px - 1
     n_tok //= MAX_RUN_PX
     n_tok += 1

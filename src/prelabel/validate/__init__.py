@@ -203,8 +203,7 @@ class Validator:
             data = None
         t = TaskCtx(sink, index, data)
         if data is not None:
-            self._check_data(data, self._data_specs, self._shapes, t, base)
-            self._media.check(data, t, base)
+            self._check_task_data(data, t, base)
             task_keys = self._task_keys
             if data is not task and not task.keys() <= task_keys:
                 for key in task:
@@ -222,19 +221,24 @@ class Validator:
 
     def _check_certified(self, task: _certify.CertifiedTask, index: int) -> list[ErrorRecord]:
         """A task whose predictions were certified as it was read: its data is checked."""
+        if task.certifier is not self._certifier:  # read by another validator (config)
+            return self.check_task(task.as_dict(), index)
         sink = Sink(self.stats, self.strict)
         self.stats.tasks += 1
         t = TaskCtx(sink, index, task.data)
-        base = (index, "data")
-        self._check_data(task.data, self._data_specs, self._shapes, t, base)
-        self._media.check(task.data, t, base)
-        if t.cache and self._certifier is not None and self._certifier.measured(t.cache):
+        self._check_task_data(task.data, t, (index, "data"))
+        if t.cache and task.certifier.measured(t.cache):
             # An image was measured: the walk compares its size with the results'.
             self._check_containers(task.as_dict(), t)
         else:
             self.stats.predictions += task.predictions
             self.stats.results += task.results
         return sink.records
+
+    def _check_task_data(self, data: dict[str, Any], t: TaskCtx, base: tuple[Any, ...]) -> None:
+        """What the server checks in ``data`` and the media its object tags load."""
+        self._check_data(data, self._data_specs, self._shapes, t, base)
+        self._media.check(data, t, base)
 
     def _check_containers(self, task: dict[str, Any], t: TaskCtx) -> None:
         """Everything of a task beside its data: meta, predictions and annotations."""

@@ -69,8 +69,6 @@ def _certifiable(ck: ControlChecker) -> int | None:
         return None
     if kind == _CHOICES and ck.key != "choices":
         return None
-    if kind != _CHOICES and ck.post:
-        return None
     return kind
 
 
@@ -129,9 +127,17 @@ class CertifiedTask:
     checked. ``line`` is kept for the rare task whose image gets measured (then the walk
     compares sizes and runs after all)."""
 
-    __slots__ = ("data", "line", "predictions", "results")
+    __slots__ = ("certifier", "data", "line", "predictions", "results")
 
-    def __init__(self, line: bytes, data: dict[str, Any], predictions: int, results: int):
+    def __init__(
+        self,
+        certifier: Certifier,
+        line: bytes,
+        data: dict[str, Any],
+        predictions: int,
+        results: int,
+    ) -> None:
+        self.certifier = certifier  # what it was certified against
         self.line = line
         self.data = data
         self.predictions = predictions
@@ -238,7 +244,7 @@ class Certifier:
                 return None
             results += len(items)
         self._gate.win()
-        return CertifiedTask(line, task.data, len(task.predictions), results)
+        return CertifiedTask(self, line, task.data, len(task.predictions), results)
 
     def clean_items(self, items: list[Any]) -> bool:
         """The checks across results, on a list msgspec has typed."""

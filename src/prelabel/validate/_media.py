@@ -73,6 +73,13 @@ _NEVER = {
 }  # fmt: skip
 
 
+def _reads(obj: ObjectTag, value: str) -> str:
+    """The head of a media record. Made only when a record is added: most values of a
+    dataset add none (a setup warning is told once), and show() of each would cost more
+    than the check."""
+    return f"<{obj.tag}> {obj.name!r} reads {show(value)}"
+
+
 @dataclasses.dataclass(frozen=True)
 class _Source:
     obj: ObjectTag
@@ -112,10 +119,7 @@ class MediaChecker:
         kind = reference_kind(value)
         if kind in ("url", "server"):
             return
-        if kind == "cloud" and (obj.name, "media.cloud_storage") in self.noted:
-            return  # the usual case of a bucket's images, told once per object tag
         sink = t.sink
-        what = f"<{obj.tag}> {obj.name!r} reads {show(value)}"
         if kind == "data":
             self._check_data_uri(value, obj, t, where)
             if obj.tag == "Image":
@@ -128,7 +132,8 @@ class MediaChecker:
                 sink.add(
                     "media.local_files_no_path",
                     where,
-                    f"{what}, which names no file (no ?d=...); the server answers 403",
+                    f"{_reads(obj, value)}, which names no file (no ?d=...); the server "
+                    "answers 403",
                     hint="prelabel.media.local_files_url(path, root) writes the URL",
                     control=obj.name,
                     control_kind=obj.tag,
@@ -138,7 +143,7 @@ class MediaChecker:
                 sink.add(
                     "media.local_files",
                     where,
-                    f"{what}: Label Studio serves it only when started with "
+                    f"{_reads(obj, value)}: Label Studio serves it only when started with "
                     "LABEL_STUDIO_LOCAL_FILES_SERVING_ENABLED=true and "
                     "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT above the file, and when the "
                     "project has a local-files storage whose path contains it (reported once "
@@ -155,8 +160,8 @@ class MediaChecker:
                 sink.add(
                     "media.cloud_storage",
                     where,
-                    f"{what}: Label Studio loads it only through a {scheme}:// cloud storage "
-                    "connected to the project (reported once per object tag)",
+                    f"{_reads(obj, value)}: Label Studio loads it only through a {scheme}:// "
+                    "cloud storage connected to the project (reported once per object tag)",
                     hint="add the bucket under Settings > Cloud Storage (source storage; "
                     "sync is not needed for tasks you import)",
                     control=obj.name,
@@ -169,8 +174,8 @@ class MediaChecker:
             sink.add(
                 code,
                 where,
-                f"{what}: {reason}; the editor cannot load it (an <Image> shows 'There was an "
-                "issue loading URL')",
+                f"{_reads(obj, value)}: {reason}; the editor cannot load it (an <Image> shows "
+                "'There was an issue loading URL')",
                 hint=_FIX,
                 control=obj.name,
                 control_kind=obj.tag,
